@@ -1,0 +1,51 @@
+/** Where a quote comes from: the same shape in the bot, the digest, the CLI and `--json`. */
+export interface Citation {
+  id: string;
+  title: string;
+  date: string | null;
+  source: string | null;
+  url: string | null;
+}
+
+/** One cited answer: a verbatim quote and the passage around it. */
+export interface AnswerResult {
+  article: Citation;
+  /** Verbatim substring of the cleaned article text: the sentence(s) that answer. */
+  quote: string;
+  /** The retrieved passage (verbatim) that contains the quote. */
+  passage: string;
+  /** Relevance score of the passage (higher is better; comparable within one answer). */
+  score: number;
+  chunkId: string;
+  /** Offsets of the quote in the cleaned article text. */
+  quoteStart: number;
+  quoteEnd: number;
+}
+
+export type QuestionLanguage = 'vi' | 'en';
+
+/** The one answer data structure; every interface renders this. */
+export interface Answer {
+  question: string;
+  answered: boolean;
+  language: QuestionLanguage;
+  /** Empty when not answered. */
+  results: AnswerResult[];
+  /** For English questions: the Vietnamese terms the question was matched by. */
+  matchedTerms: string[];
+  /** `hybrid` when the dense model was used, `lexical` otherwise. */
+  retrieval: 'hybrid' | 'lexical';
+  /** Why a question could not be answered because of the input (empty, too long, no words). */
+  inputProblem?: InputProblem;
+}
+
+export type InputProblem = 'empty' | 'too_long' | 'no_words';
+
+export interface AskOptions {
+  /** Number of results to return (default: config topK). */
+  topK?: number;
+  /** Skip this many results ("more results"). */
+  offset?: number;
+  /** Only consider these articles (digest topics: new articles only). */
+  articleIds?: string[];
+}

@@ -1,0 +1,176 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { config as loadDotenv } from 'dotenv';
+import { z } from 'zod';
+
+/** A setting has a bad value: the message names the variable and what is expected. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const hhmm = z.string().regex(/^([01]?\d|2[0-3]):[0-5]\d$/, 'expected a time like 07:30');
+const ianaZone = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected an IANA time zone like Asia/Ho_Chi_Minh');
+
+/** Every setting of trichdan, read from the environment (and `.env`). Names are the env variable names. */
+const schema = z.object({
+  TRICHDAN_CORPUS_DIR: z.string().min(1).default('corpus'),
+  TRICHDAN_INDEX_DIR: z.string().min(1).default('embeddings'),
+  TRICHDAN_MODEL: z.string().min(1).default('Xenova/multilingual-e5-small'),
+  TRICHDAN_MODELS_DIR: z.string().min(1).default('models'),
+  TRICHDAN_MODEL_QUANTIZED: bool.default(true),
+  TRICHDAN_ALLOW_REMOTE_MODELS: bool.default(true),
+  /** Use the `query: ` / `passage: ` prefixes of the E5 family (off for models without them). */
+  TRICHDAN_MODEL_PREFIXES: bool.default(true),
+  TRICHDAN_EMBED_BATCH: int(1, 512).default(16),
+  TRICHDAN_CHUNK_CHARS: int(100, 10_000).default(600),
+  TRICHDAN_CHUNK_OVERLAP: int(0, 10).default(1),
+  TRICHDAN_TOP_K: int(1, 50).default(3),
+  /** Abstain when the best passage's confidence is below this (0..1). */
+  TRICHDAN_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.5),
+  TRICHDAN_MAX_QUESTION_CHARS: int(50, 100_000).default(1000),
+  TRICHDAN_LEXICON: z.string().default(''),
+  TRICHDAN_HNSW_M: int(4, 128).default(16),
+  TRICHDAN_HNSW_EF_CONSTRUCTION: int(10, 2000).default(200),
+  TRICHDAN_HNSW_EF_SEARCH: int(10, 2000).default(100),
+  TRICHDAN_DB: z.string().min(1).default('data/trichdan.sqlite'),
+
+  TELEGRAM_BOT_TOKEN: z.string().default(''),
+  TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
+  TRICHDAN_BOT_MODE: z.enum(['polling', 'webhook']).default('polling'),
+  TRICHDAN_WEBHOOK_URL: z.string().default(''),
+  TRICHDAN_WEBHOOK_PORT: int(1, 65535).default(8443),
+  TRICHDAN_WEBHOOK_SECRET: z.string().default(''),
+  /** Questions a user may ask per minute before getting a "slow down" reply. */
+  TRICHDAN_RATE_LIMIT_PER_MINUTE: int(1, 1000).default(20),
+
+  TRICHDAN_DIGEST_DEFAULT_TIME: hhmm.default('07:30'),
+  TRICHDAN_DIGEST_DEFAULT_TZ: ianaZone.default('Asia/Ho_Chi_Minh'),
+  /** A digest missed while the bot was down is still sent if it is at most this late. */
+  TRICHDAN_DIGEST_GRACE_MINUTES: int(0, 24 * 60).default(180),
+  /** Overall broadcast rate (messages per second). */
+  TRICHDAN_BROADCAST_PER_SECOND: int(1, 30).default(25),
+
+  TRICHDAN_LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+});
+
+export type RawConfig = z.infer<typeof schema>;
+
+/** Validated settings, with paths resolved against the working directory. */
+export interface Config {
+  corpusDir: string;
+  indexDir: string;
+  model: {
+    id: string;
+    modelsDir: string;
+    quantized: boolean;
+    allowRemote: boolean;
+    prefixes: boolean;
+    batchSize: number;
+  };
+  chunking: { maxChars: number; overlapSentences: number };
+  retrieval: { topK: number; minConfidence: number; maxQuestionChars: number };
+  /** Resolved lexicon path, or null when none is configured or found. */
+  lexiconPath: string | null;
+  hnsw: { m: number; efConstruction: number; efSearch: number };
+  dbPath: string;
+  telegram: {
+    token: string;
+    apiRoot: string;
+    mode: 'polling' | 'webhook';
+    webhookUrl: string;
+    webhookPort: number;
+    webhookSecret: string;
+    ratePerMinute: number;
+  };
+  digest: { defaultTime: string; defaultZone: string; graceMinutes: number; broadcastPerSecond: number };
+  logLevel: 'error' | 'warn' | 'info' | 'debug';
+}
+
+/** Lexicon locations tried when TRICHDAN_LEXICON is not set (the second is the shared data beside a checkout). */
+const DEFAULT_LEXICON_PATHS = ['lexicons/en-vi.tsv', '../shared/lexicons/en-vi/en-vi.tsv'];
+
+/**
+ * Reads `.env` (if present) and the environment, validates every setting and returns the config.
+ * Throws one ConfigError listing every bad setting.
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  options: { cwd?: string; dotenv?: boolean } = {},
+): Config {
+  const cwd = options.cwd ?? process.cwd();
+  let merged: Record<string, string | undefined> = { ...env };
+  if (options.dotenv !== false) {
+    const fromFile: Record<string, string> = {};
+    loadDotenv({ path: path.join(cwd, '.env'), processEnv: fromFile, quiet: true });
+    merged = { ...fromFile, ...env };
+  }
+  // Empty strings mean "unset" for settings with defaults.
+  const cleaned = Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? '?');
+      const value = key === 'TELEGRAM_BOT_TOKEN' ? '(hidden)' : JSON.stringify(cleaned[key]);
+      return `${key}=${value}: ${issue.message}`;
+    });
+    throw new ConfigError(`Bad setting${problems.length > 1 ? 's' : ''}: ${problems.join('; ')}`);
+  }
+  const raw = parsed.data;
+  const resolve = (p: string) => path.resolve(cwd, p);
+  let lexiconPath: string | null = null;
+  if (raw.TRICHDAN_LEXICON) lexiconPath = resolve(raw.TRICHDAN_LEXICON);
+  else lexiconPath = DEFAULT_LEXICON_PATHS.map(resolve).find((p) => existsSync(p)) ?? null;
+
+  return {
+    corpusDir: resolve(raw.TRICHDAN_CORPUS_DIR),
+    indexDir: resolve(raw.TRICHDAN_INDEX_DIR),
+    model: {
+      id: raw.TRICHDAN_MODEL,
+      modelsDir: resolve(raw.TRICHDAN_MODELS_DIR),
+      quantized: raw.TRICHDAN_MODEL_QUANTIZED,
+      allowRemote: raw.TRICHDAN_ALLOW_REMOTE_MODELS,
+      prefixes: raw.TRICHDAN_MODEL_PREFIXES,
+      batchSize: raw.TRICHDAN_EMBED_BATCH,
+    },
+    chunking: { maxChars: raw.TRICHDAN_CHUNK_CHARS, overlapSentences: raw.TRICHDAN_CHUNK_OVERLAP },
+    retrieval: {
+      topK: raw.TRICHDAN_TOP_K,
+      minConfidence: raw.TRICHDAN_MIN_CONFIDENCE,
+      maxQuestionChars: raw.TRICHDAN_MAX_QUESTION_CHARS,
+    },
+    lexiconPath,
+    hnsw: {
+      m: raw.TRICHDAN_HNSW_M,
+      efConstruction: raw.TRICHDAN_HNSW_EF_CONSTRUCTION,
+      efSearch: raw.TRICHDAN_HNSW_EF_SEARCH,
+    },
+    dbPath: resolve(raw.TRICHDAN_DB),
+    telegram: {
+      token: raw.TELEGRAM_BOT_TOKEN,
+      apiRoot: raw.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
+      mode: raw.TRICHDAN_BOT_MODE,
+      webhookUrl: raw.TRICHDAN_WEBHOOK_URL,
+      webhookPort: raw.TRICHDAN_WEBHOOK_PORT,
+      webhookSecret: raw.TRICHDAN_WEBHOOK_SECRET,
+      ratePerMinute: raw.TRICHDAN_RATE_LIMIT_PER_MINUTE,
+    },
+    digest: {
+      defaultTime: raw.TRICHDAN_DIGEST_DEFAULT_TIME,
+      defaultZone: raw.TRICHDAN_DIGEST_DEFAULT_TZ,
+      graceMinutes: raw.TRICHDAN_DIGEST_GRACE_MINUTES,
+      broadcastPerSecond: raw.TRICHDAN_BROADCAST_PER_SECOND,
+    },
+    logLevel: raw.TRICHDAN_LOG_LEVEL,
+  };
+}
