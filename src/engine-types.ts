@@ -29,3 +29,11 @@ export interface Engine {
   status(): EngineStatus;
   close(): Promise<void>;
 }
+
+/** Options for creating an engine (`createEngine(config, options)` in src/engine.ts). */
+export interface EngineOptions {
+  /** Where start-up lines go ("lexical-only: model not found…", "index rebuilt…"). Default: stderr. */
+  log?: (line: string) => void;
+  /** Show progress bars while (re)building (only rendered on a TTY). Default true. */
+  progress?: boolean;
+}
