@@ -1,0 +1,281 @@
+/**
+ * A tiny, valid transformers.js feature-extraction model, generated on the spot.
+ *
+ * These machines cannot reach the Hugging Face hub, yet the dense path (loading from a local
+ * directory, tokenisation, pooling, normalisation, HNSW) must run for real in tests and in
+ * `npm run bench`. The model is one ONNX `Gather(embedding_table, input_ids)` node: every token
+ * gets a fixed random vector, so a mean-pooled, normalised text vector is a bag of words and
+ * passages sharing words with a query come out nearer than unrelated ones.
+ *
+ * The tokenizer is a BERT WordPiece whose normaliser lowercases, strips accents and maps
+ * "đ" to "d", so a Vietnamese syllable typed with or without diacritics gets the same token.
+ */
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import onnxProto from 'onnx-proto';
+
+const { onnx } = onnxProto;
+
+/** What `writeTinyModel` can be told; every field has a default. */
+export interface TinyModelOptions {
+  /** Width of the token vectors (default 128). */
+  dimension?: number;
+  /** Words of the vocabulary (default `defaultTinyVocab()`); folded and deduplicated on the way in. */
+  vocab?: string[];
+  /** Seed of the embedding table (default 42): same seed, same vectors. */
+  seed?: number;
+  /** Model id, i.e. the sub-directory of `dir` (default `trichdan/tiny-bow`). */
+  modelId?: string;
+  /** Also write `onnx/model_quantized.onnx` (same graph) so `quantized: true` loads it too (default true). */
+  quantizedCopy?: boolean;
+}
+
+/** The model id `writeTinyModel` uses unless told otherwise. */
+export const TINY_MODEL_ID = 'trichdan/tiny-bow';
+
+const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]'] as const;
+
+/**
+ * Folds a word the way the tiny tokenizer's normaliser does: lowercase, accents stripped, "đ" → "d".
+ * Used to build the vocabulary so that it matches what the tokenizer produces.
+ */
+export function foldLikeTinyTokenizer(word: string): string {
+  return word
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd');
+}
+
+const ONSETS = ['', 'b', 'c', 'ch', 'd', 'g', 'gh', 'gi', 'h', 'k', 'kh', 'l', 'm', 'n', 'ng', 'ngh', 'nh', 'p', 'ph', 'qu', 'r', 's', 't', 'th', 'tr', 'v', 'x'];
+const RHYMES = (
+  'a ac ach ai am an ang anh ao ap at au ay e ec em en eng eo ep et eu i ia ich iem ien iep iet ieu im in inh ip it iu ' +
+  'o oa oac oach oai oan oang oanh oap oat oay oc oe oen oet oi om on ong op ot u ua uan uang uat uay uc ue uen uet ui um ' +
+  'un ung uo uoc uoi uom uon uong uop uot up ut uu uy uya uyen uyet uynh uych uyt y yem yen yet yeu'
+).split(' ');
+const ENGLISH = (
+  'the of and to in a is that for it as was with be by on not he i this are or his from at which but have an they you ' +
+  'were her she there been one all we their has would when if so no will more about can said what up out who them some ' +
+  'could into than then its only other new year years time two three first last after over also most people how many much ' +
+  'where why does did do million billion thousand hundred percent dollar dollars usd vnd money price cost costs cent ' +
+  'city province country government minister ministry prime president state party national people public official police ' +
+  'hanoi ho chi minh saigon vietnam vietnamese hcmc tp hcm bien hoa dong nai da nang hue mekong delta river sea island ' +
+  'airport airbase base war chemical agent orange dioxin cleanup clean soil land area hectare hectares square meter meters ' +
+  'kilometer kilometers road bridge metro railway train station bus car traffic port ship project projects fund funding ' +
+  'aid help support agreement sign signed meeting visit united states us usa american china chinese japan japanese korea ' +
+  'europe european france french russia world international foreign trade export exports import imports economy economic ' +
+  'growth gdp bank banks market markets stock company companies business investment investor investors tax taxes budget ' +
+  'school schools student students teacher education university hospital health doctor disease covid vaccine patients ' +
+  'weather storm typhoon flood floods rain heat temperature degrees climate environment water electricity power energy ' +
+  'coal solar wind oil gas rice coffee fish farm farmers food tourist tourists tourism hotel festival culture history ' +
+  'day days week weeks month months today yesterday tomorrow morning evening night date january february march april may ' +
+  'june july august september october november december monday tuesday wednesday thursday friday saturday sunday ' +
+  'number total high low big small large long short old young man woman men women child children family house home ' +
+  'building work worker workers job jobs law court case cases death deaths killed injured accident fire rescue army ' +
+  'military soldier soldiers peace security safety news report reports according source article photo official ' +
+  'question answer query passage what which who whom whose when where why how is are was were did does do can will ' +
+  'complete completed start started begin began end ended plan plans build built open opened close closed increase ' +
+  'decrease rise fell reach reached expect expected announce announced approve approved cooperation development ' +
+  'technology digital internet phone online data ai science research nuclear space north south east west central'
+).split(/\s+/);
+const PUNCTUATION = '. , : ; ! ? ( ) [ ] " \' - – — / % + = & * # @ $ … “ ” ‘ ’'.split(' ');
+
+/**
+ * The default vocabulary: folded Vietnamese syllables (onset × rhyme), common English and
+ * news words, the digits and letters (also as `##` pieces, so unknown words split into
+ * characters instead of becoming [UNK]) and punctuation. About three thousand entries.
+ */
+export function defaultTinyVocab(): string[] {
+  const words: string[] = [];
+  for (const onset of ONSETS) for (const rhyme of RHYMES) words.push(onset + rhyme);
+  words.push(...ENGLISH);
+  for (let n = 0; n <= 100; n++) words.push(String(n));
+  for (const c of 'abcdefghijklmnopqrstuvwxyz0123456789') words.push(c, `##${c}`);
+  words.push(...PUNCTUATION);
+  return words;
+}
+
+/** Folds, drops empties and duplicates, keeps first-seen order; special tokens come first. */
+function buildVocab(words: string[]): string[] {
+  const seen = new Set<string>(SPECIAL_TOKENS);
+  const vocab: string[] = [...SPECIAL_TOKENS];
+  for (const raw of words) {
+    const word = raw.startsWith('##') ? `##${foldLikeTinyTokenizer(raw.slice(2))}` : foldLikeTinyTokenizer(raw);
+    if (!word.trim() || word === '##' || /\s/.test(word) || seen.has(word)) continue;
+    seen.add(word);
+    vocab.push(word);
+  }
+  return vocab;
+}
+
+/** mulberry32: a small, fast, seeded PRNG returning floats in [0, 1). */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Deterministic embedding table [vocab.length × dimension]: a Gaussian vector per token.
+ * [PAD] is zero (masked out anyway); [CLS]/[SEP] are short so they barely bias every text;
+ * punctuation is damped so that words dominate.
+ */
+function embeddingTable(vocab: string[], dimension: number, seed: number): Float32Array {
+  const random = mulberry32(seed);
+  const gaussian = () => {
+    const u = Math.max(random(), 1e-12);
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+  };
+  const table = new Float32Array(vocab.length * dimension);
+  vocab.forEach((token, row) => {
+    let scale = 1;
+    if (token === '[PAD]') scale = 0;
+    else if (token === '[CLS]' || token === '[SEP]') scale = 0.05;
+    else if (/^[^\p{L}\p{N}]+$/u.test(token)) scale = 0.3;
+    for (let i = 0; i < dimension; i++) {
+      const value = gaussian();
+      table[row * dimension + i] = (value * scale) / Math.sqrt(dimension);
+    }
+  });
+  return table;
+}
+
+/** The ONNX graph: last_hidden_state[b, s, d] = embedding_table[input_ids[b, s]]. */
+function onnxModel(table: Float32Array, vocabSize: number, dimension: number): Uint8Array {
+  const dims = (...names: (string | number)[]) => ({
+    dim: names.map((n) => (typeof n === 'number' ? { dimValue: n } : { dimParam: n })),
+  });
+  const int64Input = (name: string) => ({
+    name,
+    type: { tensorType: { elemType: onnx.TensorProto.DataType.INT64, shape: dims('batch', 'sequence') } },
+  });
+  const model = onnx.ModelProto.create({
+    irVersion: 7,
+    producerName: 'trichdan-tiny-model',
+    opsetImport: [{ domain: '', version: 13 }],
+    graph: {
+      name: 'tiny_bag_of_words',
+      node: [
+        {
+          opType: 'Gather',
+          input: ['embedding_table', 'input_ids'],
+          output: ['last_hidden_state'],
+          attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }],
+        },
+      ],
+      initializer: [
+        {
+          name: 'embedding_table',
+          dataType: onnx.TensorProto.DataType.FLOAT,
+          dims: [vocabSize, dimension],
+          rawData: new Uint8Array(table.buffer, table.byteOffset, table.byteLength),
+        },
+      ],
+      input: [int64Input('input_ids'), int64Input('attention_mask'), int64Input('token_type_ids')],
+      output: [
+        {
+          name: 'last_hidden_state',
+          type: {
+            tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: dims('batch', 'sequence', dimension) },
+          },
+        },
+      ],
+    },
+  });
+  return onnx.ModelProto.encode(model).finish();
+}
+
+function tokenizerJson(vocab: string[]): object {
+  const ids = Object.fromEntries(vocab.map((token, id) => [token, id]));
+  return {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: SPECIAL_TOKENS.map((content, id) => ({
+      id,
+      content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
+    })),
+    normalizer: {
+      type: 'Sequence',
+      normalizers: [
+        { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: true, lowercase: true },
+        { type: 'Replace', pattern: { String: 'đ' }, content: 'd' },
+      ],
+    },
+    pre_tokenizer: { type: 'BertPreTokenizer' },
+    post_processor: { type: 'BertProcessing', sep: ['[SEP]', ids['[SEP]']], cls: ['[CLS]', ids['[CLS]']] },
+    decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
+    model: {
+      type: 'WordPiece',
+      unk_token: '[UNK]',
+      continuing_subword_prefix: '##',
+      max_input_chars_per_word: 100,
+      vocab: ids,
+    },
+  };
+}
+
+/** Writes a file through a temporary name so a reader never sees half of it. */
+async function writeAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  await writeFile(tmp, data);
+  await rename(tmp, file);
+}
+
+/**
+ * Writes the tiny model to `<dir>/<modelId>/` (config, tokenizer, `onnx/model.onnx` and, by
+ * default, the same graph as `onnx/model_quantized.onnx`). Load it with
+ * `loadEmbedder({ modelId, modelsDir, allowRemote: false, ... })`. Deterministic: the same
+ * options always give the same files and vectors.
+ */
+export async function writeTinyModel(
+  dir: string,
+  options: TinyModelOptions = {},
+): Promise<{ modelId: string; modelsDir: string; dimension: number; vocabSize: number }> {
+  const dimension = options.dimension ?? 128;
+  const seed = options.seed ?? 42;
+  const modelId = options.modelId ?? TINY_MODEL_ID;
+  if (!Number.isInteger(dimension) || dimension < 1) throw new Error(`tiny model dimension must be a positive integer, got ${dimension}`);
+  const vocab = buildVocab(options.vocab ?? defaultTinyVocab());
+  const modelDir = path.join(dir, modelId);
+  await mkdir(path.join(modelDir, 'onnx'), { recursive: true });
+
+  const graph = onnxModel(embeddingTable(vocab, dimension, seed), vocab.length, dimension);
+  await writeAtomic(path.join(modelDir, 'onnx', 'model.onnx'), graph);
+  if (options.quantizedCopy !== false) await writeAtomic(path.join(modelDir, 'onnx', 'model_quantized.onnx'), graph);
+
+  const config = {
+    model_type: 'bert',
+    architectures: ['BertModel'],
+    hidden_size: dimension,
+    vocab_size: vocab.length,
+    max_position_embeddings: 512,
+    pad_token_id: 0,
+    trichdan_tiny_model: { seed, note: 'generated by src/index/tiny-model.ts; a bag of random word vectors' },
+  };
+  await writeAtomic(path.join(modelDir, 'config.json'), JSON.stringify(config, null, 2));
+  await writeAtomic(path.join(modelDir, 'tokenizer.json'), JSON.stringify(tokenizerJson(vocab)));
+  const tokenizerConfig = {
+    tokenizer_class: 'BertTokenizer',
+    do_lower_case: true,
+    strip_accents: true,
+    model_max_length: 512,
+    unk_token: '[UNK]',
+    cls_token: '[CLS]',
+    sep_token: '[SEP]',
+    pad_token: '[PAD]',
+    clean_up_tokenization_spaces: true,
+  };
+  await writeAtomic(path.join(modelDir, 'tokenizer_config.json'), JSON.stringify(tokenizerConfig, null, 2));
+  return { modelId, modelsDir: dir, dimension, vocabSize: vocab.length };
+}
