@@ -1,0 +1,144 @@
+/**
+ * Sentence segmentation for Vietnamese news text, as offsets into the text
+ * so that quotes can be cut from it verbatim.
+ *
+ * A sentence ends at a line break (a title line or a paragraph is always its
+ * own sentence), or at `.`, `!`, `?`, `…`, `...` or `;` followed by
+ * whitespace, unless the period belongs to a title abbreviation ("TP. HCM",
+ * "Mr. Smith", "PGS.TS. Lan") or an initial ("A. Colby"), or the next word
+ * starts with a lower-case letter (then it was not a sentence end). A
+ * terminator followed directly by a character ("TP.HCM", "1.000", "A.Colby",
+ * a URL) never ends a sentence. Closing quotes and brackets after the
+ * terminator stay with the sentence.
+ */
+import type { SentenceSpan } from '../index/chunk-types.ts';
+
+/**
+ * Abbreviations that stand before a name or a place, so a period after them
+ * never ends a sentence. Lower case, without the final period.
+ */
+const TITLE_ABBREVIATIONS = new Set([
+  'tp', 'tx', 'tt', 'q', 'p', 'h', 'mr', 'mrs', 'ms', 'dr', 'st', 'prof', 'jr', 'sr',
+  'gs', 'pgs', 'ts', 'ths', 'th.s', 'bs', 'ks', 'ls', 'cn', 'pgs.ts', 'gs.ts', 'gs.tskh',
+  'pgs.tskh', 'ths.bs', 'ts.bs', 'bs.ckii', 'no', 'vs', 'gen', 'col', 'lt', 'capt', 'sgt', 'rev',
+  'nxb', 'tr',
+]);
+
+const CLOSERS = new Set(['"', "'", '”', '’', '»', ')', ']', '}', '›']);
+const OPENERS = new Set(['"', "'", '“', '‘', '«', '(', '[', '{', '‹']);
+
+function isLineBreak(c: number): boolean {
+  return c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029 || c === 0x85;
+}
+
+function isSpace(c: number): boolean {
+  return (
+    c === 0x20 || c === 0x09 || c === 0xa0 || c === 0x0b || c === 0x0c || c === 0x3000 ||
+    (c >= 0x2000 && c <= 0x200a) || c === 0x202f || c === 0x205f || c === 0xfeff
+  );
+}
+
+function isTerminator(ch: string): boolean {
+  return ch === '.' || ch === '!' || ch === '?' || ch === '…' || ch === ';';
+}
+
+const WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
+const LOWER_START = /^\p{Ll}/u;
+const UPPER_LETTER = /^\p{Lu}$/u;
+
+/**
+ * The abbreviation-like word just before `dot`: letters and inner periods,
+ * e.g. "TP", "PGS.TS", "v.v", "A".
+ */
+function wordBefore(text: string, dot: number, lineStart: number): string {
+  let i = dot;
+  while (i > lineStart) {
+    const ch = text[i - 1];
+    if (ch === '.' || WORD_CHAR.test(ch)) i--;
+    else break;
+  }
+  return text.slice(i, dot);
+}
+
+/** True when `word` (before a period) is a title abbreviation or initials ("A", "J.R"). */
+function isNonTerminalAbbreviation(word: string): boolean {
+  if (word === '') return false;
+  if (TITLE_ABBREVIATIONS.has(word.toLowerCase())) return true;
+  const parts = word.split('.');
+  return parts.every((p) => UPPER_LETTER.test(p));
+}
+
+/**
+ * Decides whether the terminator run `text[from, to)` followed by whitespace
+ * ends the sentence, given the first character of the next word at `next`.
+ */
+function endsSentence(text: string, from: number, to: number, next: number, lineStart: number): boolean {
+  const run = text.slice(from, to);
+  let k = next;
+  while (k < text.length && OPENERS.has(text[k])) k++;
+  const nextStartsLower = LOWER_START.test(text.slice(k, k + 2));
+  if (run.includes(';')) return true;
+  if (nextStartsLower) return false;
+  const isSinglePeriod = run.replace(/[^.!?…;]/g, '') === '.';
+  if (isSinglePeriod && isNonTerminalAbbreviation(wordBefore(text, from, lineStart))) return false;
+  return true;
+}
+
+/** True when the span has no letter or digit (a stray "…" or "”"). */
+function isPunctuationOnly(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (WORD_CHAR.test(text[i])) return false;
+  return true;
+}
+
+/**
+ * Splits `text` into sentences. Each span is trimmed of surrounding
+ * whitespace, never empty, and its offsets are into `text` plus `offset`
+ * (pass the position of `text` inside a larger string).
+ */
+export function splitSentences(text: string, offset = 0): SentenceSpan[] {
+  const spans: SentenceSpan[] = [];
+  let lineStart = 0;
+  let segStart = 0;
+  let lineHasSentence = false;
+
+  const push = (start: number, end: number): void => {
+    while (start < end && (isSpace(text.charCodeAt(start)) || isLineBreak(text.charCodeAt(start)))) start++;
+    while (end > start && (isSpace(text.charCodeAt(end - 1)) || isLineBreak(text.charCodeAt(end - 1)))) end--;
+    if (start >= end) return;
+    const last = spans[spans.length - 1];
+    if (lineHasSentence && last !== undefined && isPunctuationOnly(text, start, end)) {
+      last.end = end + offset;
+      return;
+    }
+    spans.push({ start: start + offset, end: end + offset });
+    lineHasSentence = true;
+  };
+
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const code = text.charCodeAt(i);
+    if (isLineBreak(code)) {
+      push(segStart, i);
+      segStart = lineStart = i + 1;
+      lineHasSentence = false;
+      continue;
+    }
+    if (!isTerminator(text[i])) continue;
+
+    let j = i + 1;
+    while (j < n && (isTerminator(text[j]) || CLOSERS.has(text[j]))) j++;
+    if (j < n && !isSpace(text.charCodeAt(j)) && !isLineBreak(text.charCodeAt(j))) {
+      i = j - 1; // "TP.HCM", "1.000", "A.Colby", a URL: not a boundary
+      continue;
+    }
+    let k = j;
+    while (k < n && isSpace(text.charCodeAt(k))) k++;
+    if (k >= n || isLineBreak(text.charCodeAt(k)) || endsSentence(text, i, j, k, lineStart)) {
+      push(segStart, j);
+      segStart = j;
+    }
+    i = j - 1;
+  }
+  push(segStart, n);
+  return spans;
+}
