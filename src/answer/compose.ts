@@ -1,0 +1,123 @@
+import type { Article } from '../corpus/article.ts';
+import type { SentenceSpan } from '../index/chunk-types.ts';
+import type { LexicalIndex } from '../index/lexical.ts';
+import type { AnalyzedQuery } from '../search/query-types.ts';
+import type { RankedChunk } from '../search/retriever.ts';
+import { normalizeFolded } from '../text/normalize.ts';
+import type { Answer, AnswerResult, Citation } from './types.ts';
+
+/** Settings of answer composition. */
+export interface ComposeOptions {
+  topK: number;
+  offset: number;
+  /** A passage answers only when its confidence (0..1) reaches this. */
+  minConfidence: number;
+  /** Dense cosine mapped to confidence 0 and 1 (used only when the model is present). */
+  denseFloor: number;
+  denseCeiling: number;
+}
+
+/** The citation of an article, as every interface shows it. */
+export function citationOf(article: Article): Citation {
+  return { id: article.id, title: article.title, date: article.date, source: article.source, url: article.url };
+}
+
+/**
+ * How sure we are that a passage answers the query: the share of the question's
+ * (rarity-weighted) words the passage contains; with a model, the dense similarity
+ * can vouch for a passage that shares few words (an English question, a paraphrase).
+ */
+export function confidenceOf(
+  ranked: RankedChunk,
+  text: string,
+  query: AnalyzedQuery,
+  lexical: LexicalIndex,
+  options: Pick<ComposeOptions, 'denseFloor' | 'denseCeiling'>,
+): number {
+  const lexicalConfidence = lexical.coverage(text, query.terms).ratio;
+  if (ranked.denseScore === null) return lexicalConfidence;
+  const span = options.denseCeiling - options.denseFloor;
+  const dense = Math.min(1, Math.max(0, (ranked.denseScore - options.denseFloor) / span));
+  return Math.max(lexicalConfidence, dense);
+}
+
+/** Picks the sentence(s) of a passage that answer the query: the best one, plus a neighbour that scores nearly as well. */
+export function selectQuote(
+  article: Article,
+  sentences: readonly SentenceSpan[],
+  query: AnalyzedQuery,
+  lexical: LexicalIndex,
+): SentenceSpan {
+  const scores = sentences.map((s) => lexical.coverage(article.text.slice(s.start, s.end), query.terms, true).matched);
+  let best = 0;
+  for (let i = 1; i < scores.length; i++) if (scores[i] > scores[best]) best = i;
+  let start = best;
+  let end = best;
+  const NEIGHBOUR_SHARE = 0.6;
+  const before = best > 0 ? scores[best - 1] : -1;
+  const after = best + 1 < scores.length ? scores[best + 1] : -1;
+  if (Math.max(before, after) >= NEIGHBOUR_SHARE * scores[best] && scores[best] > 0) {
+    if (after >= before) end = best + 1;
+    else start = best - 1;
+  }
+  return { start: sentences[start].start, end: sentences[end].end };
+}
+
+/** Folded, whitespace-collapsed text for near-duplicate checks. */
+function dedupeKey(text: string): string {
+  return normalizeFolded(text).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+/**
+ * Turns ranked passages into the answer: for each passage that clears the confidence
+ * bar, the answering sentence(s) quoted verbatim with the citation. Near-identical
+ * passages and repeated quotes are dropped. No passage clears the bar → not answered.
+ */
+export function composeAnswer(input: {
+  question: string;
+  query: AnalyzedQuery;
+  ranked: readonly RankedChunk[];
+  article: (id: string) => Article | undefined;
+  lexical: LexicalIndex;
+  retrieval: 'hybrid' | 'lexical';
+  options: ComposeOptions;
+}): Answer {
+  const { question, query, ranked, lexical, options } = input;
+  const results: AnswerResult[] = [];
+  const seenQuotes = new Set<string>();
+  const seenPassages = new Set<string>();
+  for (const r of ranked) {
+    const article = input.article(r.chunk.articleId);
+    if (!article) continue;
+    const confidence = confidenceOf(r, `${article.title}\n${r.chunk.text}`, query, lexical, options);
+    // Every quoted passage must clear the bar, so nothing unrelated is quoted.
+    if (confidence < options.minConfidence) continue;
+    const span = selectQuote(article, r.chunk.sentences, query, lexical);
+    const quote = article.text.slice(span.start, span.end);
+    if (!article.text.includes(quote) || quote.length === 0) throw new Error(`quote is not verbatim (${r.chunk.id})`);
+    const quoteKey = dedupeKey(quote);
+    const passageKey = dedupeKey(r.chunk.text);
+    if (seenQuotes.has(quoteKey) || seenPassages.has(passageKey)) continue;
+    seenQuotes.add(quoteKey);
+    seenPassages.add(passageKey);
+    results.push({
+      article: citationOf(article),
+      quote,
+      passage: r.chunk.text,
+      score: Number(confidence.toFixed(4)),
+      chunkId: r.chunk.id,
+      quoteStart: span.start,
+      quoteEnd: span.end,
+    });
+    if (results.length >= options.offset + options.topK) break;
+  }
+  const page = results.slice(options.offset, options.offset + options.topK);
+  return {
+    question,
+    answered: page.length > 0,
+    language: query.language,
+    results: page,
+    matchedTerms: query.matchedTerms,
+    retrieval: input.retrieval,
+  };
+}

@@ -1,0 +1,44 @@
+import type { Answer, InputProblem } from '../answer/types.ts';
+import { formatCitationText } from '../answer/citation.ts';
+import type { Article } from '../corpus/article.ts';
+
+/** The JSON contract of `ask --json`: one object per question. */
+export function answerToJson(answer: Answer): object {
+  const json: Record<string, unknown> = {
+    answered: answer.answered,
+    results: answer.results.map((r) => ({ article: r.article, quote: r.quote, passage: r.passage, score: r.score })),
+  };
+  if (answer.inputProblem) json.problem = inputProblemMessage(answer.inputProblem, answer.language);
+  return json;
+}
+
+/** What to tell a user whose question cannot be asked as typed. */
+export function inputProblemMessage(problem: InputProblem, language: 'vi' | 'en'): string {
+  const messages: Record<InputProblem, [vi: string, en: string]> = {
+    empty: ['Câu hỏi trống: hãy gõ một câu hỏi, ví dụ "Mỹ hỗ trợ bao nhiêu tiền cho dự án Biên Hòa?"', 'The question is empty: type a question, e.g. "How much did the US give for the Bien Hoa project?"'],
+    too_long: ['Câu hỏi quá dài: hãy hỏi ngắn gọn hơn (tối đa vài câu).', 'The question is too long: please ask in a sentence or two.'],
+    no_words: ['Câu hỏi không có chữ nào để tìm: hãy gõ bằng chữ.', 'The question has no words to search for: please type it in words.'],
+  };
+  return messages[problem][language === 'en' ? 1 : 0];
+}
+
+/** Human-readable answer for the terminal. */
+export function answerToText(answer: Answer, articles: readonly Article[]): string {
+  const en = answer.language === 'en';
+  if (answer.inputProblem) return inputProblemMessage(answer.inputProblem, answer.language);
+  if (!answer.answered) {
+    const head = en
+      ? 'The corpus does not answer this question. It covers:'
+      : 'Kho bài viết không có câu trả lời cho câu hỏi này. Các bài hiện có:';
+    return [head, ...articles.map((a) => `  • ${formatCitationText({ ...a })}`)].join('\n');
+  }
+  const lines: string[] = [];
+  if (en && answer.matchedTerms.length) lines.push(`(matched by: ${answer.matchedTerms.slice(0, 8).join(', ')})`, '');
+  answer.results.forEach((r, i) => {
+    lines.push(`[${i + 1}] “${r.quote}”`);
+    lines.push(`    — ${formatCitationText(r.article)}`);
+    lines.push('');
+  });
+  if (answer.retrieval === 'lexical') lines.push(en ? '(lexical retrieval: no embedding model loaded)' : '(tìm kiếm theo từ khóa: chưa có mô hình embedding)');
+  return lines.join('\n').trimEnd();
+}

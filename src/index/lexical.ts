@@ -1,0 +1,159 @@
+import { hasVietnameseDiacritics, normalizeFolded } from '../text/normalize.ts';
+import { tokenize } from '../text/tokens.ts';
+import type { QueryTerm } from '../search/query-types.ts';
+
+/**
+ * BM25 over Vietnamese syllables, with four "fields" kept in one postings map:
+ * exact syllables (`e:`), diacritic-folded syllables (`f:`), and the same two for
+ * adjacent syllable pairs (`E:`, `F:`), so "biên hòa" as a pair outranks the two
+ * syllables scattered in a passage.
+ *
+ * A query term written with diacritics matches the exact field; one written without
+ * (a question typed without diacritics, an English name, a number) matches the folded
+ * field, which is how "bien hoa" finds "Biên Hòa".
+ *
+ * Hand-written rather than a library because queries are weighted term lists
+ * (Pirkola-style structured queries for English) and coverage is needed for abstention;
+ * MiniSearch and Orama are measured side by side in `npm run bench`.
+ */
+export interface LexicalHit {
+  doc: number;
+  score: number;
+}
+
+/** BM25 parameters (the usual defaults; measured flat on XQuAD-vi between 0.9–1.5 / 0.6–0.9). */
+export interface Bm25Params {
+  k1: number;
+  b: number;
+}
+
+const DEFAULT_PARAMS: Bm25Params = { k1: 1.2, b: 0.75 };
+
+interface Postings {
+  docs: number[];
+  tfs: number[];
+}
+
+/** The four index keys of a document's tokens. */
+function documentKeys(text: string): { keys: string[]; length: number } {
+  const tokens = tokenize(text);
+  const keys: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    keys.push(`e:${t.norm}`, `f:${t.folded}`);
+    if (i + 1 < tokens.length) {
+      const n = tokens[i + 1];
+      keys.push(`E:${t.norm} ${n.norm}`, `F:${t.folded} ${n.folded}`);
+    }
+  }
+  return { keys, length: tokens.length };
+}
+
+/** The index key a query term is looked up under. */
+export function queryKey(term: string): string {
+  const pair = term.includes(' ');
+  if (hasVietnameseDiacritics(term)) return `${pair ? 'E' : 'e'}:${term}`;
+  return `${pair ? 'F' : 'f'}:${normalizeFolded(term)}`;
+}
+
+/** An in-memory BM25 index over a list of passages (document numbers are their positions). */
+export class LexicalIndex {
+  private readonly postings = new Map<string, Postings>();
+  private avgLength = 1;
+
+  private constructor(
+    readonly size: number,
+    private readonly params: Bm25Params,
+    private readonly docLengths: Float32Array,
+  ) {}
+
+  /** Indexes `texts`; document `i` is `texts[i]`. */
+  static build(texts: readonly string[], params: Bm25Params = DEFAULT_PARAMS): LexicalIndex {
+    const lengths = new Float32Array(texts.length);
+    const index = new LexicalIndex(texts.length, params, lengths);
+    texts.forEach((text, doc) => {
+      const { keys, length } = documentKeys(text);
+      lengths[doc] = length;
+      const counts = new Map<string, number>();
+      for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
+      for (const [k, tf] of counts) {
+        let p = index.postings.get(k);
+        if (!p) index.postings.set(k, (p = { docs: [], tfs: [] }));
+        p.docs.push(doc);
+        p.tfs.push(tf);
+      }
+    });
+    let total = 0;
+    for (const l of lengths) total += l;
+    index.avgLength = texts.length ? total / texts.length || 1 : 1;
+    return index;
+  }
+
+  /** Inverse document frequency of a query term (BM25+ style, never negative). Unknown terms get the rarest value. */
+  idf(term: string): number {
+    const df = this.postings.get(queryKey(term))?.docs.length ?? 0;
+    return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
+  }
+
+  /** Whether any passage contains the term. */
+  has(term: string): boolean {
+    return this.postings.has(queryKey(term));
+  }
+
+  /**
+   * How much of the query a text covers, weighted by rarity: the idf·weight of the
+   * query terms the text contains over that of all query terms (terms the corpus
+   * never uses count fully against it). Pairs are left out unless `pairs` is set.
+   */
+  coverage(text: string, terms: readonly QueryTerm[], pairs = false): { matched: number; total: number; ratio: number } {
+    const present = new Set(documentKeys(text).keys);
+    let matched = 0;
+    let total = 0;
+    for (const term of merge(terms)) {
+      const key = queryKey(term.text);
+      if (!pairs && (key[0] === 'E' || key[0] === 'F')) continue;
+      const w = this.idf(term.text) * term.weight;
+      total += w;
+      if (present.has(key)) matched += w;
+    }
+    return { matched, total, ratio: total > 0 ? matched / total : 0 };
+  }
+
+  /** Top-`k` passages by weighted BM25; `filter` keeps only the documents it accepts. */
+  search(terms: readonly QueryTerm[], k: number, filter?: (doc: number) => boolean): LexicalHit[] {
+    const scores = new Float64Array(this.size);
+    const touched: number[] = [];
+    const { k1, b } = this.params;
+    for (const term of merge(terms)) {
+      const p = this.postings.get(queryKey(term.text));
+      if (!p) continue;
+      const idf = this.idf(term.text) * term.weight;
+      for (let i = 0; i < p.docs.length; i++) {
+        const doc = p.docs[i];
+        const tf = p.tfs[i];
+        const norm = tf + k1 * (1 - b + (b * this.docLengths[doc]) / this.avgLength);
+        if (scores[doc] === 0) touched.push(doc);
+        scores[doc] += (idf * tf * (k1 + 1)) / norm;
+      }
+    }
+    const hits: LexicalHit[] = [];
+    for (const doc of touched) {
+      if (scores[doc] > 0 && (!filter || filter(doc))) hits.push({ doc, score: scores[doc] });
+    }
+    hits.sort((x, y) => y.score - x.score || x.doc - y.doc);
+    return hits.slice(0, k);
+  }
+}
+
+/** Adds up the weights of repeated terms so a term asked twice counts once, with both weights. */
+function merge(terms: readonly QueryTerm[]): QueryTerm[] {
+  const byKey = new Map<string, QueryTerm>();
+  for (const t of terms) {
+    if (!(t.weight > 0) || !t.text) continue;
+    const key = queryKey(t.text);
+    const seen = byKey.get(key);
+    if (seen) seen.weight += t.weight;
+    else byKey.set(key, { text: t.text, weight: t.weight });
+  }
+  return [...byKey.values()];
+}
