@@ -1,0 +1,518 @@
+import type { AnalyzedQuery, QueryTerm } from './query-types.ts';
+import { Lexicon, MAX_PHRASE_WORDS, type Translation } from './lexicon.ts';
+import { ENGLISH_STOPWORDS, detectLanguage, isVietnameseSyllable } from '../text/language.ts';
+import { foldDiacritics, hasVietnameseDiacritics } from '../text/normalize.ts';
+import { tokenize } from '../text/tokens.ts';
+
+/**
+ * Questions → weighted lexical queries.
+ *
+ * English questions are translated word by word with the bilingual lexicon as a
+ * structured query (Pirkola 1998): multi-word heads are matched first (longest
+ * match: "prime minister", "defence minister"), each word is reduced to a lexicon
+ * head (as written, British/American spelling, suffix rules, irregular forms, Porter
+ * stem as the last resort), and the Vietnamese syllables of all its translations
+ * share one budget, so a word with ten translations weighs no more than a word with
+ * three. Multi-syllable translations also give adjacent-pair terms ("bộ trưởng") that
+ * score a phrase above scattered syllables. Names, acronyms, numbers and dates are
+ * kept as written (lower-cased, so they match the diacritic-folded field: "Bien Hoa"
+ * finds "Biên Hòa"), and the English content words are kept at a modest weight for
+ * loanwords the Vietnamese text quotes ("UNCLOS", "(sack)").
+ *
+ * Vietnamese questions give their syllables and adjacent pairs, with question and
+ * function words down-weighted.
+ */
+
+/** Tunable weights of the English query (measured on the XQuAD-vi dev English questions). */
+export interface EnglishQueryWeights {
+  /** Budget of one English word's translation syllables: min(maxBudget, distinct syllables). */
+  maxBudget: number;
+  /** Budget of one English word's translation pairs, relative to its syllable budget. */
+  pairShare: number;
+  /** An English content word kept as written, when the lexicon translated it. */
+  englishTranslated: number;
+  /** An English content word kept as written, when the lexicon did not know it. */
+  englishUnknown: number;
+  /** A name or acronym (capitalised in the question). */
+  name: number;
+  /** Two adjacent name words as a pair ("pete hegseth"). */
+  namePair: number;
+  /** A number or date form. */
+  number: number;
+}
+
+/** Defaults chosen by measurement on XQuAD-vi dev English questions (see the README). */
+export const DEFAULT_ENGLISH_WEIGHTS: EnglishQueryWeights = {
+  maxBudget: 3,
+  pairShare: 0.5,
+  englishTranslated: 0.3,
+  englishUnknown: 1,
+  name: 1,
+  namePair: 1,
+  number: 1,
+};
+
+/**
+ * Vietnamese question and function words, in `normalizeText` form: they say what is
+ * asked, not what the answer passage contains, so they are down-weighted (see
+ * {@link VIETNAMESE_FUNCTION_WEIGHT}). Multi-syllable ones ("bao nhiêu") are listed
+ * by syllable. Their folded forms are derived, for questions typed without diacritics.
+ */
+export const VIETNAMESE_QUESTION_WORDS: ReadonlySet<string> = new Set(
+  (
+    // question words
+    'gì nào bao nhiêu ai đâu sao như thế nào không chưa hả vậy ' +
+    // function words
+    'là của có các những một được bị thì mà và với cho về đã đang sẽ này đó ấy'
+  ).split(' '),
+);
+
+/** Folded forms of {@link VIETNAMESE_QUESTION_WORDS} (a diacritic-less question). */
+const VIETNAMESE_QUESTION_WORDS_FOLDED: ReadonlySet<string> = new Set(
+  [...VIETNAMESE_QUESTION_WORDS].map((w) => foldDiacritics(w)),
+);
+
+/** Weight of a Vietnamese question/function word (other syllables weigh 1). */
+export const VIETNAMESE_FUNCTION_WEIGHT = 0.2;
+/** Weight of an adjacent pair of syllables in a Vietnamese question. */
+export const VIETNAMESE_PAIR_WEIGHT = 0.5;
+
+/**
+ * Vietnamese syllables that carry no meaning of their own inside a translation
+ * ("sự hợp tác", "cái để bảo vệ", "người lính"): they do not take a share of the
+ * English word's budget.
+ */
+const EMPTY_TRANSLATION_SYLLABLES = new Set(['sự', 'cái', 'việc', 'những', 'các', 'của', 'một', 'được', 'bị', 'là', 'sự', 'cuộc', 'nỗi', 'niềm']);
+
+// ---------------------------------------------------------------------------
+// English words → lexicon heads
+
+/** Irregular English forms → their base form (the ones questions use). */
+const IRREGULAR: ReadonlyMap<string, string> = new Map(
+  (
+    'was:be were:be been:be is:be are:be am:be did:do does:do done:do had:have has:have ' +
+    'won:win became:become began:begin begun:begin held:hold led:lead built:build made:make took:take taken:take ' +
+    'gave:give given:give found:find sold:sell bought:buy brought:bring fought:fight thought:think taught:teach ' +
+    'caught:catch wrote:write written:write spoke:speak spoken:speak chose:choose chosen:choose drove:drive ' +
+    'driven:drive grew:grow grown:grow knew:know known:know threw:throw thrown:throw flew:fly flown:fly ran:run ' +
+    'sang:sing sung:sing fell:fall fallen:fall met:meet left:leave lost:lose paid:pay said:say sent:send spent:spend ' +
+    'stood:stand told:tell understood:understand went:go gone:go saw:see seen:see ate:eat eaten:eat broke:break ' +
+    'broken:break came:come forgot:forget got:get gotten:get hid:hide kept:keep laid:lay lay:lie lent:lend ' +
+    'meant:mean rose:rise risen:rise shot:shoot slept:sleep struck:strike swore:swear swam:swim wore:wear worn:wear ' +
+    'heard:hear felt:feel fed:feed fled:flee dealt:deal drew:draw drawn:draw froze:freeze frozen:freeze hung:hang ' +
+    'sought:seek shook:shake shaken:shake stole:steal stolen:steal woke:wake bore:bear born:bear borne:bear ' +
+    'beat:beat beaten:beat bent:bend bound:bind bred:breed dug:dig forbade:forbid forgave:forgive ' +
+    'overcame:overcome overtook:overtake undertook:undertake withdrew:withdraw withdrawn:withdraw ' +
+    'men:man women:woman children:child feet:foot teeth:tooth mice:mouse geese:goose people:people ' +
+    'lives:life wives:wife knives:knife leaves:leaf halves:half wolves:wolf thieves:thief ' +
+    'criteria:criterion phenomena:phenomenon data:data media:media analyses:analysis crises:crisis theses:thesis ' +
+    'better:good best:good worse:bad worst:bad larger:large largest:large'
+  )
+    .split(' ')
+    .map((p) => p.split(':') as [string, string]),
+);
+
+/** British ↔ American spellings of `word` (including itself first). */
+export function spellingVariants(word: string): string[] {
+  const out = new Set([word]);
+  const swaps: [RegExp, string][] = [
+    [/is(e|es|ed|ing|ation|ations|er|ers)$/, 'iz$1'],
+    [/iz(e|es|ed|ing|ation|ations|er|ers)$/, 'is$1'],
+    [/yse(s|d)?$/, 'yze$1'],
+    [/yze(s|d)?$/, 'yse$1'],
+    [/ence$/, 'ense'],
+    [/ense$/, 'ence'],
+    [/our(s|ed|ing|ite|ites|able)?$/, 'or$1'],
+    [/([^aeiou])or(s|ed|ing|ite|ites|able)?$/, '$1our$2'],
+    [/([^aeiou])re(s)?$/, '$1er$2'],
+    [/([^aeiou])er(s)?$/, '$1re$2'],
+    [/ogue(s)?$/, 'og$1'],
+    [/ll(ed|ing|er|ers)$/, 'l$1'],
+    [/([aeiou])l(ed|ing|er|ers)$/, '$1ll$2'],
+    [/amme(s)?$/, 'am$1'],
+    [/ae/, 'e'],
+    [/oe/, 'e'],
+  ];
+  for (const [re, replacement] of swaps) {
+    if (re.test(word)) out.add(word.replace(re, replacement));
+  }
+  return [...out];
+}
+
+/** Candidate base forms of an inflected English word by suffix rules, most likely first. */
+export function lemmaCandidates(word: string): string[] {
+  const out: string[] = [];
+  const add = (w: string) => {
+    if (w.length >= 2 && w !== word && !out.includes(w)) out.push(w);
+  };
+  const irregular = IRREGULAR.get(word);
+  if (irregular) add(irregular);
+  const undouble = (stem: string) => (/([bdfgklmnprstvz])\1$/.test(stem) ? stem.slice(0, -1) : null);
+  if (word.endsWith("'s")) add(word.slice(0, -2));
+  if (word.endsWith('ies') && word.length > 4) add(word.slice(0, -3) + 'y');
+  if (word.endsWith('ves') && word.length > 4) {
+    add(word.slice(0, -3) + 'f');
+    add(word.slice(0, -3) + 'fe');
+  }
+  if (word.endsWith('es') && word.length > 3) {
+    add(word.slice(0, -1));
+    add(word.slice(0, -2));
+  }
+  if (word.endsWith('s') && !word.endsWith('ss') && !word.endsWith('us') && !word.endsWith('is') && word.length > 3) {
+    add(word.slice(0, -1));
+  }
+  for (const suffix of ['ed', 'ing', 'er', 'est']) {
+    if (!word.endsWith(suffix) || word.length < suffix.length + 3) continue;
+    const stem = word.slice(0, -suffix.length);
+    if (stem.endsWith('i')) add(stem.slice(0, -1) + 'y'); // carried, happier
+    add(stem);
+    add(stem + 'e'); // normalised, making
+    const single = undouble(stem);
+    if (single) add(single); // planned, running
+  }
+  if (word.endsWith('ers') && word.length > 5) {
+    add(word.slice(0, -3));
+    add(word.slice(0, -2));
+  }
+  if (word.endsWith('ily') && word.length > 5) add(word.slice(0, -3) + 'y');
+  if (word.endsWith('ally') && word.length > 6) add(word.slice(0, -2)); // officially → official
+  if (word.endsWith('ly') && word.length > 4) add(word.slice(0, -2));
+  if (word.endsWith('ically') && word.length > 8) add(word.slice(0, -4)); // historically → historic
+  return out;
+}
+
+/**
+ * The lexicon head an English word (lower case) stands for: the word itself, a
+ * British/American variant, a base form by suffix rules or the irregular table, or
+ * a head sharing its Porter stem. `null` when none is in the lexicon.
+ */
+export function resolveHead(word: string, lexicon: Lexicon): string | null {
+  const variants = spellingVariants(word);
+  for (const v of variants) if (lexicon.hasWord(v)) return v;
+  for (const v of variants) {
+    for (const lemma of lemmaCandidates(v)) {
+      for (const lv of spellingVariants(lemma)) if (lexicon.hasWord(lv)) return lv;
+    }
+  }
+  if (word.length >= 5 && /^[a-z]+$/.test(word)) {
+    const heads = lexicon.headsWithStem(word);
+    if (heads.length > 0) {
+      // The shortest head sharing the stem is the likeliest base form.
+      return [...heads].sort((a, b) => a.length - b.length || a.localeCompare(b))[0];
+    }
+  }
+  return null;
+}
+
+/** A best-effort base form without a lexicon (for keeping the English word). */
+function simpleLemma(word: string): string {
+  const irregular = IRREGULAR.get(word);
+  if (irregular) return irregular;
+  if (word.endsWith('ies') && word.length > 4) return word.slice(0, -3) + 'y';
+  if (word.endsWith('s') && !/(ss|us|is)$/.test(word) && word.length > 3) return word.slice(0, -1);
+  return word;
+}
+
+// ---------------------------------------------------------------------------
+// English tokens
+
+type EnToken =
+  | { kind: 'word'; surface: string; lower: string; capitalised: boolean; allCaps: boolean; initial: boolean }
+  | { kind: 'number'; surface: string; lower: string };
+
+/** Words (with inner apostrophes, hyphens, ampersands, dots as in "X.25") and numbers. */
+const EN_TOKEN = /\p{N}+(?:[.,/:]\p{N}+)*(?:st|nd|rd|th|s)?%?|[\p{L}\p{M}][\p{L}\p{M}\p{N}]*(?:['’][\p{L}]+)?/gu;
+
+function englishTokens(question: string): EnToken[] {
+  const tokens: EnToken[] = [];
+  const text = question.normalize('NFC');
+  let sentenceStart = true;
+  let last = 0;
+  for (const m of text.matchAll(EN_TOKEN)) {
+    const between = text.slice(last, m.index);
+    if (/[.!?:;"“]\s*$/.test(between) && last > 0) sentenceStart = true;
+    last = m.index + m[0].length;
+    const surface = m[0].replace(/['’]s?$/i, '').replace(/’/g, "'");
+    if (/^\p{N}/u.test(surface)) {
+      tokens.push({ kind: 'number', surface, lower: surface.toLowerCase() });
+    } else {
+      const lower = surface.toLowerCase();
+      const capitalised = surface !== lower;
+      const allCaps = capitalised && surface.length > 1 && surface === surface.toUpperCase();
+      tokens.push({ kind: 'word', surface, lower, capitalised, allCaps, initial: sentenceStart });
+    }
+    sentenceStart = false;
+  }
+  return tokens;
+}
+
+// ---------------------------------------------------------------------------
+// Numbers and dates
+
+const MONTHS: ReadonlyMap<string, number> = new Map([
+  ['january', 1], ['jan', 1], ['february', 2], ['feb', 2], ['march', 3], ['mar', 3], ['april', 4], ['apr', 4],
+  ['may', 5], ['june', 6], ['jun', 6], ['july', 7], ['jul', 7], ['august', 8], ['aug', 8], ['september', 9],
+  ['sep', 9], ['sept', 9], ['october', 10], ['oct', 10], ['november', 11], ['nov', 11], ['december', 12], ['dec', 12],
+]);
+
+/** Forms of a number as Vietnamese text writes it: "1,435" → "1.435"; "56.2" → "56,2"; "19th" → "19". */
+function numberForms(surface: string): string[] {
+  const bare = surface.replace(/%$/, '').replace(/(st|nd|rd|th|s)$/i, '');
+  const out = new Set<string>([bare]);
+  if (/^\d{1,3}(,\d{3})+$/.test(bare)) {
+    out.add(bare.replace(/,/g, '.'));
+    out.add(bare.replace(/,/g, ''));
+  } else if (/^\d+\.\d+$/.test(bare)) {
+    out.add(bare.replace('.', ','));
+  }
+  return [...out];
+}
+
+// ---------------------------------------------------------------------------
+// English analysis
+
+/** Collects terms, merging repeats by adding weights. */
+class TermBag {
+  private readonly weights = new Map<string, number>();
+  readonly matched: string[] = [];
+
+  add(text: string, weight: number): void {
+    if (!text || !(weight > 0)) return;
+    this.weights.set(text, (this.weights.get(text) ?? 0) + weight);
+  }
+
+  match(translation: string): void {
+    if (!this.matched.includes(translation)) this.matched.push(translation);
+  }
+
+  terms(): QueryTerm[] {
+    return [...this.weights].map(([text, weight]) => ({ text, weight: Math.round(weight * 1000) / 1000 }));
+  }
+}
+
+/**
+ * Adds one English unit's (word or phrase) translations to the query: its distinct
+ * content syllables share a budget of min(maxBudget, count), and the adjacent pairs
+ * of multi-syllable translations share `pairShare` of that.
+ */
+function addTranslations(bag: TermBag, translations: readonly Translation[], w: EnglishQueryWeights, scale = 1): void {
+  const syllables = new Set<string>();
+  const pairs = new Set<string>();
+  for (const t of translations) {
+    const content = t.syllables.filter((s) => !EMPTY_TRANSLATION_SYLLABLES.has(s));
+    for (const s of content) syllables.add(s);
+    for (let i = 0; i + 1 < content.length; i++) pairs.add(`${content[i]} ${content[i + 1]}`);
+    bag.match(t.text);
+  }
+  if (syllables.size === 0) return;
+  const budget = Math.min(w.maxBudget, syllables.size) * scale;
+  for (const s of syllables) bag.add(s, budget / syllables.size);
+  if (pairs.size > 0) {
+    const pairBudget = Math.min(w.maxBudget, pairs.size) * w.pairShare * scale;
+    for (const p of pairs) bag.add(p, pairBudget / pairs.size);
+  }
+}
+
+/** The lower-case, diacritic-folded form of a name word ("Biên" → "bien"). */
+function nameForm(surface: string): string {
+  return foldDiacritics(surface.toLowerCase());
+}
+
+/** Translations of a phrase of lower-case words, trying spelling variants and the last word's base forms. */
+function lookupPhrase(words: readonly string[], lexicon: Lexicon): readonly Translation[] | undefined {
+  const head = words.slice(0, -1);
+  const lastWord = words[words.length - 1];
+  const lastForms = [lastWord, ...lemmaCandidates(lastWord)];
+  const headVariants = head.map((x) => spellingVariants(x));
+  // Combinations of head variants (few: most words have one spelling).
+  let combos: string[][] = [[]];
+  for (const vs of headVariants) combos = combos.flatMap((c) => vs.map((v) => [...c, v]));
+  for (const lf of lastForms) {
+    for (const lv of spellingVariants(lf)) {
+      for (const c of combos) {
+        const found = lexicon.lookup([...c, lv].join(' '));
+        if (found) return found;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Analyses an English question into a weighted Vietnamese (and English) query.
+ * With `lexicon` null, the English content words, names and numbers are the query.
+ */
+export function analyzeEnglish(
+  question: string,
+  lexicon: Lexicon | null,
+  weights: EnglishQueryWeights = DEFAULT_ENGLISH_WEIGHTS,
+): AnalyzedQuery {
+  const w = weights;
+  const tokens = englishTokens(question);
+  const bag = new TermBag();
+  const used = new Array<boolean>(tokens.length).fill(false);
+
+  const isWord = (i: number) => tokens[i]?.kind === 'word';
+  const word = (i: number) => tokens[i] as Extract<EnToken, { kind: 'word' }>;
+  /** A capitalised word that names something (not a sentence-initial ordinary word). */
+  const isName = (i: number): boolean => {
+    if (!isWord(i)) return false;
+    const t = word(i);
+    if (!t.capitalised) return false;
+    if (t.allCaps) return true;
+    if (!t.initial) return !ENGLISH_STOPWORDS.has(t.lower) || t.lower === 'us';
+    // Sentence-initial: a name unless it is a stopword, or a known word not followed by a name.
+    if (ENGLISH_STOPWORDS.has(t.lower)) return false;
+    if (lexicon && resolveHead(t.lower, lexicon) !== null) return isWord(i + 1) && word(i + 1).capitalised && !word(i + 1).initial;
+    return true;
+  };
+
+  // 1. Dates: "October 2025", "7 February", "February 7, 2025", "in June".
+  for (let i = 0; i < tokens.length; i++) {
+    if (!isWord(i)) continue;
+    const month = MONTHS.get(word(i).lower);
+    if (month === undefined) continue;
+    const short = word(i).lower.length <= 4 && word(i).lower !== 'june' && word(i).lower !== 'july';
+    if (word(i).lower === 'may' || short) {
+      // "may" and abbreviations are months only next to a number and capitalised.
+      const nextNum = tokens[i + 1]?.kind === 'number';
+      const prevNum = tokens[i - 1]?.kind === 'number';
+      if (!word(i).capitalised || !(nextNum || prevNum)) continue;
+    }
+    used[i] = true;
+    bag.add(`tháng ${month}`, w.number);
+    bag.match(`tháng ${month}`);
+    const next = tokens[i + 1];
+    const prev = tokens[i - 1];
+    let day: string | null = null;
+    let year: string | null = null;
+    if (next?.kind === 'number' && /^\d{4}$/.test(next.surface)) {
+      year = next.surface;
+      used[i + 1] = true;
+    } else if (next?.kind === 'number' && /^\d{1,2}(st|nd|rd|th)?$/.test(next.surface)) {
+      day = next.surface.replace(/\D+$/, '');
+      used[i + 1] = true;
+      const after = tokens[i + 2];
+      if (after?.kind === 'number' && /^\d{4}$/.test(after.surface)) {
+        year = after.surface;
+        used[i + 2] = true;
+      }
+    }
+    if (day === null && prev?.kind === 'number' && /^\d{1,2}(st|nd|rd|th)?$/.test(prev.surface)) {
+      day = prev.surface.replace(/\D+$/, '');
+      used[i - 1] = true;
+      if (!year && next?.kind === 'number' && /^\d{4}$/.test(next.surface)) {
+        year = next.surface;
+        used[i + 1] = true;
+      }
+    }
+    if (year) {
+      bag.add(`${month}/${year}`, w.number);
+      bag.add(year, w.number);
+      bag.add(`năm ${year}`, w.number * w.pairShare);
+    }
+    if (day) {
+      bag.add(`${day}/${month}`, w.number);
+      bag.add(`ngày ${day}`, w.number * w.pairShare);
+      if (year) bag.add(`${day}/${month}/${year}`, w.number);
+    }
+  }
+
+  // 2. Multi-word lexicon heads, longest first ("prime minister", "war remnants").
+  const units: { start: number; end: number; translations: readonly Translation[] }[] = [];
+  if (lexicon) {
+    for (let i = 0; i < tokens.length; i++) {
+      if (used[i] || !isWord(i)) continue;
+      for (let len = Math.min(MAX_PHRASE_WORDS, tokens.length - i); len >= 2; len--) {
+        const span = tokens.slice(i, i + len);
+        if (span.some((t, k) => t.kind !== 'word' || used[i + k])) continue;
+        const lowers = span.map((t) => t.lower);
+        if (lowers.every((x) => ENGLISH_STOPWORDS.has(x))) continue;
+        if (ENGLISH_STOPWORDS.has(lowers[0]) || ENGLISH_STOPWORDS.has(lowers[len - 1])) continue;
+        const found = lookupPhrase(lowers, lexicon);
+        if (found) {
+          units.push({ start: i, end: i + len, translations: found });
+          for (let k = i; k < i + len; k++) used[k] = true;
+          i += len - 1;
+          break;
+        }
+      }
+    }
+    for (const u of units) addTranslations(bag, u.translations, w);
+  }
+  // Phrase words still count as English words and names (kept as written) below.
+  const inPhrase = new Array<boolean>(tokens.length).fill(false);
+  for (const u of units) for (let k = u.start; k < u.end; k++) inPhrase[k] = true;
+
+  // 3. Single words, numbers and names.
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.kind === 'number') {
+      if (used[i]) continue;
+      const year = /^\d{4}s?$/.test(t.surface);
+      for (const form of numberForms(t.surface)) bag.add(form, w.number);
+      if (year) bag.add(`năm ${t.surface.replace(/s$/, '')}`, w.number * w.pairShare);
+      continue;
+    }
+    if (used[i] && !inPhrase[i]) continue;
+    const name = isName(i);
+    if (name) {
+      const form = nameForm(t.surface);
+      // A name word that is also a Vietnamese syllable ("To", "Lam", "Hoa") is weak alone.
+      const alone = isVietnameseSyllable(form) ? w.name * 0.5 : w.name;
+      bag.add(form, alone);
+      if (isName(i + 1)) bag.add(`${form} ${nameForm(word(i + 1).surface)}`, w.namePair);
+      if (lexicon && !inPhrase[i]) {
+        const cased = lexicon.lookupCased(t.surface);
+        if (cased) addTranslations(bag, cased, w);
+        else {
+          const head = resolveHead(t.lower, lexicon);
+          if (head) addTranslations(bag, lexicon.lookup(head) ?? [], w);
+        }
+      }
+      continue;
+    }
+    if (ENGLISH_STOPWORDS.has(t.lower) || MONTHS.has(t.lower) && used[i]) continue;
+    const head = lexicon ? resolveHead(t.lower, lexicon) : null;
+    if (lexicon && head && !inPhrase[i]) addTranslations(bag, lexicon.lookup(head) ?? [], w);
+    // The English word itself, for loanwords the Vietnamese text quotes. Words that
+    // are also Vietnamese syllables ("can", "ban", "long") would match noise.
+    const kept = head ?? simpleLemma(t.lower);
+    const weight = head || inPhrase[i] ? w.englishTranslated : w.englishUnknown;
+    for (const form of new Set([t.lower, kept])) {
+      if (!isVietnameseSyllable(form)) bag.add(form, weight);
+    }
+  }
+
+  return { language: 'en', terms: bag.terms(), denseText: question, matchedTerms: bag.matched };
+}
+
+// ---------------------------------------------------------------------------
+// Vietnamese analysis
+
+/**
+ * Analyses a Vietnamese question (with or without diacritics): each syllable (in
+ * normalised form when it has diacritics, folded otherwise), adjacent pairs, and
+ * question/function words down-weighted.
+ */
+export function analyzeVietnamese(question: string): AnalyzedQuery {
+  const tokens = tokenize(question);
+  const bag = new TermBag();
+  const forms = tokens.map((t) => (hasVietnameseDiacritics(t.norm) ? t.norm : t.folded));
+  const isFunction = forms.map((f, i) =>
+    hasVietnameseDiacritics(f) ? VIETNAMESE_QUESTION_WORDS.has(f) : VIETNAMESE_QUESTION_WORDS_FOLDED.has(tokens[i].folded),
+  );
+  forms.forEach((form, i) => {
+    bag.add(form, isFunction[i] ? VIETNAMESE_FUNCTION_WEIGHT : 1);
+    if (i + 1 < forms.length && !(isFunction[i] && isFunction[i + 1])) {
+      const pairWeight = isFunction[i] || isFunction[i + 1] ? VIETNAMESE_PAIR_WEIGHT * VIETNAMESE_FUNCTION_WEIGHT : VIETNAMESE_PAIR_WEIGHT;
+      bag.add(`${tokens[i].norm} ${tokens[i + 1].norm}`, pairWeight);
+    }
+  });
+  return { language: 'vi', terms: bag.terms(), denseText: question, matchedTerms: [] };
+}
+
+/** Analyses a question in whichever language it is written ({@link detectLanguage}). */
+export function analyzeQuestion(question: string, lexicon: Lexicon | null): AnalyzedQuery {
+  return detectLanguage(question) === 'en' ? analyzeEnglish(question, lexicon) : analyzeVietnamese(question);
+}
