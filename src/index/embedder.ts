@@ -1,0 +1,387 @@
+/**
+ * Text → vector, through transformers.js (ONNX runtime), loaded from a local models directory
+ * or downloaded from the Hugging Face hub into it.
+ *
+ * `loadEmbedder` never throws and never lets a minified stack trace out: it checks the model
+ * files first (Git LFS pointers, truncated or non-ONNX files, missing pieces) and answers
+ * `{ ok: false, problem }` with one line that says what is wrong and what to do.
+ */
+import { open, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { env, pipeline } from '@xenova/transformers';
+
+/** Turns texts into unit-length vectors; the seam between indexing/retrieval and the model. */
+export interface Embedder {
+  /** Model id, e.g. `Xenova/multilingual-e5-small`. */
+  readonly modelId: string;
+  /**
+   * Everything that changes the vectors (model id, quantisation, prefixes): two embedders with
+   * the same key give the same vector for the same text. The embedding cache is keyed by it.
+   */
+  readonly key: string;
+  /** Length of every vector. */
+  readonly dimension: number;
+  /** Embeds passages (documents) in batches; `onBatch(done, total)` after each batch. */
+  embedPassages(texts: string[], onBatch?: (done: number, total: number) => void): Promise<Float32Array[]>;
+  /** Embeds one question. */
+  embedQuery(text: string): Promise<Float32Array>;
+}
+
+/** A download event from transformers.js (`progress` is 0..100 while a file streams in). */
+export interface DownloadProgress {
+  status: 'initiate' | 'download' | 'progress' | 'done' | 'ready' | string;
+  name?: string;
+  file?: string;
+  progress?: number;
+  loaded?: number;
+  total?: number;
+}
+
+/** How to find and run the model. Mirrors `Config.model`. */
+export interface LoadEmbedderOptions {
+  /** Hub id or a sub-directory of `modelsDir`, e.g. `Xenova/multilingual-e5-small`. */
+  modelId: string;
+  /** Where models are looked up and where downloads land (`<modelsDir>/<modelId>/...`). */
+  modelsDir: string;
+  /** Use `onnx/model_quantized.onnx` (true) or `onnx/model.onnx` (false). */
+  quantized: boolean;
+  /** May the model be downloaded from the Hugging Face hub when it is not in `modelsDir`. */
+  allowRemote: boolean;
+  /** Prepend the E5 prefixes `query: ` / `passage: `. */
+  prefixes: boolean;
+  /** Texts per forward pass when embedding passages. */
+  batchSize: number;
+  /** Called with transformers.js download events (for a progress bar). */
+  onDownloadProgress?: (info: DownloadProgress) => void;
+  /** Give up loading (download included) after this many milliseconds (default 20 000). */
+  timeoutMs?: number;
+}
+
+/** Result of `loadEmbedder`: an embedder, or one line saying why there is none. */
+export type LoadEmbedderResult = { ok: true; embedder: Embedder; loadMs: number } | { ok: false; problem: string };
+
+/** What `inspectModelFiles` found in the models directory. */
+export type ModelFilesState =
+  | { state: 'present'; hiddenSize: number | null }
+  | { state: 'absent'; detail: string }
+  | { state: 'broken'; problem: string };
+
+/** Default for `LoadEmbedderOptions.timeoutMs`. */
+export const DEFAULT_LOAD_TIMEOUT_MS = 20_000;
+
+type FeatureExtractor = (
+  texts: string | string[],
+  options: { pooling: 'mean'; normalize: boolean },
+) => Promise<{ data: Float32Array; dims: number[] }>;
+
+/** The `Embedder` over a transformers.js feature-extraction pipeline (mean pooling, L2 normalisation). */
+export class TransformersEmbedder implements Embedder {
+  readonly modelId: string;
+  readonly key: string;
+  readonly dimension: number;
+  private readonly extractor: FeatureExtractor;
+  private readonly prefixes: boolean;
+  private readonly batchSize: number;
+
+  /** Use `loadEmbedder`, which checks the files and learns the dimension; this wraps a loaded pipeline. */
+  constructor(
+    extractor: FeatureExtractor,
+    options: { modelId: string; quantized: boolean; prefixes: boolean; batchSize: number; dimension: number },
+  ) {
+    this.extractor = extractor;
+    this.modelId = options.modelId;
+    this.prefixes = options.prefixes;
+    this.batchSize = Math.max(1, Math.floor(options.batchSize));
+    this.dimension = options.dimension;
+    this.key = `${options.modelId}|${options.quantized ? 'q8' : 'fp32'}|${options.prefixes ? 'e5-prefixes' : 'no-prefixes'}`;
+  }
+
+  async embedPassages(texts: string[], onBatch?: (done: number, total: number) => void): Promise<Float32Array[]> {
+    const out: Float32Array[] = [];
+    for (let i = 0; i < texts.length; i += this.batchSize) {
+      const batch = texts.slice(i, i + this.batchSize).map((t) => (this.prefixes ? `passage: ${t}` : t));
+      out.push(...(await this.run(batch)));
+      onBatch?.(out.length, texts.length);
+    }
+    return out;
+  }
+
+  async embedQuery(text: string): Promise<Float32Array> {
+    const [vector] = await this.run([this.prefixes ? `query: ${text}` : text]);
+    return vector;
+  }
+
+  private async run(texts: string[]): Promise<Float32Array[]> {
+    const tensor = await this.extractor(texts, { pooling: 'mean', normalize: true });
+    const dim = tensor.dims[tensor.dims.length - 1];
+    if (dim !== this.dimension) {
+      throw new Error(`model ${this.modelId} returned vectors of ${dim} dimensions, expected ${this.dimension}`);
+    }
+    const rows: Float32Array[] = [];
+    for (let r = 0; r < texts.length; r++) rows.push(tensor.data.slice(r * dim, (r + 1) * dim));
+    return rows;
+  }
+}
+
+/** A path as the user would type it: relative to the working directory when inside it. */
+function shown(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
+}
+
+async function fileSize(file: string): Promise<number | null> {
+  try {
+    const s = await stat(file);
+    return s.isFile() ? s.size : null;
+  } catch {
+    return null;
+  }
+}
+
+async function readHead(file: string, bytes: number): Promise<Buffer> {
+  const fh = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+const LFS_MAGIC = 'version https://git-lfs';
+
+/**
+ * Walks the top-level fields of an ONNX protobuf (ModelProto) without loading the tensors:
+ * a field running past the end of the file means the file is truncated; a bad wire type or a
+ * missing graph means it is not an ONNX model at all.
+ */
+async function skimOnnx(file: string, size: number): Promise<'ok' | 'truncated' | 'invalid'> {
+  const fh = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(20);
+    let pos = 0;
+    let sawGraph = false;
+    let fields = 0;
+    while (pos < size) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+      let i = 0;
+      const varint = (): number | null => {
+        let value = 0;
+        let mul = 1;
+        for (let n = 0; n < 10; n++) {
+          if (i >= bytesRead) return null;
+          const b = buf[i++];
+          value += (b & 0x7f) * mul;
+          if ((b & 0x80) === 0) return value;
+          mul *= 128;
+        }
+        return null;
+      };
+      const key = varint();
+      if (key === null) return pos + bytesRead >= size ? 'truncated' : 'invalid';
+      const field = Math.floor(key / 8);
+      const wire = key % 8;
+      if (field === 0) return 'invalid';
+      let next: number;
+      if (wire === 0) {
+        if (varint() === null) return pos + bytesRead >= size ? 'truncated' : 'invalid';
+        next = pos + i;
+      } else if (wire === 1) next = pos + i + 8;
+      else if (wire === 5) next = pos + i + 4;
+      else if (wire === 2) {
+        const len = varint();
+        if (len === null) return pos + bytesRead >= size ? 'truncated' : 'invalid';
+        next = pos + i + len;
+        if (field === 7) sawGraph = true;
+      } else return 'invalid';
+      if (next > size) return 'truncated';
+      pos = next;
+      fields++;
+    }
+    if (fields === 0) return 'truncated';
+    return sawGraph ? 'ok' : 'invalid';
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Checks the model's files in `modelsDir` before transformers.js sees them: present and sound,
+ * absent (a download may fetch them), or broken (LFS pointer, truncated, not ONNX, bad JSON).
+ */
+export async function inspectModelFiles(
+  modelsDir: string,
+  modelId: string,
+  quantized: boolean,
+): Promise<ModelFilesState> {
+  const modelDir = path.join(modelsDir, modelId);
+  const onnxName = `onnx/model${quantized ? '_quantized' : ''}.onnx`;
+  const otherName = `onnx/model${quantized ? '' : '_quantized'}.onnx`;
+  const onnxFile = path.join(modelDir, onnxName);
+  const onnxSize = await fileSize(onnxFile);
+  if (onnxSize === null) {
+    if ((await fileSize(path.join(modelDir, otherName))) !== null) {
+      const setting = quantized ? 'TRICHDAN_MODEL_QUANTIZED=false' : 'TRICHDAN_MODEL_QUANTIZED=true';
+      return { state: 'absent', detail: `${shown(modelDir)} has ${otherName} but not ${onnxName} (set ${setting} to use it)` };
+    }
+    return { state: 'absent', detail: `model ${modelId} not found in ${shown(modelsDir)}/` };
+  }
+
+  const jsonFiles = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
+  for (const name of [onnxName, ...jsonFiles]) {
+    const file = path.join(modelDir, name);
+    if ((await fileSize(file)) === null) continue;
+    const head = (await readHead(file, 64)).toString('latin1');
+    if (head.startsWith(LFS_MAGIC)) {
+      return {
+        state: 'broken',
+        problem: `${shown(file)} is a Git LFS pointer, not the model: run \`git lfs pull\` or download it again`,
+      };
+    }
+  }
+
+  const skim = await skimOnnx(onnxFile, onnxSize);
+  if (skim === 'truncated') {
+    return { state: 'broken', problem: `${shown(onnxFile)} is truncated (${onnxSize} bytes): download it again` };
+  }
+  if (skim === 'invalid') {
+    const head = (await readHead(onnxFile, 24)).toString('utf8').replace(/[^\x20-\x7e]/g, '.');
+    return {
+      state: 'broken',
+      problem: `${shown(onnxFile)} is not an ONNX model (${onnxSize} bytes, starts with "${head}"): download it again`,
+    };
+  }
+
+  let hiddenSize: number | null = null;
+  const configFile = path.join(modelDir, 'config.json');
+  if ((await fileSize(configFile)) !== null) {
+    try {
+      const config = JSON.parse(await readFile(configFile, 'utf8')) as { hidden_size?: unknown };
+      if (typeof config.hidden_size === 'number') hiddenSize = config.hidden_size;
+    } catch {
+      return { state: 'broken', problem: `${shown(configFile)} is not valid JSON: download it again` };
+    }
+  }
+  return { state: 'present', hiddenSize };
+}
+
+/** The first line of an error, trimmed to something a person reads in one glance. */
+function oneLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  const first = text.split('\n').find((l) => l.trim()) ?? 'unknown error';
+  return first.length > 200 ? `${first.slice(0, 197)}...` : first.trim();
+}
+
+function isNetworkError(err: unknown): boolean {
+  const codes = ['ENOTFOUND', 'ECONNREFUSED', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR'];
+  let e: unknown = err;
+  for (let depth = 0; e && depth < 4; depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && codes.some((c) => code.startsWith(c))) return true;
+    if (typeof message === 'string' && /fetch failed|ENOTFOUND|ECONNREFUSED|EAI_AGAIN|network/i.test(message)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** Runs `fn` with console.warn/console.error silenced (transformers.js and the ONNX fallback log there). */
+async function quietly<T>(fn: () => Promise<T>): Promise<T> {
+  const { warn, error } = console;
+  console.warn = () => {};
+  console.error = () => {};
+  try {
+    return await fn();
+  } finally {
+    console.warn = warn;
+    console.error = error;
+  }
+}
+
+class TimeoutError extends Error {}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError()), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Loads the model (from `modelsDir`, else from the hub when `allowRemote`), runs one probe
+ * text to learn the dimension, and returns the embedder, or one line saying why not.
+ * Never throws. transformers.js settings are process-wide (`env`), so load one model at a time.
+ */
+export async function loadEmbedder(opts: LoadEmbedderOptions): Promise<LoadEmbedderResult> {
+  const started = performance.now();
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS;
+  const where = `${shown(opts.modelsDir)}/`;
+  let files: ModelFilesState;
+  try {
+    files = await inspectModelFiles(opts.modelsDir, opts.modelId, opts.quantized);
+  } catch (err) {
+    return { ok: false, problem: `cannot read model ${opts.modelId} in ${where}: ${oneLine(err)}` };
+  }
+  if (files.state === 'broken') return { ok: false, problem: files.problem };
+  if (files.state === 'absent' && !opts.allowRemote) {
+    return {
+      ok: false,
+      problem: `${files.detail} and downloads are off (TRICHDAN_ALLOW_REMOTE_MODELS=false): running lexical-only`,
+    };
+  }
+
+  env.localModelPath = opts.modelsDir;
+  env.allowLocalModels = true;
+  env.allowRemoteModels = opts.allowRemote;
+  env.cacheDir = opts.modelsDir; // downloads land where local lookups find them next time
+  env.useBrowserCache = false;
+
+  const load = async () => {
+    const extractor = (await pipeline('feature-extraction', opts.modelId, {
+      quantized: opts.quantized,
+      progress_callback: opts.onDownloadProgress,
+    })) as unknown as FeatureExtractor;
+    const probe = await extractor(['ok'], { pooling: 'mean', normalize: true });
+    return { extractor, dimension: probe.dims[probe.dims.length - 1] };
+  };
+
+  let loaded: { extractor: FeatureExtractor; dimension: number };
+  try {
+    loaded = await quietly(() => withTimeout(load(), timeoutMs));
+  } catch (err) {
+    const seconds = Math.round(timeoutMs / 100) / 10;
+    if (err instanceof TimeoutError) {
+      return {
+        ok: false,
+        problem:
+          files.state === 'absent'
+            ? `model ${opts.modelId} not found in ${where} and the Hugging Face hub did not answer within ${seconds} s: running lexical-only`
+            : `loading model ${opts.modelId} from ${where} took longer than ${seconds} s: running lexical-only`,
+      };
+    }
+    if (files.state === 'absent' && isNetworkError(err)) {
+      return {
+        ok: false,
+        problem: `model ${opts.modelId} not found in ${where} and the Hugging Face hub is unreachable: running lexical-only`,
+      };
+    }
+    if (files.state === 'absent' && /Could not locate file|\b404\b/.test(oneLine(err))) {
+      return {
+        ok: false,
+        problem: `model ${opts.modelId} is neither in ${where} nor on the Hugging Face hub (check TRICHDAN_MODEL): running lexical-only`,
+      };
+    }
+    return { ok: false, problem: `model ${opts.modelId} failed to load: ${oneLine(err)}` };
+  }
+
+  const embedder = new TransformersEmbedder(loaded.extractor, {
+    modelId: opts.modelId,
+    quantized: opts.quantized,
+    prefixes: opts.prefixes,
+    batchSize: opts.batchSize,
+    dimension: loaded.dimension,
+  });
+  return { ok: true, embedder, loadMs: performance.now() - started };
+}
