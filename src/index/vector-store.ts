@@ -1,0 +1,336 @@
+/**
+ * Nearest-neighbour search over passage vectors by cosine similarity.
+ *
+ * `HnswVectorStore` (hnswlib-node) is the one the index uses; `ExactVectorStore` is the
+ * brute-force peer: small corpora, recall checks, benchmarks. Both score by cosine similarity
+ * (1 = same direction) and persist to one file written to a temporary name and renamed.
+ */
+import { mkdir, open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import hnswlib from 'hnswlib-node';
+
+const { HierarchicalNSW } = hnswlib;
+type HierarchicalNSWIndex = InstanceType<typeof HierarchicalNSW>;
+
+/** One neighbour: the label given to `add` and its cosine similarity to the query. */
+export interface VectorHit {
+  label: number;
+  score: number;
+}
+
+/** A searchable set of labelled vectors; the seam for swapping in another engine later. */
+export interface VectorStore {
+  /** Length of every vector. */
+  readonly dimension: number;
+  /** Number of vectors held. */
+  readonly size: number;
+  /**
+   * Adds `vectors[i]` under `labels[i]` (non-negative integers, e.g. chunk ordinals).
+   * Adding a label again replaces its vector.
+   */
+  add(vectors: Float32Array[], labels: number[]): void;
+  /** The `k` nearest vectors by cosine similarity, best first; `filter` keeps only the labels it accepts. */
+  search(query: Float32Array, k: number, filter?: (label: number) => boolean): VectorHit[];
+  /** Writes the store to `file` atomically (temporary file in the same directory, then rename). */
+  save(file: string): Promise<void>;
+}
+
+/** HNSW graph parameters (settings TRICHDAN_HNSW_M / _EF_CONSTRUCTION / _EF_SEARCH). */
+export interface HnswParams {
+  /** Links per node: more = better recall, more memory. */
+  m: number;
+  /** Candidate list size while building: more = better graph, slower build. */
+  efConstruction: number;
+  /** Candidate list size while searching (at least k): more = better recall, slower search. */
+  efSearch: number;
+}
+
+/** Defaults of the HNSW settings. */
+export const DEFAULT_HNSW_PARAMS: HnswParams = { m: 16, efConstruction: 200, efSearch: 100 };
+
+/** A vector file that cannot be used: the message says which file, why, and to rebuild. */
+export class VectorStoreError extends Error {
+  override name = 'VectorStoreError';
+}
+
+function checkAdd(dimension: number, vectors: Float32Array[], labels: number[]): void {
+  if (vectors.length !== labels.length) {
+    throw new Error(`add: ${vectors.length} vectors but ${labels.length} labels`);
+  }
+  for (let i = 0; i < vectors.length; i++) {
+    if (vectors[i].length !== dimension) {
+      throw new Error(`add: vector ${i} has ${vectors[i].length} dimensions, the store has ${dimension}`);
+    }
+    const label = labels[i];
+    if (!Number.isInteger(label) || label < 0 || label > 0xffffffff) {
+      throw new Error(`add: label ${label} is not a non-negative 32-bit integer`);
+    }
+  }
+}
+
+async function atomicWrite(file: string, write: (tmp: string) => Promise<void>): Promise<void> {
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    await write(tmp);
+    await rename(tmp, file);
+  } catch (err) {
+    await unlink(tmp).catch(() => {});
+    throw err;
+  }
+}
+
+/**
+ * Reads the dimension recorded in an hnswlib index header (float32 vectors):
+ * offsetLevel0, maxElements, count, sizeDataPerElement, labelOffset, offsetData (8 bytes each).
+ */
+async function hnswHeader(file: string): Promise<{ dimension: number; count: number; size: number }> {
+  const fh = await open(file, 'r');
+  try {
+    const { size } = await fh.stat();
+    const buf = Buffer.alloc(48);
+    const { bytesRead } = await fh.read(buf, 0, 48, 0);
+    if (bytesRead < 48) throw new VectorStoreError(`HNSW index ${file} is truncated (${size} bytes): rebuild it with \`trichdan index\``);
+    const count = Number(buf.readBigUInt64LE(16));
+    const sizePerElement = Number(buf.readBigUInt64LE(24));
+    const dataBytes = Number(buf.readBigUInt64LE(32)) - Number(buf.readBigUInt64LE(40));
+    if (dataBytes <= 0 || dataBytes % 4 !== 0 || size < 48 + count * sizePerElement) {
+      throw new VectorStoreError(`HNSW index ${file} is damaged or truncated (${size} bytes): rebuild it with \`trichdan index\``);
+    }
+    return { dimension: dataBytes / 4, count, size };
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Approximate nearest neighbours with hnswlib-node (cosine space; capacity grows as needed). */
+export class HnswVectorStore implements VectorStore {
+  readonly dimension: number;
+  /** The parameters in use (`efSearch` can be changed with `setEfSearch`). */
+  readonly params: HnswParams;
+  private readonly index: HierarchicalNSWIndex;
+  private static loading = false;
+
+  /** An empty store with room for `capacity` vectors before it first grows. */
+  constructor(dimension: number, params: HnswParams = DEFAULT_HNSW_PARAMS, capacity = 1024) {
+    this.dimension = dimension;
+    this.params = { ...params };
+    this.index = new HierarchicalNSW('cosine', dimension);
+    // `load` fills the index from a file instead (hnswlib must not have an index to replace then).
+    if (!HnswVectorStore.loading) {
+      this.index.initIndex({ maxElements: Math.max(1, capacity), m: params.m, efConstruction: params.efConstruction, randomSeed: 100 });
+      this.index.setEf(params.efSearch);
+    }
+  }
+
+  get size(): number {
+    return this.index.getCurrentCount();
+  }
+
+  /** Changes the search candidate list size (a speed/recall dial; not saved in the file). */
+  setEfSearch(ef: number): void {
+    this.params.efSearch = ef;
+    this.index.setEf(ef);
+  }
+
+  add(vectors: Float32Array[], labels: number[]): void {
+    checkAdd(this.dimension, vectors, labels);
+    const needed = this.index.getCurrentCount() + vectors.length;
+    const capacity = this.index.getMaxElements();
+    if (needed > capacity) this.index.resizeIndex(Math.max(needed, Math.ceil(capacity * 1.5)));
+    for (let i = 0; i < vectors.length; i++) this.index.addPoint(Array.from(vectors[i]), labels[i]);
+  }
+
+  search(query: Float32Array, k: number, filter?: (label: number) => boolean): VectorHit[] {
+    if (query.length !== this.dimension) {
+      throw new Error(`search: query has ${query.length} dimensions, the store has ${this.dimension}`);
+    }
+    const n = Math.min(Math.floor(k), this.size);
+    if (n <= 0) return [];
+    if (this.index.getEf() < n) this.index.setEf(n);
+    const { neighbors, distances } = this.index.searchKnn(Array.from(query), n, filter);
+    if (this.index.getEf() !== this.params.efSearch) this.index.setEf(this.params.efSearch);
+    return neighbors.map((label, i) => ({ label, score: 1 - distances[i] }));
+  }
+
+  async save(file: string): Promise<void> {
+    await atomicWrite(file, async (tmp) => {
+      await this.index.writeIndex(tmp);
+    });
+  }
+
+  /**
+   * Reads a store saved by `save`. Throws a `VectorStoreError` that says to rebuild when the
+   * file is missing, damaged, or holds vectors of another dimension than `dimension`.
+   */
+  static async load(file: string, dimension: number, params: HnswParams = DEFAULT_HNSW_PARAMS): Promise<HnswVectorStore> {
+    let header: { dimension: number; count: number; size: number };
+    try {
+      header = await hnswHeader(file);
+    } catch (err) {
+      if (err instanceof VectorStoreError) throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new VectorStoreError(
+        code === 'ENOENT'
+          ? `HNSW index ${file} is missing: build it with \`trichdan index\``
+          : `HNSW index ${file} cannot be read (${code ?? String(err)}): rebuild it with \`trichdan index\``,
+      );
+    }
+    if (header.dimension !== dimension) {
+      throw new VectorStoreError(
+        `HNSW index ${file} holds ${header.dimension}-dimensional vectors but the model gives ${dimension}: rebuild it with \`trichdan index\``,
+      );
+    }
+    HnswVectorStore.loading = true;
+    let store: HnswVectorStore;
+    try {
+      store = new HnswVectorStore(dimension, params);
+    } finally {
+      HnswVectorStore.loading = false;
+    }
+    try {
+      await store.index.readIndex(file);
+    } catch (err) {
+      throw new VectorStoreError(
+        `HNSW index ${file} is damaged (${(err as Error).message ?? err}): rebuild it with \`trichdan index\``,
+      );
+    }
+    store.index.setEf(params.efSearch);
+    return store;
+  }
+}
+
+const EXACT_MAGIC = Buffer.from('TDEXACT1', 'latin1');
+
+/** Brute-force cosine similarity over every vector: exact, O(n) per query. */
+export class ExactVectorStore implements VectorStore {
+  readonly dimension: number;
+  private matrix: Float32Array;
+  private labelOf: Uint32Array;
+  private rowOf = new Map<number, number>();
+  private count = 0;
+
+  /** An empty store with room for `capacity` vectors before it first grows. */
+  constructor(dimension: number, capacity = 1024) {
+    this.dimension = dimension;
+    this.matrix = new Float32Array(Math.max(1, capacity) * dimension);
+    this.labelOf = new Uint32Array(Math.max(1, capacity));
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  add(vectors: Float32Array[], labels: number[]): void {
+    checkAdd(this.dimension, vectors, labels);
+    const d = this.dimension;
+    for (let i = 0; i < vectors.length; i++) {
+      let row = this.rowOf.get(labels[i]);
+      if (row === undefined) {
+        this.grow(this.count + 1);
+        row = this.count++;
+        this.rowOf.set(labels[i], row);
+        this.labelOf[row] = labels[i];
+      }
+      const v = vectors[i];
+      let norm = 0;
+      for (let j = 0; j < d; j++) norm += v[j] * v[j];
+      const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+      const base = row * d;
+      for (let j = 0; j < d; j++) this.matrix[base + j] = v[j] * inv;
+    }
+  }
+
+  search(query: Float32Array, k: number, filter?: (label: number) => boolean): VectorHit[] {
+    const d = this.dimension;
+    if (query.length !== d) throw new Error(`search: query has ${query.length} dimensions, the store has ${d}`);
+    const n = Math.min(Math.floor(k), this.count);
+    if (n <= 0) return [];
+    let qn = 0;
+    for (let j = 0; j < d; j++) qn += query[j] * query[j];
+    const inv = qn > 0 ? 1 / Math.sqrt(qn) : 0;
+    const q = new Float32Array(d);
+    for (let j = 0; j < d; j++) q[j] = query[j] * inv;
+
+    // Keep the best n in a small array sorted by descending score.
+    const best: VectorHit[] = [];
+    const m = this.matrix;
+    for (let row = 0; row < this.count; row++) {
+      const label = this.labelOf[row];
+      if (filter && !filter(label)) continue;
+      let score = 0;
+      const base = row * d;
+      for (let j = 0; j < d; j++) score += m[base + j] * q[j];
+      if (best.length === n && score <= best[n - 1].score) continue;
+      let at = best.length < n ? best.length : n - 1;
+      if (best.length < n) best.push({ label, score });
+      else best[at] = { label, score };
+      while (at > 0 && best[at - 1].score < best[at].score) {
+        [best[at - 1], best[at]] = [best[at], best[at - 1]];
+        at--;
+      }
+    }
+    return best;
+  }
+
+  /** The stored (normalised) vector of `label`, or undefined. */
+  vector(label: number): Float32Array | undefined {
+    const row = this.rowOf.get(label);
+    return row === undefined ? undefined : this.matrix.slice(row * this.dimension, (row + 1) * this.dimension);
+  }
+
+  /** Layout: "TDEXACT1" | uint32 dimension | uint32 count | count × uint32 label | count × dimension × float32 (LE). */
+  async save(file: string): Promise<void> {
+    const d = this.dimension;
+    const out = Buffer.alloc(16 + this.count * 4 + this.count * d * 4);
+    EXACT_MAGIC.copy(out, 0);
+    out.writeUInt32LE(d, 8);
+    out.writeUInt32LE(this.count, 12);
+    let pos = 16;
+    for (let r = 0; r < this.count; r++) pos = out.writeUInt32LE(this.labelOf[r], pos);
+    for (let i = 0; i < this.count * d; i++) pos = out.writeFloatLE(this.matrix[i], pos);
+    await atomicWrite(file, (tmp) => writeFile(tmp, out));
+  }
+
+  /** Reads a store saved by `save`; throws a `VectorStoreError` on a damaged file or another dimension. */
+  static async load(file: string, dimension: number): Promise<ExactVectorStore> {
+    let buf: Buffer;
+    try {
+      buf = await readFile(file);
+    } catch (err) {
+      throw new VectorStoreError(`vector file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? err}): rebuild it with \`trichdan index\``);
+    }
+    if (buf.length < 16 || !buf.subarray(0, 8).equals(EXACT_MAGIC)) {
+      throw new VectorStoreError(`vector file ${file} is not an exact vector store: rebuild it with \`trichdan index\``);
+    }
+    const d = buf.readUInt32LE(8);
+    const count = buf.readUInt32LE(12);
+    if (d !== dimension) {
+      throw new VectorStoreError(`vector file ${file} holds ${d}-dimensional vectors but the model gives ${dimension}: rebuild it with \`trichdan index\``);
+    }
+    if (buf.length !== 16 + count * 4 + count * d * 4) {
+      throw new VectorStoreError(`vector file ${file} is truncated (${buf.length} bytes): rebuild it with \`trichdan index\``);
+    }
+    const store = new ExactVectorStore(d, count);
+    let pos = 16;
+    for (let r = 0; r < count; r++, pos += 4) {
+      store.labelOf[r] = buf.readUInt32LE(pos);
+      store.rowOf.set(store.labelOf[r], r);
+    }
+    for (let i = 0; i < count * d; i++, pos += 4) store.matrix[i] = buf.readFloatLE(pos);
+    store.count = count;
+    return store;
+  }
+
+  private grow(needed: number): void {
+    const capacity = this.labelOf.length;
+    if (needed <= capacity) return;
+    const next = Math.max(needed, capacity * 2);
+    const matrix = new Float32Array(next * this.dimension);
+    matrix.set(this.matrix);
+    this.matrix = matrix;
+    const labels = new Uint32Array(next);
+    labels.set(this.labelOf);
+    this.labelOf = labels;
+  }
+}

@@ -1,0 +1,192 @@
+import { mkdtemp, readdir, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadEmbedder } from '../../src/index/embedder.ts';
+import { writeTinyModel } from '../../src/index/tiny-model.ts';
+import {
+  DEFAULT_HNSW_PARAMS,
+  ExactVectorStore,
+  HnswVectorStore,
+  VectorStoreError,
+  type VectorStore,
+} from '../../src/index/vector-store.ts';
+
+/** Deterministic random unit vectors (mulberry32 + Box–Muller). */
+function randomUnitVectors(count: number, dim: number, seed: number): Float32Array[] {
+  let a = seed >>> 0;
+  const rnd = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return Array.from({ length: count }, () => {
+    const v = new Float32Array(dim);
+    let n = 0;
+    for (let i = 0; i < dim; i++) {
+      v[i] = Math.sqrt(-2 * Math.log(Math.max(rnd(), 1e-12))) * Math.cos(2 * Math.PI * rnd());
+      n += v[i] * v[i];
+    }
+    for (let i = 0; i < dim; i++) v[i] /= Math.sqrt(n);
+    return v;
+  });
+}
+
+const labelsOf = (hits: { label: number }[]) => hits.map((h) => h.label);
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'trichdan-vectors-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe.each([
+  ['HnswVectorStore', (dim: number) => new HnswVectorStore(dim, DEFAULT_HNSW_PARAMS, 8)],
+  ['ExactVectorStore', (dim: number) => new ExactVectorStore(dim, 8)],
+] as const)('%s', (_name, make) => {
+  it('finds a vector itself first, with cosine similarity 1, best first', () => {
+    const store: VectorStore = make(16);
+    const vectors = randomUnitVectors(50, 16, 1);
+    store.add(vectors, vectors.map((_, i) => i * 10));
+    expect(store.size).toBe(50);
+    const hits = store.search(vectors[7], 5);
+    expect(hits[0].label).toBe(70);
+    expect(hits[0].score).toBeCloseTo(1, 5);
+    for (let i = 1; i < hits.length; i++) expect(hits[i].score).toBeLessThanOrEqual(hits[i - 1].score);
+  });
+
+  it('scores by cosine, whatever the vector lengths', () => {
+    const store = make(2);
+    store.add([Float32Array.of(3, 0), Float32Array.of(0, 0.5), Float32Array.of(1, 1)], [0, 1, 2]);
+    const hits = store.search(Float32Array.of(10, 0), 3);
+    expect(labelsOf(hits)).toEqual([0, 2, 1]);
+    expect(hits[0].score).toBeCloseTo(1, 5);
+    expect(hits[1].score).toBeCloseTo(Math.SQRT1_2, 5);
+    expect(hits[2].score).toBeCloseTo(0, 5);
+  });
+
+  it('caps k at the size and answers [] when empty', () => {
+    const store = make(4);
+    expect(store.search(Float32Array.of(1, 0, 0, 0), 3)).toEqual([]);
+    store.add(randomUnitVectors(2, 4, 2), [5, 6]);
+    expect(store.search(Float32Array.of(1, 0, 0, 0), 10)).toHaveLength(2);
+  });
+
+  it('grows past its initial capacity', () => {
+    const store = make(8);
+    const vectors = randomUnitVectors(100, 8, 3);
+    for (let i = 0; i < 100; i += 7) store.add(vectors.slice(i, i + 7), vectors.slice(i, i + 7).map((_, j) => i + j));
+    expect(store.size).toBe(100);
+    expect(store.search(vectors[99], 1)[0].label).toBe(99);
+  });
+
+  it('filters by label', () => {
+    const store = make(16);
+    const vectors = randomUnitVectors(200, 16, 4);
+    store.add(vectors, vectors.map((_, i) => i));
+    const hits = store.search(vectors[3], 10, (label) => label % 2 === 0);
+    expect(hits.length).toBe(10);
+    expect(hits.every((h) => h.label % 2 === 0)).toBe(true);
+    expect(labelsOf(hits)).not.toContain(3);
+    expect(store.search(vectors[4], 1, (label) => label === 4)[0].label).toBe(4);
+  });
+
+  it('rejects vectors of another dimension and bad labels with a clear message', () => {
+    const store = make(4);
+    expect(() => store.add([new Float32Array(3)], [0])).toThrow(/3 dimensions, the store has 4/);
+    expect(() => store.add([new Float32Array(4)], [-1])).toThrow(/label -1/);
+    expect(() => store.add([new Float32Array(4)], [])).toThrow(/1 vectors but 0 labels/);
+    expect(() => store.search(new Float32Array(5), 1)).toThrow(/5 dimensions/);
+  });
+});
+
+describe('persistence', () => {
+  it('HNSW save/load round trip gives the same neighbours and leaves no temporary file', async () => {
+    const vectors = randomUnitVectors(500, 32, 5);
+    const store = new HnswVectorStore(32, DEFAULT_HNSW_PARAMS, 100);
+    store.add(vectors, vectors.map((_, i) => i + 1000));
+    const file = path.join(dir, 'hnsw', 'vectors.hnsw');
+    await store.save(file);
+    expect(await readdir(path.dirname(file))).toEqual(['vectors.hnsw']);
+
+    const loaded = await HnswVectorStore.load(file, 32, DEFAULT_HNSW_PARAMS);
+    expect(loaded.size).toBe(500);
+    for (const q of randomUnitVectors(20, 32, 6)) {
+      expect(loaded.search(q, 10)).toEqual(store.search(q, 10));
+    }
+    // Still growable after load.
+    loaded.add(randomUnitVectors(10, 32, 7), Array.from({ length: 10 }, (_, i) => i));
+    expect(loaded.size).toBe(510);
+  });
+
+  it('Exact save/load round trip gives the same neighbours', async () => {
+    const vectors = randomUnitVectors(300, 24, 8);
+    const store = new ExactVectorStore(24);
+    store.add(vectors, vectors.map((_, i) => i * 3));
+    const file = path.join(dir, 'exact.bin');
+    await store.save(file);
+    const loaded = await ExactVectorStore.load(file, 24);
+    expect(loaded.size).toBe(300);
+    for (const q of randomUnitVectors(10, 24, 9)) expect(loaded.search(q, 5)).toEqual(store.search(q, 5));
+  });
+
+  it('HNSW load: missing, truncated, other dimension, garbage → VectorStoreError saying to rebuild', async () => {
+    const store = new HnswVectorStore(16);
+    store.add(randomUnitVectors(100, 16, 10), Array.from({ length: 100 }, (_, i) => i));
+    const file = path.join(dir, 'broken.hnsw');
+    await store.save(file);
+
+    await expect(HnswVectorStore.load(file, 32)).rejects.toThrow(/holds 16-dimensional vectors but the model gives 32: rebuild/);
+    await expect(HnswVectorStore.load(path.join(dir, 'nope.hnsw'), 16)).rejects.toThrow(/is missing: build it with `trichdan index`/);
+    await truncate(file, 2000);
+    await expect(HnswVectorStore.load(file, 16)).rejects.toThrow(VectorStoreError);
+    await truncate(file, 20);
+    await expect(HnswVectorStore.load(file, 16)).rejects.toThrow(/truncated \(20 bytes\)/);
+    await writeFile(file, Buffer.alloc(4096, 0xab));
+    await expect(HnswVectorStore.load(file, 16)).rejects.toThrow(/rebuild it/);
+  });
+});
+
+describe('HNSW recall against exact search', () => {
+  it('recall@10 ≥ 0.95 on 2,000 random 64-dimensional vectors (default parameters)', () => {
+    const dim = 64;
+    const data = randomUnitVectors(2000, dim, 11);
+    const labels = data.map((_, i) => i);
+    const hnsw = new HnswVectorStore(dim, DEFAULT_HNSW_PARAMS, 256);
+    const exact = new ExactVectorStore(dim);
+    hnsw.add(data, labels);
+    exact.add(data, labels);
+    let found = 0;
+    const queries = randomUnitVectors(200, dim, 12);
+    for (const q of queries) {
+      const truth = new Set(labelsOf(exact.search(q, 10)));
+      found += labelsOf(hnsw.search(q, 10)).filter((l) => truth.has(l)).length;
+    }
+    const recall = found / (queries.length * 10);
+    expect(recall).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+describe('dense path end to end: tiny model → HNSW', () => {
+  it('the passage that shares the question’s words comes first', async () => {
+    const { modelId, modelsDir } = await writeTinyModel(path.join(dir, 'models'));
+    const loaded = await loadEmbedder({ modelId, modelsDir, quantized: true, allowRemote: false, prefixes: true, batchSize: 8 });
+    if (!loaded.ok) throw new Error(loaded.problem);
+    const passages = [
+      'Giá cà phê xuất khẩu tăng mạnh trong tháng mười.',
+      'Mỹ tài trợ 130 triệu USD để xử lý dioxin tại sân bay Biên Hòa.',
+      'Hà Nội khởi công tuyến metro số 5 vào cuối năm.',
+      'Bão số 12 đổ bộ vào miền Trung gây mưa lớn.',
+    ];
+    const store = new HnswVectorStore(loaded.embedder.dimension);
+    store.add(await loaded.embedder.embedPassages(passages), [0, 1, 2, 3]);
+    const q = await loaded.embedder.embedQuery('bien hoa dioxin bao nhieu tien');
+    expect(store.search(q, 2)[0].label).toBe(1);
+    const q2 = await loaded.embedder.embedQuery('Khi nào khởi công metro Hà Nội?');
+    expect(store.search(q2, 2)[0].label).toBe(2);
+  });
+});
