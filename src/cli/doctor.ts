@@ -44,7 +44,7 @@ export async function runDoctor(config: Config): Promise<string> {
   else {
     try {
       const lexicon = await loadLexicon(config.lexiconPath);
-      row('lexicon', `${config.lexiconPath}: ${lexicon.describe()}`);
+      row('lexicon', `${config.lexiconPath}: ${lexicon.stats.pairs} pairs, ${lexicon.stats.heads} English heads`);
     } catch (error) {
       row('lexicon', `PROBLEM: ${(error as Error).message}`);
     }

@@ -5,7 +5,7 @@ import type { Article } from '../corpus/article.ts';
 import type { Chunk, ChunkingOptions } from './chunk-types.ts';
 import { chunkArticle } from './chunk.ts';
 import type { Embedder } from './embedder.ts';
-import { EmbeddingCache, embedWithCache } from './embedding-cache.ts';
+import { EMBEDDING_CACHE_FILE, EmbeddingCache, embedWithCache } from './embedding-cache.ts';
 import { LexicalIndex } from './lexical.ts';
 import {
   INDEX_FORMAT_VERSION,
@@ -23,7 +23,6 @@ import { HnswVectorStore, type HnswParams, type VectorStore } from './vector-sto
 
 const CHUNKS_FILE = 'chunks.json';
 const VECTORS_FILE = 'vectors.hnsw';
-const CACHE_FILE = 'embedding-cache.sqlite';
 
 /** Everything retrieval needs, loaded from (or just written to) the index directory. */
 export interface LoadedIndex {
@@ -192,18 +191,17 @@ async function buildVectors(
   embedder: Embedder,
   options: OpenIndexOptions,
 ): Promise<{ store: VectorStore; sha: string }> {
-  const cache = await EmbeddingCache.open(path.join(indexDir, CACHE_FILE), embedder.modelId, embedder.dimension);
+  const cache = await EmbeddingCache.open(path.join(indexDir, EMBEDDING_CACHE_FILE), embedder.key, embedder.dimension);
   const bar = options.progress === false ? null : createProgress('Embedding passages', texts.length);
   try {
     const vecs = await embedWithCache(embedder, cache, texts, (done) => bar?.update(done));
     await cache.save();
-    const store = HnswVectorStore.create(embedder.dimension, Math.max(texts.length, 1), options.hnsw);
+    const store = new HnswVectorStore(embedder.dimension, options.hnsw, Math.max(texts.length, 1));
     if (vecs.length) store.add(vecs, vecs.map((_, i) => i));
     const file = path.join(indexDir, VECTORS_FILE);
     await store.save(file);
     return { store, sha: sha256(await readFile(file)) };
   } finally {
     bar?.stop();
-    cache.close?.();
   }
 }
