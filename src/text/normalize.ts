@@ -81,6 +81,20 @@ function tonePosition(cluster: string[], hasCoda: boolean): number {
  */
 function placeTone(word: string): string {
   if (word.length < 2 || word.length > 9 || !TONED_VOWEL.test(word)) return word;
+  let placed = placedCache.get(word);
+  if (placed === undefined) {
+    placed = placeToneUncached(word);
+    if (placedCache.size >= PLACED_CACHE_LIMIT) placedCache.clear();
+    placedCache.set(word, placed);
+  }
+  return placed;
+}
+
+/** Syllables already rewritten: the Vietnamese syllable inventory is small (~7k). */
+const placedCache = new Map<string, string>();
+const PLACED_CACHE_LIMIT = 20_000;
+
+function placeToneUncached(word: string): string {
   const chars = Array.from(word);
   let tone = 0;
   const bases: string[] = [];

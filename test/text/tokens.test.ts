@@ -87,3 +87,20 @@ describe('tokenize: every seed article', () => {
     expect(tokenizeNorm(text)).toEqual(tokens.map((t) => t.norm));
   });
 });
+
+describe('tokenize: matches its reference pattern', () => {
+  const reference = /\p{N}+(?:[.,/]\p{N}+)+[\p{L}\p{M}\p{N}]*|[\p{L}\p{M}\p{N}]+/gu;
+  const spans = (text: string) => [...text.matchAll(reference)].map((m) => [m.index, m.index + m[0].length]);
+  const alphabet = ['a', 'Đ', 'ệ', '\u0301', '7', '٣', '.', ',', '/', '-', ' ', '\n', '😀', '𝐀', '\ud800', '”'];
+
+  it('on random strings of tricky characters (seeded)', () => {
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let round = 0; round < 5000; round++) {
+      let s = '';
+      const len = Math.floor(random() * 20);
+      for (let i = 0; i < len; i++) s += alphabet[Math.floor(random() * alphabet.length)];
+      expect(tokenize(s).map((t) => [t.start, t.end]), JSON.stringify(s)).toEqual(spans(s));
+    }
+  });
+});
