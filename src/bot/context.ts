@@ -1,0 +1,29 @@
+/**
+ * What the bot's handlers share: the engine (loaded once), the button codec, the log and the
+ * limits. Created once by `createBot` and passed to each handler module.
+ */
+import type { Context } from 'grammy';
+import type { Engine } from '../engine-types.ts';
+import type { CallbackCodec } from './callbacks.ts';
+import type { Logger } from './log.ts';
+import { replyLanguage, type CommandDescription, type Lang } from './strings.ts';
+
+/** The shared state of one running bot. */
+export interface BotServices {
+  engine: Engine;
+  codec: CallbackCodec;
+  log: Logger;
+  /** Results per answer (config TRICHDAN_TOP_K). */
+  topK: number;
+  /** Longest question accepted (config TRICHDAN_MAX_QUESTION_CHARS), shown in the "too long" reply. */
+  maxQuestionChars: number;
+  /** Questions per user per minute (config TRICHDAN_RATE_LIMIT_PER_MINUTE). */
+  ratePerMinute: number;
+  /** Every command the bot offers: its own and the extensions' (shown by /help and in the menu). */
+  commands: readonly CommandDescription[];
+}
+
+/** The user's language from Telegram (`language_code`): English or, by default, Vietnamese. */
+export function userLanguage(ctx: Context): Lang {
+  return replyLanguage(ctx.from?.language_code);
+}

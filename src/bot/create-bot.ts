@@ -1,0 +1,178 @@
+/**
+ * Wiring: one grammY bot on one loaded engine, with its plugins and handlers in order.
+ *
+ *   in-flight tracking → channels dropped → sequentialize per chat → /start /help /sources /ask
+ *   → extensions (the digest's commands) → buttons → questions and media
+ *
+ * API calls go through a failure log (no token, no text) and grammY's auto-retry (429 and 5xx).
+ * Starting and stopping (polling or webhook) is in run.ts.
+ */
+import { Bot, type Api, type BotError, type Context, type Middleware, type Transformer } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import { autoRetry } from '@grammyjs/auto-retry';
+import { sequentialize } from '@grammyjs/runner';
+import type { Config } from '../config.ts';
+import type { Engine } from '../engine-types.ts';
+import { buttonHandlers } from './buttons.ts';
+import { CallbackCodec } from './callbacks.ts';
+import { commandHandlers } from './commands.ts';
+import { userLanguage, type BotServices } from './context.ts';
+import { createLogger, describeError, type Logger } from './log.ts';
+import { createQuestionLimiter, questionHandlers } from './questions.ts';
+import { CORE_COMMANDS, strings, type CommandDescription } from './strings.ts';
+
+/**
+ * A feature plugged into the bot from outside (the daily digest): its handlers run after the
+ * bot's own commands and before buttons and questions, and its commands join /help and the menu.
+ */
+export interface BotExtension {
+  /** Handlers (commands, buttons) of the extension. Call `next()` for updates it does not handle. */
+  middleware: Middleware<Context>;
+  /** Commands to list in /help and register with setMyCommands. */
+  commands?: readonly CommandDescription[];
+  /** Called once the bot runs (after getMe), e.g. to start a scheduler that sends with `api`. */
+  onStart?(api: Api, botInfo: UserFromGetMe): void | Promise<void>;
+  /** Called on shutdown, after updates stopped coming and before the engine closes. */
+  onStop?(): void | Promise<void>;
+}
+
+/** What `createBot` needs. */
+export interface CreateBotOptions {
+  /** The loaded retrieval core (model and index loaded once, shared by every question). */
+  engine: Engine;
+  config: Config;
+  /** Bot API root; default `config.telegram.apiRoot` (a local emulator in tests). */
+  apiRoot?: string;
+  extensions?: readonly BotExtension[];
+  /** Default: stderr at `config.logLevel`. */
+  log?: Logger;
+  /** The bot's own user, when known: skips getMe at start. */
+  botInfo?: UserFromGetMe;
+}
+
+/** A bot ready to start, with what its lifecycle needs. */
+export interface TrichdanBot {
+  bot: Bot;
+  services: BotServices;
+  extensions: readonly BotExtension[];
+  /** The Bot API root it talks to. */
+  apiRoot: string;
+  /** The highest update id handed to the bot so far (for confirming the offset on shutdown). */
+  lastUpdateId(): number | undefined;
+  /** Resolves true when no update is being handled, or false after `timeoutMs`. */
+  idle(timeoutMs?: number): Promise<boolean>;
+}
+
+/** Logs failed API calls (method and error code only) before auto-retry decides what to do. */
+function logFailures(log: Logger): Transformer {
+  return async (prev, method, payload, signal) => {
+    try {
+      const result = await prev(method, payload, signal);
+      if (!result.ok) {
+        const wait = result.parameters?.retry_after;
+        const line = `${method} failed: ${result.error_code ?? '?'} ${result.description ?? ''}${wait ? ` (retry after ${wait} s)` : ''}`;
+        if (method === 'sendChatAction' || method === 'setMyCommands') log.debug(line);
+        else log.warn(line);
+      }
+      return result;
+    } catch (error) {
+      if (!signal?.aborted) log.warn(`network error calling ${method}: ${describeError(error)}`);
+      throw error;
+    }
+  };
+}
+
+/**
+ * Retries 429 (after `retry_after`) and 5xx answers, at most 3 times and 60 s per wait, for every
+ * method but getMe: getMe runs once at start, where an unreachable API must fail with a clear line
+ * instead of being retried forever.
+ */
+function retrying(): Transformer {
+  const retry = autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 });
+  return (prev, method, payload, signal) => (method === 'getMe' ? prev(method, payload, signal) : retry(prev, method, payload, signal));
+}
+
+/** Builds the bot: plugins, handlers and extensions on one engine. Does not contact Telegram. */
+export function createBot(options: CreateBotOptions): TrichdanBot {
+  const { engine, config } = options;
+  const log = options.log ?? createLogger(config.logLevel);
+  const extensions = options.extensions ?? [];
+  const services: BotServices = {
+    engine,
+    codec: new CallbackCodec(),
+    log,
+    topK: config.retrieval.topK,
+    maxQuestionChars: config.retrieval.maxQuestionChars,
+    ratePerMinute: config.telegram.ratePerMinute,
+    commands: [...CORE_COMMANDS, ...extensions.flatMap((e) => e.commands ?? [])],
+  };
+
+  const apiRoot = options.apiRoot ?? config.telegram.apiRoot;
+  const bot = new Bot(config.telegram.token, {
+    client: { apiRoot },
+    ...(options.botInfo ? { botInfo: options.botInfo } : {}),
+  });
+  bot.api.config.use(logFailures(log));
+  bot.api.config.use(retrying());
+
+  // In-flight tracking, for a graceful shutdown that finishes the replies being written.
+  const inflight = new Set<Promise<unknown>>();
+  let lastUpdateId: number | undefined;
+  bot.use(async (ctx, next) => {
+    lastUpdateId = Math.max(lastUpdateId ?? 0, ctx.update.update_id);
+    const work = next();
+    inflight.add(work);
+    try {
+      await work;
+    } finally {
+      inflight.delete(work);
+    }
+  });
+
+  // Errors are caught here, whatever the transport: logged (no text) and answered with an apology.
+  const handleError = async (err: BotError<Context>) => {
+    const ctx = err.ctx;
+    log.error(`update ${ctx.update.update_id} failed: ${describeError(err.error)}`);
+    try {
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: strings(userLanguage(ctx)).internalError });
+      else if (ctx.chat && ctx.msg) await ctx.reply(strings(userLanguage(ctx)).internalError);
+    } catch {
+      // Telegram itself may be what failed; nothing more to do.
+    }
+  };
+  bot.catch(handleError);
+
+  const chats = bot.errorBoundary(handleError).filter((ctx) => ctx.chat?.type !== 'channel');
+  // Updates of one chat are handled in order even when the runner handles chats concurrently.
+  chats.use(sequentialize((ctx: Context) => (ctx.chat ? String(ctx.chat.id) : ctx.from ? `u${ctx.from.id}` : undefined)));
+
+  const limiter = createQuestionLimiter(config.telegram.ratePerMinute, log);
+  chats.use(commandHandlers(services, limiter));
+  for (const extension of extensions) chats.use(extension.middleware);
+  chats.use(buttonHandlers(services, limiter));
+  chats.use(questionHandlers(services, limiter));
+
+  return {
+    bot,
+    services,
+    extensions,
+    apiRoot,
+    lastUpdateId: () => lastUpdateId,
+    async idle(timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (inflight.size > 0) {
+        const left = deadline - Date.now();
+        if (left <= 0) return false;
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          Promise.allSettled([...inflight]),
+          new Promise((resolve) => {
+            timer = setTimeout(resolve, left);
+          }),
+        ]);
+        clearTimeout(timer);
+      }
+      return true;
+    },
+  };
+}

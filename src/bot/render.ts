@@ -1,0 +1,175 @@
+/**
+ * Answers, passages, articles and source lists as Telegram HTML messages.
+ *
+ * Every corpus and user string goes through `escapeHtml`; citations come from the one
+ * formatter in src/answer/citation.ts. Output is split into messages of at most 4096
+ * characters by `splitHtml`; the keyboard goes under the last message.
+ */
+import { InlineKeyboard } from 'grammy';
+import type { Answer, Citation, InputProblem } from '../answer/types.ts';
+import { escapeHtml, formatCitationHtml, formatDate } from '../answer/citation.ts';
+import type { Article } from '../corpus/article.ts';
+import type { Chunk } from '../index/chunk-types.ts';
+import type { CallbackCodec } from './callbacks.ts';
+import { splitHtml, TELEGRAM_MESSAGE_LIMIT } from './split.ts';
+import { strings, type Lang } from './strings.ts';
+
+/** Messages to send in order; the keyboard belongs under the last one. */
+export interface RenderedReply {
+  messages: string[];
+  keyboard?: InlineKeyboard;
+}
+
+/** Quotes longer than this (characters) or with more lines go into an expandable blockquote. */
+const EXPANDABLE_CHARS = 300;
+const EXPANDABLE_LINES = 4;
+/** How many article titles a "not in the corpus" answer suggests. */
+const COVER_TITLES = 5;
+/** How many articles /sources lists before "… and N more". */
+const SOURCES_LISTED = 50;
+/** Passage buttons per keyboard row. */
+const BUTTONS_PER_ROW = 3;
+
+/** A verbatim text in a blockquote, expandable when long. */
+export function blockquote(text: string): string {
+  const long = text.length > EXPANDABLE_CHARS || text.split('\n').length > EXPANDABLE_LINES;
+  return `${long ? '<blockquote expandable>' : '<blockquote>'}${escapeHtml(text)}</blockquote>`;
+}
+
+/** The citation of an article (the same shape as an answer's citation). */
+export function articleCitation(article: Article): Citation {
+  return { id: article.id, title: article.title, date: article.date, source: article.source, url: article.url };
+}
+
+/** Options for rendering an answered question. */
+export interface AnswerRenderOptions {
+  lang: Lang;
+  codec: CallbackCodec;
+  /** Results shown before these ("more results" pages); numbering continues from here. */
+  offset?: number;
+  /** Key of the remembered question when there are more results to show. */
+  moreKey?: string;
+}
+
+/**
+ * An answered question: each quote in a blockquote followed by its citation, numbered when
+ * there are several; for English questions a short header and the "matched by" line.
+ * Buttons: the passage of each quote, and "more results" when `moreKey` is given.
+ */
+export function renderAnswer(answer: Answer, options: AnswerRenderOptions): RenderedReply {
+  const { lang, codec } = options;
+  const s = strings(lang);
+  const offset = options.offset ?? 0;
+  const numbered = answer.results.length > 1 || offset > 0;
+  const blocks: string[] = [];
+  if (offset > 0) blocks.push(s.moreHeader(offset + 1));
+  if (answer.language === 'en' && offset === 0) {
+    const head = [s.englishHeader, answer.matchedTerms.length ? s.matchedBy(answer.matchedTerms) : '']
+      .filter(Boolean)
+      .join('\n');
+    if (head) blocks.push(head);
+  }
+  answer.results.forEach((result, i) => {
+    const label = numbered ? `<b>[${offset + i + 1}]</b> ` : '— ';
+    blocks.push(`${blockquote(result.quote)}\n${label}${formatCitationHtml(result.article)}`);
+  });
+
+  const keyboard = new InlineKeyboard();
+  answer.results.forEach((result, i) => {
+    if (i > 0 && i % BUTTONS_PER_ROW === 0) keyboard.row();
+    keyboard.text(
+      s.buttons.passage(offset + i + 1),
+      codec.encode({ kind: 'passage', lang, chunkId: result.chunkId }),
+    );
+  });
+  if (options.moreKey) {
+    keyboard
+      .row()
+      .text(s.buttons.more, codec.encode({ kind: 'more', lang, key: options.moreKey, offset: offset + answer.results.length }));
+  }
+  return { messages: splitHtml(blocks.join('\n\n')), keyboard: answer.results.length ? keyboard : undefined };
+}
+
+/** "Not in the corpus", plainly, with the newest article titles as what the bot does cover. */
+export function renderNotFound(lang: Lang, articles: readonly Article[]): RenderedReply {
+  const s = strings(lang);
+  const lines = [s.notFound];
+  if (articles.length) {
+    lines.push('', s.coverHeader);
+    for (const a of articles.slice(0, COVER_TITLES)) lines.push(`• ${titleLine(a)}`);
+    if (articles.length > COVER_TITLES) lines.push(s.coverMore(articles.length - COVER_TITLES));
+  }
+  return { messages: splitHtml(lines.join('\n')) };
+}
+
+/** Why a question could not be asked (empty, too long, no words). */
+export function renderInputProblem(problem: InputProblem, lang: Lang, length: number, maxChars: number): RenderedReply {
+  const s = strings(lang);
+  const text = problem === 'empty' ? s.emptyQuestion : problem === 'too_long' ? s.tooLong(length, maxChars) : s.noWords;
+  return { messages: [text] };
+}
+
+/** A title (linked when the article has a URL) and its date. */
+function titleLine(a: Article): string {
+  const title = a.url ? `<a href="${escapeHtml(a.url)}">${escapeHtml(a.title)}</a>` : escapeHtml(a.title);
+  const date = formatDate(a.date);
+  return date ? `${title} (${escapeHtml(date)})` : title;
+}
+
+/** /sources: the indexed articles, newest first, each with title, date, source and link. */
+export function renderSources(articles: readonly Article[], lang: Lang): RenderedReply {
+  const s = strings(lang);
+  if (!articles.length) return { messages: [s.sourcesEmpty] };
+  const lines = [s.sourcesHeader(articles.length)];
+  articles.slice(0, SOURCES_LISTED).forEach((a, i) => {
+    lines.push(`${i + 1}. ${formatCitationHtml(articleCitation(a))}`);
+  });
+  if (articles.length > SOURCES_LISTED) lines.push(s.sourcesMore(articles.length - SOURCES_LISTED));
+  // One article per paragraph so that a long list splits between articles.
+  return { messages: splitHtml(lines.join('\n\n')) };
+}
+
+/** The whole passage a quote came from, its citation, and a button for the whole article. */
+export function renderPassage(chunk: Chunk, article: Article, lang: Lang, codec: CallbackCodec): RenderedReply {
+  const s = strings(lang);
+  const html = `<b>${escapeHtml(s.passageHeader)}</b>\n${blockquote(chunk.text)}\n— ${formatCitationHtml(articleCitation(article))}`;
+  const keyboard = new InlineKeyboard().text(
+    s.buttons.wholeArticle,
+    codec.encode({ kind: 'article', lang, articleId: article.id, page: 0, edit: false }),
+  );
+  return { messages: splitHtml(html), keyboard };
+}
+
+/** Room kept under each article page for the "Page i/n" line. */
+const PAGE_FOOTER_ROOM = 64;
+
+/** The pages of a whole article (HTML, each within one message with its footer). */
+export function articlePages(article: Article): string[] {
+  const head = formatCitationHtml(articleCitation(article));
+  const body = article.text
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map(escapeHtml);
+  return splitHtml([head, ...body].join('\n\n'), TELEGRAM_MESSAGE_LIMIT - PAGE_FOOTER_ROOM);
+}
+
+/** One page of a whole article, with "previous / next" buttons that edit the message in place. */
+export function renderArticlePage(
+  article: Article,
+  page: number,
+  lang: Lang,
+  codec: CallbackCodec,
+): { text: string; keyboard?: InlineKeyboard; pages: number } | undefined {
+  const pages = articlePages(article);
+  if (page < 0 || page >= pages.length) return undefined;
+  const s = strings(lang);
+  const text = pages.length > 1 ? `${pages[page]}\n\n<i>${escapeHtml(s.pageOf(page + 1, pages.length))}</i>` : pages[page];
+  if (pages.length === 1) return { text, pages: 1 };
+  const keyboard = new InlineKeyboard();
+  if (page > 0) keyboard.text(s.buttons.prev, codec.encode({ kind: 'article', lang, articleId: article.id, page: page - 1, edit: true }));
+  if (page < pages.length - 1) {
+    keyboard.text(s.buttons.next, codec.encode({ kind: 'article', lang, articleId: article.id, page: page + 1, edit: true }));
+  }
+  return { text, keyboard, pages: pages.length };
+}

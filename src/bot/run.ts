@@ -1,0 +1,213 @@
+/**
+ * Starting and stopping a bot: getMe (a rejected token becomes one clear line), the command menu,
+ * then long polling with grammY's runner (concurrent across chats, ordered within a chat) or a
+ * webhook on a node http server with a secret token. Stopping stops updates first, then waits
+ * for the replies being written.
+ */
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { GrammyError, HttpError, webhookCallback } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import { run, type RunnerHandle } from '@grammyjs/runner';
+import { ConfigError, type Config } from '../config.ts';
+import { registerCommands } from './commands.ts';
+import type { TrichdanBot } from './create-bot.ts';
+import { describeError } from './log.ts';
+
+/** The updates the bot asks Telegram for. */
+export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
+
+/** What a bot token looks like: the bot's id, a colon, and at least 30 URL-safe characters. */
+export const TOKEN_PATTERN = /^\d+:[A-Za-z0-9_-]{30,}$/;
+
+/**
+ * Checks the token's shape before anything starts. Throws one clear ConfigError (without the
+ * token) when it is missing or malformed.
+ */
+export function checkToken(token: string): void {
+  if (!token) {
+    throw new ConfigError(
+      'TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather (https://t.me/BotFather) and put its token in .env as TELEGRAM_BOT_TOKEN=123456789:AA…',
+    );
+  }
+  if (!TOKEN_PATTERN.test(token)) {
+    throw new ConfigError(
+      'TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then at least 30 letters, digits, "-" or "_"): copy it again from @BotFather',
+    );
+  }
+}
+
+/** A started bot. */
+export interface RunningBot {
+  botInfo: UserFromGetMe;
+  mode: 'polling' | 'webhook';
+  /** Whether setMyCommands succeeded (it is optional: the emulator rejects it). */
+  commandsRegistered: boolean;
+  /** Settles when the bot stops by itself: rejects when polling fails for good (token revoked, another instance polling). */
+  done: Promise<void>;
+  /** Stops taking updates, waits (up to `timeoutMs`) for replies in flight, then stops the extensions. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+/** Options for `startBot`. */
+export interface StartOptions {
+  /** Default: `config.telegram.mode`. */
+  mode?: 'polling' | 'webhook';
+}
+
+/** Calls getMe and turns its failures into messages that say what to do. */
+async function connect(trichdan: TrichdanBot, apiRoot: string): Promise<UserFromGetMe> {
+  try {
+    await trichdan.bot.init();
+    return trichdan.bot.botInfo;
+  } catch (error) {
+    if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)) {
+      throw new ConfigError('the token was rejected by Telegram: check TELEGRAM_BOT_TOKEN with @BotFather');
+    }
+    if (error instanceof HttpError) {
+      const inner = error.error as { code?: string; type?: string } | undefined;
+      const reason = inner?.code ?? inner?.type ?? 'no answer';
+      throw new Error(`cannot reach the Telegram Bot API at ${apiRoot} (${reason}): check the network or TELEGRAM_API_ROOT`);
+    }
+    throw new Error(`getMe failed: ${describeError(error)}`);
+  }
+}
+
+/** Turns a fatal polling error into a message that says what to do. */
+function pollingFailure(error: unknown): Error {
+  if (error instanceof GrammyError && error.error_code === 401) {
+    return new ConfigError('the token was rejected by Telegram: check TELEGRAM_BOT_TOKEN with @BotFather');
+  }
+  if (error instanceof GrammyError && error.error_code === 409) {
+    return new Error('another instance of this bot is already running (Telegram answered 409 Conflict): stop it first');
+  }
+  return new Error(`polling stopped: ${describeError(error)}`);
+}
+
+/** Starts the bot: getMe, the command menu, the extensions, then polling or the webhook server. */
+export async function startBot(trichdan: TrichdanBot, config: Config, options: StartOptions = {}): Promise<RunningBot> {
+  const { bot, services } = trichdan;
+  const log = services.log;
+  const mode = options.mode ?? config.telegram.mode;
+  const botInfo = await connect(trichdan, trichdan.apiRoot);
+  const commandsRegistered = await registerCommands(bot.api, services.commands, log);
+  for (const extension of trichdan.extensions) await extension.onStart?.(bot.api, botInfo);
+
+  const stopExtensions = async () => {
+    for (const extension of trichdan.extensions) {
+      try {
+        await extension.onStop?.();
+      } catch (error) {
+        log.warn(`an extension failed to stop cleanly: ${describeError(error)}`);
+      }
+    }
+  };
+  const finish = async (timeoutMs: number) => {
+    if (!(await trichdan.idle(timeoutMs))) log.warn(`stopped with replies still in flight after ${timeoutMs} ms`);
+    await stopExtensions();
+  };
+
+  if (mode === 'webhook') return startWebhook(trichdan, config, botInfo, commandsRegistered, finish);
+
+  try {
+    await bot.api.deleteWebhook();
+  } catch (error) {
+    log.warn(`deleteWebhook failed (polling may conflict with an old webhook): ${describeError(error)}`);
+  }
+  const runner: RunnerHandle = run(bot, {
+    runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES], timeout: 30 }, silent: true },
+  });
+  const task = runner.task();
+  const done = (task ?? Promise.resolve()).catch((error: unknown) => {
+    throw pollingFailure(error);
+  });
+  done.catch(() => {}); // the caller may not listen; never an unhandled rejection
+  let stopping: Promise<void> | undefined;
+  return {
+    botInfo,
+    mode,
+    commandsRegistered,
+    done,
+    stop(timeoutMs = 10_000) {
+      stopping ??= (async () => {
+        if (runner.isRunning()) await runner.stop();
+        await finish(timeoutMs);
+        // Confirm the handled updates, so a restart does not see them again.
+        const last = trichdan.lastUpdateId();
+        if (last !== undefined) {
+          await bot.api.getUpdates({ offset: last + 1, limit: 1, timeout: 0 }).catch((error: unknown) => {
+            log.debug(`confirming the last update failed (ignored): ${describeError(error)}`);
+          });
+        }
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** Webhook mode: a node http server on `TRICHDAN_WEBHOOK_PORT` for the path of `TRICHDAN_WEBHOOK_URL`. */
+async function startWebhook(
+  trichdan: TrichdanBot,
+  config: Config,
+  botInfo: UserFromGetMe,
+  commandsRegistered: boolean,
+  finish: (timeoutMs: number) => Promise<void>,
+): Promise<RunningBot> {
+  const { bot, services } = trichdan;
+  const { webhookUrl, webhookPort } = config.telegram;
+  let url: URL;
+  try {
+    url = new URL(webhookUrl);
+  } catch {
+    throw new ConfigError(
+      `TRICHDAN_WEBHOOK_URL=${JSON.stringify(webhookUrl)}: webhook mode needs the public https URL Telegram should call, e.g. https://bot.example.org/telegram`,
+    );
+  }
+  // Telegram sends the secret in a header with every update; without a configured one, a fresh one is made per start.
+  const secret = config.telegram.webhookSecret || randomBytes(24).toString('base64url');
+  if (!/^[A-Za-z0-9_-]{1,256}$/.test(secret)) {
+    throw new ConfigError('TRICHDAN_WEBHOOK_SECRET: use 1 to 256 letters, digits, "_" or "-"');
+  }
+  const handle = webhookCallback(bot, 'http', { secretToken: secret, onTimeout: 'return', timeoutMilliseconds: 50_000 });
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (req.method !== 'POST' || path !== url.pathname) {
+      res.writeHead(404).end();
+      return;
+    }
+    handle(req, res).catch((error: unknown) => {
+      services.log.warn(`webhook request failed: ${describeError(error)}`);
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(webhookPort, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  await bot.api.setWebhook(url.href, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] });
+  let resolveDone: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    resolveDone = resolve;
+  });
+  let stopping: Promise<void> | undefined;
+  return {
+    botInfo,
+    mode: 'webhook',
+    commandsRegistered,
+    done,
+    stop(timeoutMs = 10_000) {
+      stopping ??= (async () => {
+        // The webhook stays set: Telegram keeps updates while the bot restarts.
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        await finish(timeoutMs);
+        server.closeAllConnections();
+        await closed;
+        resolveDone();
+      })();
+      return stopping;
+    },
+  };
+}
