@@ -31,7 +31,14 @@
  *    the credit.
  * 8. `credited-caption`: a caption of at most {@link MAX_CREDITED_CAPTION}
  *    characters ending in a credit ("… Pete Hegseth. Ảnh: Thống Nhất – TTXVN").
- * 9. `duplicate-caption` / `repeated-paragraph`: a paragraph whose text occurs
+ * 9. Title: the first remaining paragraph is the title (`title`) when it is
+ *    one line of at most {@link MAX_TITLE_LINE} characters that does not end
+ *    like a statement (`.`, `…`, `:`, `;`, `,`; a question is a fine title).
+ *    Otherwise, if the text opens with a credited caption, that caption (without credit) is the
+ *    title; otherwise the title is derived from the first sentence and that
+ *    paragraph stays in the body (see `metadata.ts`). Later paragraphs equal
+ *    to the title are alt text (`title-repeat`).
+ * 10. `duplicate-caption` / `repeated-paragraph`: a paragraph whose text occurs
  *    more than once. Occurrences that are indented (a leading space, how
  *    these pages render figure captions) or that directly follow/precede
  *    another copy are caption copies. If every copy is a caption copy, all go
@@ -39,13 +46,6 @@
  *    plain copy stays as body text and all other copies go. An indented
  *    paragraph that is not repeated is ordinary text: indentation alone is
  *    no evidence.
- * 10. Title: the first remaining paragraph is the title (`title`) when it is
- *    one line of at most {@link MAX_TITLE_LINE} characters that does not end
- *    like a sentence (`.`, `!`, `?`, `…`, `:`, `;`, `,`). Otherwise, if the
- *    text opens with a credited caption, that caption (without credit) is the
- *    title; otherwise the title is derived from the first sentence and that
- *    paragraph stays in the body (see `metadata.ts`). Later paragraphs equal
- *    to the title are alt text (`title-repeat`).
  * 11. `caption-after-photo`: right after a photo marker or a lone credit,
  *    the paragraphs that read like a caption (one sentence, ending in a full
  *    stop, at most {@link MAX_CAPTION} characters) are captions, e.g.
@@ -137,7 +137,8 @@ const FOLLOW_US = /^theo dõi .{1,60} trên (?:google news|facebook|zalo|youtube
 
 const PHOTO_MARKER = /^(?:.{0,250}?[-–—]\s*)?\(?Ảnh\s*\d{1,3}\s*\)?\s*[.:]?$/u;
 const PHOTO_CREDIT_ALONE = /^[([]?\s*(?:Ảnh|Hình)\s+minh\s+h(?:ọa|oạ)\s*[)\]]?\.?$/iu;
-const SENTENCE_END = /[.!?…:;,]["”’)\]]*$/u;
+/** How a sentence (not a title) ends; a title may end in "?" or "!" ("Vì sao giá vàng tăng?"). */
+const SENTENCE_END = /[.…:;,]["”’)\]]*$/u;
 const CAPTION_END = /[.!?…]["”’)\]]*$/u;
 const MARKDOWN_HEADING = /^#{1,6}\s+/u;
 const LIST_ITEM = /^(?:[-*+•]|\d{1,3}[.)])\s+/u;
@@ -349,9 +350,7 @@ export function cleanArticleText(raw: string): CleanedArticle {
     }
   }
 
-  markRepeats(paras);
-
-  // Rule 10: the title.
+  // Rule 9: the title.
   const opening = paras.findIndex((p) => !p.removed || p.removed === 'credited-caption');
   if (found.title === null && opening >= 0) {
     const p = paras[opening];
@@ -362,6 +361,8 @@ export function cleanArticleText(raw: string): CleanedArticle {
       if (caption) [found.title, found.titleFrom] = [titleFromCaption(caption), 'caption'];
     }
   }
+  // Rule 10: repeated paragraphs, then copies of the title.
+  markRepeats(paras);
   if (found.title !== null) {
     for (const p of paras) if (!p.removed && p.text === found.title) p.removed = 'title-repeat';
   }

@@ -106,6 +106,11 @@ describe('boilerplate', () => {
     expect(paras(c.body)).toEqual([LONG, 'Bộ trưởng phát biểu tại hội đàm.', 'Kết thúc hội đàm, hai bên trao đổi kỷ vật.']);
   });
 
+  it('keeps the title when its alt-text copy follows it directly', () => {
+    const c = cleanArticleText(doc('Vì sao giá vàng tăng?', 'Vì sao giá vàng tăng?', LONG));
+    expect(c).toMatchObject({ title: 'Vì sao giá vàng tăng?', titleFrom: 'line', body: LONG });
+  });
+
   it('removes decoration lines and a repeat of the title', () => {
     const c = cleanArticleText(doc('Tiêu đề bài', LONG, '***', 'Tiêu đề bài', 'Đoạn hai.'));
     expect(paras(c.body)).toEqual([LONG, 'Đoạn hai.']);
