@@ -1,0 +1,60 @@
+/**
+ * The digest database's schema, as an append-only list of migrations. Migration `i` (0-based)
+ * takes the database from `PRAGMA user_version = i` to `i + 1`; each runs in one transaction
+ * together with the version bump. Never edit a released migration: add a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: subscribers, topics, delivery log, article registry.
+  `
+  CREATE TABLE subscribers (
+    chat_id            INTEGER PRIMARY KEY,
+    language           TEXT    NOT NULL DEFAULT 'vi' CHECK (language IN ('vi', 'en')),
+    time               TEXT    NOT NULL,            -- HH:MM, local to zone
+    zone               TEXT    NOT NULL,            -- IANA zone
+    send_empty         INTEGER NOT NULL DEFAULT 1,  -- 1: say "nothing new"; 0: skip the day
+    active             INTEGER NOT NULL DEFAULT 0,  -- 1 while subscribed
+    schedule_from      TEXT    NOT NULL,            -- ISO instant; earlier slots are never due
+    seen_seq           INTEGER,                     -- articles.seq covered by the last digest; NULL: none yet
+    deactivated_reason TEXT,                        -- 'unsubscribed' | 'blocked'
+    created_at         TEXT    NOT NULL,
+    updated_at         TEXT    NOT NULL
+  );
+
+  CREATE TABLE topics (
+    chat_id    INTEGER NOT NULL REFERENCES subscribers(chat_id) ON DELETE CASCADE,
+    topic      TEXT    NOT NULL,                    -- as the user wrote it (trimmed, NFC)
+    topic_key  TEXT    NOT NULL,                    -- lower-cased, for matching /unfollow
+    created_at TEXT    NOT NULL,
+    PRIMARY KEY (chat_id, topic_key)
+  );
+
+  CREATE TABLE deliveries (
+    id              INTEGER PRIMARY KEY,
+    chat_id         INTEGER NOT NULL REFERENCES subscribers(chat_id) ON DELETE CASCADE,
+    slot            TEXT    NOT NULL,               -- the subscriber's local date, YYYY-MM-DD
+    scheduled_at    TEXT    NOT NULL,               -- ISO instant the slot was due
+    status          TEXT    NOT NULL CHECK (status IN ('pending', 'sent', 'skipped', 'failed', 'gave_up')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    parts           TEXT,                           -- JSON array of HTML messages, fixed when first composed
+    through_seq     INTEGER,                        -- articles.seq this digest covers
+    parts_sent      INTEGER NOT NULL DEFAULT 0,
+    in_flight       INTEGER NOT NULL DEFAULT 0,     -- 1 while a message is on the wire
+    message_ids     TEXT    NOT NULL DEFAULT '[]',  -- JSON array of Telegram message ids
+    last_error      TEXT,
+    next_attempt_at TEXT,                           -- for status 'failed'
+    claimed_at      TEXT    NOT NULL,
+    sent_at         TEXT,
+    UNIQUE (chat_id, slot)
+  );
+  CREATE INDEX deliveries_by_status ON deliveries(status);
+
+  CREATE TABLE articles (
+    seq           INTEGER PRIMARY KEY AUTOINCREMENT, -- order of first sight: "new since" compares this
+    article_id    TEXT    NOT NULL UNIQUE,
+    content_hash  TEXT    NOT NULL,
+    title         TEXT    NOT NULL,
+    first_seen_at TEXT    NOT NULL,
+    removed_at    TEXT                              -- set when the file left the corpus
+  );
+  `,
+];
