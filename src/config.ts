@@ -33,7 +33,7 @@ const schema = z.object({
   /** Use the `query: ` / `passage: ` prefixes of the E5 family (off for models without them). */
   TRICHDAN_MODEL_PREFIXES: bool.default(true),
   TRICHDAN_EMBED_BATCH: int(1, 512).default(16),
-  TRICHDAN_CHUNK_CHARS: int(100, 10_000).default(600),
+  TRICHDAN_CHUNK_CHARS: int(100, 10_000).default(1600),
   TRICHDAN_CHUNK_OVERLAP: int(0, 10).default(1),
   TRICHDAN_TOP_K: int(1, 50).default(3),
   /** Abstain when the best passage's confidence is below this (0..1). */

@@ -1,0 +1,173 @@
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createEngine, type RetrievalEngine } from '../src/engine.ts';
+import type { Answer } from '../src/answer/types.ts';
+import { copySeedCorpus, tempDir, testConfig } from './helpers/engine.ts';
+
+/** Every quote and passage is a verbatim slice of the cleaned article it cites. */
+function expectVerbatim(engine: RetrievalEngine, answer: Answer) {
+  for (const r of answer.results) {
+    const article = engine.article(r.article.id)!;
+    expect(article.text.slice(r.quoteStart, r.quoteEnd)).toBe(r.quote);
+    expect(article.text).toContain(r.passage);
+    expect(r.passage).toContain(r.quote);
+  }
+}
+
+describe('retrieval engine on the seed corpus, lexical-only', () => {
+  let engine: RetrievalEngine;
+  let corpusDir: string;
+  let indexDir: string;
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    corpusDir = await copySeedCorpus();
+    indexDir = await tempDir('trichdan-index-');
+    const modelsDir = await tempDir('trichdan-models-');
+    engine = await createEngine(testConfig({ TRICHDAN_CORPUS_DIR: corpusDir, TRICHDAN_INDEX_DIR: indexDir, TRICHDAN_MODELS_DIR: modelsDir }), {
+      log: (l) => logs.push(l),
+      progress: false,
+    });
+  });
+
+  it('says once, at start-up, that retrieval is lexical-only and why', () => {
+    expect(engine.status().retrieval).toBe('lexical');
+    expect(logs.filter((l) => l.startsWith('lexical-only retrieval:'))).toHaveLength(1);
+    expect(engine.index.manifest.dense).toBeNull();
+    expect(engine.index.manifest.denseProblem).toMatch(/not found/);
+  });
+
+  it('answers a Vietnamese question with the right article and a verbatim quote', async () => {
+    const answer = await engine.ask('Việt Nam đã trao trả cho Mỹ bao nhiêu hòm hài cốt?');
+    expect(answer.answered).toBe(true);
+    expect(answer.results[0].article.id).toMatch(/^002_/);
+    expect(answer.results[0].quote).toContain('994 hòm');
+    expectVerbatim(engine, answer);
+  });
+
+  it('answers the same question typed without diacritics', async () => {
+    const answer = await engine.ask('viet nam trao tra cho my bao nhieu hom hai cot');
+    expect(answer.results[0].article.id).toMatch(/^002_/);
+    expect(answer.results[0].quote).toContain('994 hòm');
+  });
+
+  it('treats old and new tone-mark placement alike', async () => {
+    const a = await engine.ask('Trung tâm Nhiệt đới Việt - Nga hợp tác nghiên cứu khoa học');
+    const b = await engine.ask('Trung tâm Nhiệt đới Việt - Nga hợp tác nghiên cứu khoa hoc');
+    expect(a.results[0].article.id).toMatch(/^004_/);
+    expect(b.results[0].article.id).toBe(a.results[0].article.id);
+  });
+
+  it('cites title, date, source and link', async () => {
+    const answer = await engine.ask('Elbridge Colby cam kết hỗ trợ Việt Nam điều gì?');
+    const top = answer.results[0];
+    expect(top.article.id).toMatch(/^001_/);
+    expect(top.article.title).toBe('Lãnh đạo Bộ Quốc phòng Việt Nam và Bộ Chiến tranh Mỹ gặp gỡ tại Washington');
+    expect(top.article.source).toBe('Tiền Phong');
+    expect(top.article.url).toMatch(/^https:\/\/tienphong\.vn\//);
+  });
+
+  it('abstains when the corpus does not hold the answer', async () => {
+    for (const q of ['Giá vàng SJC hôm nay là bao nhiêu?', 'Công thức nấu phở bò ngon nhất?', 'gia xang dau tuan nay tang hay giam']) {
+      const answer = await engine.ask(q);
+      expect(answer.answered, q).toBe(false);
+      expect(answer.results).toEqual([]);
+    }
+  });
+
+  it('never repeats a quote within one answer', async () => {
+    const answer = await engine.ask('hợp tác khắc phục hậu quả chiến tranh', { topK: 10 });
+    const quotes = answer.results.map((r) => r.quote);
+    expect(new Set(quotes).size).toBe(quotes.length);
+    expectVerbatim(engine, answer);
+  });
+
+  it('pages results with offset', async () => {
+    const first = await engine.ask('hợp tác quốc phòng Việt Nam Mỹ', { topK: 2 });
+    const next = await engine.ask('hợp tác quốc phòng Việt Nam Mỹ', { topK: 2, offset: 2 });
+    expect(first.results).toHaveLength(2);
+    for (const r of next.results) expect(first.results.map((x) => x.quote)).not.toContain(r.quote);
+  });
+
+  it('restricts answers to given articles (digest topics)', async () => {
+    const answer = await engine.ask('dioxin Biên Hòa', { articleIds: ['000_8c719049391b1fc0'] });
+    expect(answer.results.every((r) => r.article.id === '000_8c719049391b1fc0')).toBe(true);
+  });
+
+  it('gives a clear input problem for empty, huge, or word-less questions instead of searching', async () => {
+    expect((await engine.ask('')).inputProblem).toBe('empty');
+    expect((await engine.ask('   \n\t ')).inputProblem).toBe('empty');
+    expect((await engine.ask('Biên Hòa '.repeat(1250))).inputProblem).toBe('too_long');
+    expect((await engine.ask('🤔🤔🤔 ??? !!!')).inputProblem).toBe('no_words');
+    const html = await engine.ask('Dự án *dioxin* <Biên Hòa> & `130 triệu USD`?');
+    expect(html.inputProblem).toBeUndefined();
+    expect(html.answered).toBe(true);
+  });
+
+  it('lists articles newest first', () => {
+    const dates = engine.articles().map((a) => a.date);
+    expect(dates[0]).toBe('2025-11-03');
+    expect(engine.articles()).toHaveLength(5);
+  });
+
+  it('reopens the persisted index without rebuilding and gives the same answers', async () => {
+    const before = await engine.ask('Triển lãm Quốc phòng quốc tế Việt Nam lần thứ 3 tổ chức khi nào?');
+    const logs2: string[] = [];
+    const again = await createEngine(testConfig({ TRICHDAN_CORPUS_DIR: corpusDir, TRICHDAN_INDEX_DIR: indexDir, TRICHDAN_MODELS_DIR: indexDir }), {
+      log: (l) => logs2.push(l),
+      progress: false,
+    });
+    expect(again.index.actions).toEqual([]);
+    expect(await again.ask(before.question)).toEqual(before);
+  });
+});
+
+describe('index manifest: a mismatch rebuilds, with a message', () => {
+  it('rebuilds when the corpus or the chunking changes, or the chunk table is damaged', async () => {
+    const corpusDir = await copySeedCorpus();
+    const indexDir = await tempDir('trichdan-index-');
+    const env = { TRICHDAN_CORPUS_DIR: corpusDir, TRICHDAN_INDEX_DIR: indexDir };
+    const open = (over: Record<string, string> = {}) => createEngine(testConfig({ ...env, ...over }), { log: () => {}, progress: false });
+
+    expect((await open()).index.actions).toEqual(['index built']);
+    expect((await open()).index.actions).toEqual([]);
+
+    await appendFile(path.join(corpusDir, '003_576ff9567dded38c.txt'), '\n\nTàu ngầm Kilo mới được bàn giao tại Cam Ranh.\n');
+    const changed = await open();
+    expect(changed.index.actions).toEqual(['index rebuilt: the corpus changed since the index was built']);
+    const answer = await changed.ask('tàu ngầm Kilo bàn giao ở đâu');
+    expect(answer.results[0].quote).toContain('Cam Ranh');
+
+    expect((await open({ TRICHDAN_CHUNK_CHARS: '800' })).index.actions).toEqual(['index rebuilt: the chunking settings changed']);
+
+    await writeFile(path.join(indexDir, 'chunks.json'), '[["broken"');
+    expect((await open({ TRICHDAN_CHUNK_CHARS: '800' })).index.actions).toEqual(['index rebuilt: the chunk table is missing or damaged']);
+  });
+
+  it('writes a manifest that records model, chunking and the corpus fingerprint', async () => {
+    const indexDir = await tempDir('trichdan-index-');
+    const corpusDir = await copySeedCorpus();
+    await createEngine(testConfig({ TRICHDAN_CORPUS_DIR: corpusDir, TRICHDAN_INDEX_DIR: indexDir }), { log: () => {}, progress: false });
+    const manifest = JSON.parse(await readFile(path.join(indexDir, 'manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({ formatVersion: 1, articleCount: 5, chunking: { maxChars: 1600, overlapSentences: 1 }, dense: null });
+    expect(manifest.corpusFingerprint).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('a corpus with bad files', () => {
+  it('skips empty, binary and non-UTF-8 files with a warning and still answers', async () => {
+    const corpusDir = await copySeedCorpus();
+    await writeFile(path.join(corpusDir, 'empty.txt'), '   \n');
+    await writeFile(path.join(corpusDir, 'binary.txt'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d, 0, 1, 2, 3]));
+    await writeFile(path.join(corpusDir, 'latin1.txt'), Buffer.from('Bi\xean H\xf2a', 'latin1'));
+    const logs: string[] = [];
+    const engine = await createEngine(testConfig({ TRICHDAN_CORPUS_DIR: corpusDir, TRICHDAN_INDEX_DIR: await tempDir() }), {
+      log: (l) => logs.push(l),
+      progress: false,
+    });
+    expect(logs.filter((l) => l.startsWith('warning: skipped'))).toHaveLength(3);
+    expect(engine.articles()).toHaveLength(5);
+    expect((await engine.ask('hòm hài cốt trao trả')).answered).toBe(true);
+  });
+});
