@@ -39,17 +39,20 @@ export interface EnglishQueryWeights {
   namePair: number;
   /** A number or date form. */
   number: number;
+  /** Share budgets only among translations present in the corpus (needs a vocabulary). */
+  corpusFilter: boolean;
 }
 
 /** Defaults chosen by measurement on XQuAD-vi dev English questions (see the README). */
 export const DEFAULT_ENGLISH_WEIGHTS: EnglishQueryWeights = {
   maxBudget: 3,
-  pairShare: 0.5,
-  englishTranslated: 0.3,
+  pairShare: 0.25,
+  englishTranslated: 0.6,
   englishUnknown: 1,
-  name: 1,
+  name: 3,
   namePair: 1,
   number: 1,
+  corpusFilter: true,
 };
 
 /**
@@ -73,7 +76,7 @@ const VIETNAMESE_QUESTION_WORDS_FOLDED: ReadonlySet<string> = new Set(
 );
 
 /** Weight of a Vietnamese question/function word (other syllables weigh 1). */
-export const VIETNAMESE_FUNCTION_WEIGHT = 0.2;
+export const VIETNAMESE_FUNCTION_WEIGHT = 0.5;
 /** Weight of an adjacent pair of syllables in a Vietnamese question. */
 export const VIETNAMESE_PAIR_WEIGHT = 0.5;
 
@@ -162,11 +165,11 @@ export function lemmaCandidates(word: string): string[] {
     add(word.slice(0, -1));
   }
   for (const suffix of ['ed', 'ing', 'er', 'est']) {
-    if (!word.endsWith(suffix) || word.length < suffix.length + 3) continue;
+    if (!word.endsWith(suffix) || word.length < suffix.length + 2) continue;
     const stem = word.slice(0, -suffix.length);
     if (stem.endsWith('i')) add(stem.slice(0, -1) + 'y'); // carried, happier
+    add(stem + 'e'); // normalised, making, used (before "us"), hoped (before "hop")
     add(stem);
-    add(stem + 'e'); // normalised, making
     const single = undouble(stem);
     if (single) add(single); // planned, running
   }
@@ -268,6 +271,30 @@ function numberForms(surface: string): string[] {
   return [...out];
 }
 
+/**
+ * English number words → how Vietnamese text writes them (digits first). Used instead
+ * of the lexicon, whose entries for them are mostly idioms ("one" → "nào đó", "người ta").
+ */
+const NUMBER_WORDS: ReadonlyMap<string, readonly string[]> = new Map(
+  (
+    'one:1,một; two:2,hai; three:3,ba; four:4,bốn,tư; five:5,năm; six:6,sáu; seven:7,bảy; eight:8,tám; nine:9,chín; ' +
+    'ten:10,mười; eleven:11; twelve:12; thirteen:13; fourteen:14; fifteen:15; sixteen:16; seventeen:17; eighteen:18; ' +
+    'nineteen:19; twenty:20; thirty:30; forty:40; fifty:50; sixty:60; seventy:70; eighty:80; ninety:90; ' +
+    'hundred:trăm; hundreds:trăm; thousand:nghìn,ngàn; thousands:nghìn,ngàn; million:triệu; millions:triệu; ' +
+    'billion:tỷ,tỉ; billions:tỷ,tỉ; dozen:tá; half:nửa,rưỡi; ' +
+    'second:thứ hai,thứ nhì,giây; third:thứ ba; fourth:thứ tư; fifth:thứ năm; sixth:thứ sáu; seventh:thứ bảy; ' +
+    'eighth:thứ tám; ninth:thứ chín; tenth:thứ mười'
+  )
+    .split('; ')
+    .map((entry) => {
+      const [word, forms] = entry.split(':');
+      return [word, forms.split(',')] as [string, string[]];
+    }),
+);
+
+/** Words that complete a question word and say nothing about the answer ("how many", "how much"). */
+const AFTER_HOW = new Set(['many', 'much', 'often']);
+
 // ---------------------------------------------------------------------------
 // English analysis
 
@@ -290,25 +317,61 @@ class TermBag {
   }
 }
 
+/** Which terms a corpus holds (the lexical index): translations absent from it get no budget. */
+export interface Vocabulary {
+  has(term: string): boolean;
+}
+
+/** Options of {@link analyzeEnglish}. */
+export interface EnglishQueryOptions {
+  /** Overrides of {@link DEFAULT_ENGLISH_WEIGHTS}. */
+  weights?: Partial<EnglishQueryWeights>;
+  /**
+   * The corpus vocabulary, when known: an English word's budget is then shared only
+   * by its translations that occur in the corpus (all of them when none does).
+   */
+  vocabulary?: Vocabulary | null;
+}
+
+/** Adjacent pairs of a syllable list ("bộ", "trưởng" → "bộ trưởng"). */
+function pairsOf(syllables: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < syllables.length; i++) out.push(`${syllables[i]} ${syllables[i + 1]}`);
+  return out;
+}
+
 /**
  * Adds one English unit's (word or phrase) translations to the query: its distinct
  * content syllables share a budget of min(maxBudget, count), and the adjacent pairs
  * of multi-syllable translations share `pairShare` of that.
  */
-function addTranslations(bag: TermBag, translations: readonly Translation[], w: EnglishQueryWeights, scale = 1): void {
+function addTranslations(
+  bag: TermBag,
+  translations: readonly Translation[],
+  w: EnglishQueryWeights,
+  vocabulary: Vocabulary | null | undefined,
+): void {
+  let list = translations
+    .map((t) => ({ text: t.text, content: t.syllables.filter((s) => !EMPTY_TRANSLATION_SYLLABLES.has(s)) }))
+    .filter((x) => x.content.length > 0);
+  if (vocabulary && w.corpusFilter) {
+    const present = list.filter((x) =>
+      x.content.length === 1 ? vocabulary.has(x.content[0]) : pairsOf(x.content).every((p) => vocabulary.has(p)),
+    );
+    if (present.length > 0) list = present;
+  }
+  if (list.length === 0) return;
   const syllables = new Set<string>();
   const pairs = new Set<string>();
-  for (const t of translations) {
-    const content = t.syllables.filter((s) => !EMPTY_TRANSLATION_SYLLABLES.has(s));
-    for (const s of content) syllables.add(s);
-    for (let i = 0; i + 1 < content.length; i++) pairs.add(`${content[i]} ${content[i + 1]}`);
-    bag.match(t.text);
+  for (const x of list) {
+    bag.match(x.text);
+    for (const s of x.content) syllables.add(s);
+    for (const p of pairsOf(x.content)) pairs.add(p);
   }
-  if (syllables.size === 0) return;
-  const budget = Math.min(w.maxBudget, syllables.size) * scale;
+  const budget = Math.min(w.maxBudget, syllables.size);
   for (const s of syllables) bag.add(s, budget / syllables.size);
   if (pairs.size > 0) {
-    const pairBudget = Math.min(w.maxBudget, pairs.size) * w.pairShare * scale;
+    const pairBudget = Math.min(w.maxBudget, pairs.size) * w.pairShare;
     for (const p of pairs) bag.add(p, pairBudget / pairs.size);
   }
 }
@@ -345,9 +408,10 @@ function lookupPhrase(words: readonly string[], lexicon: Lexicon): readonly Tran
 export function analyzeEnglish(
   question: string,
   lexicon: Lexicon | null,
-  weights: EnglishQueryWeights = DEFAULT_ENGLISH_WEIGHTS,
+  options: EnglishQueryOptions = {},
 ): AnalyzedQuery {
-  const w = weights;
+  const w: EnglishQueryWeights = { ...DEFAULT_ENGLISH_WEIGHTS, ...options.weights };
+  const vocabulary = options.vocabulary;
   const tokens = englishTokens(question);
   const bag = new TermBag();
   const used = new Array<boolean>(tokens.length).fill(false);
@@ -438,7 +502,7 @@ export function analyzeEnglish(
         }
       }
     }
-    for (const u of units) addTranslations(bag, u.translations, w);
+    for (const u of units) addTranslations(bag, u.translations, w, vocabulary);
   }
   // Phrase words still count as English words and names (kept as written) below.
   const inPhrase = new Array<boolean>(tokens.length).fill(false);
@@ -464,17 +528,27 @@ export function analyzeEnglish(
       if (isName(i + 1)) bag.add(`${form} ${nameForm(word(i + 1).surface)}`, w.namePair);
       if (lexicon && !inPhrase[i]) {
         const cased = lexicon.lookupCased(t.surface);
-        if (cased) addTranslations(bag, cased, w);
+        if (cased) addTranslations(bag, cased, w, vocabulary);
         else {
           const head = resolveHead(t.lower, lexicon);
-          if (head) addTranslations(bag, lexicon.lookup(head) ?? [], w);
+          if (head) addTranslations(bag, lexicon.lookup(head) ?? [], w, vocabulary);
         }
       }
       continue;
     }
-    if (ENGLISH_STOPWORDS.has(t.lower) || MONTHS.has(t.lower) && used[i]) continue;
+    if (ENGLISH_STOPWORDS.has(t.lower) || (MONTHS.has(t.lower) && used[i])) continue;
+    if (AFTER_HOW.has(t.lower) && i > 0 && tokens[i - 1].lower === 'how') continue;
+    const numberWord = NUMBER_WORDS.get(t.lower);
+    if (numberWord && !inPhrase[i]) {
+      for (const form of numberWord) {
+        const digits = /^\d/.test(form);
+        bag.add(form, digits ? w.number : w.number / numberWord.length);
+        if (!digits) bag.match(form);
+      }
+      continue;
+    }
     const head = lexicon ? resolveHead(t.lower, lexicon) : null;
-    if (lexicon && head && !inPhrase[i]) addTranslations(bag, lexicon.lookup(head) ?? [], w);
+    if (lexicon && head && !inPhrase[i]) addTranslations(bag, lexicon.lookup(head) ?? [], w, vocabulary);
     // The English word itself, for loanwords the Vietnamese text quotes. Words that
     // are also Vietnamese syllables ("can", "ban", "long") would match noise.
     const kept = head ?? simpleLemma(t.lower);

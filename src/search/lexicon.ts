@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { stemmer } from 'stemmer';
+import { hasVietnameseDiacritics } from '../text/normalize.ts';
 import { tokenizeNorm } from '../text/tokens.ts';
 
 /**
@@ -91,7 +92,7 @@ export class Lexicon {
         continue;
       }
       const headRaw = line.slice(0, tab).normalize('NFC').replace(/\s+/g, ' ').trim();
-      const vi = line.slice(tab + 1).normalize('NFC').replace(/\s+/g, ' ').trim();
+      const vi = cleanTranslation(line.slice(tab + 1));
       if (headRaw === '' || vi === '') {
         skipped++;
         continue;
@@ -111,7 +112,9 @@ export class Lexicon {
       seen.add(key);
       pairs++;
       if (headRaw !== head) push(cased, headRaw, translation);
-      if (!seen.has(`${head}\t${vi}\tfolded`)) {
+      // Acronyms ("US", "IT", "UN") only under their own spelling: folded, they are other words.
+      const acronym = /^[^a-z]*[A-Z][^a-z]*[A-Z][^a-z]*$/.test(headRaw);
+      if (!acronym && !seen.has(`${head}\t${vi}\tfolded`)) {
         seen.add(`${head}\t${vi}\tfolded`);
         push(head.includes(' ') ? phrases : words, head, translation);
       }
@@ -170,6 +173,28 @@ export class Lexicon {
     }
     return this.stems.get(stemmer(word)) ?? [];
   }
+}
+
+/** English words that mark a usage note rather than a translation ("not used in Vietnamese"). */
+const NOTE_WORDS = new Set(['a', 'an', 'the', 'to', 'of', 'in', 'is', 'not', 'used', 'who', 'than', 'for', 'with', 'version', 'speaker']);
+
+/**
+ * A translation without editorial notes: "official: Cộng Hòa…" → "Cộng Hòa…",
+ * "thứ sáu /lit.: number six/" → "thứ sáu"; an English usage note instead of a
+ * translation ("Not used in Vietnamese") → "" (skipped).
+ */
+function cleanTranslation(raw: string): string {
+  const text = raw
+    .normalize('NFC')
+    .replace(/\/[^/]*\//g, ' ')
+    .replace(/^[A-Za-z][A-Za-z .]*:\s*/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (!hasVietnameseDiacritics(text)) {
+    const notes = text.toLowerCase().split(/[\s-]+/).filter((w) => NOTE_WORDS.has(w)).length;
+    if (notes >= 2) return '';
+  }
+  return text;
 }
 
 function push(map: Map<string, Translation[]>, key: string, t: Translation): void {
