@@ -16,12 +16,15 @@ export const systemClock: Clock = {
 };
 
 /**
- * A clock that only moves when told to (`set`, `advance`), or when someone sleeps on it:
- * `sleep(ms)` moves the time forward by `ms` and resolves on the next macrotask, so code
- * that paces itself with `sleep` runs instantly in tests while still "seeing" time pass.
+ * A clock that only moves when told to (`set`, `advance`), or when code sleeps on it: each
+ * `sleep(ms)` is a virtual timer, and pending timers fire one at a time, earliest first, on
+ * later macrotasks, moving the time to when they are due. Code that paces itself with
+ * `sleep` therefore runs at once in tests while seeing consistent time pass.
  */
 export class FakeClock implements Clock {
   private current: number;
+  private timers: { at: number; seq: number; resolve: () => void }[] = [];
+  private seq = 0;
 
   constructor(start: Date | string | number) {
     this.current = new Date(start).getTime();
@@ -42,7 +45,17 @@ export class FakeClock implements Clock {
   }
 
   sleep(ms: number): Promise<void> {
-    this.current += Math.max(0, ms);
-    return new Promise((resolve) => setImmediate(resolve));
+    return new Promise((resolve) => {
+      this.timers.push({ at: this.current + Math.max(0, ms), seq: this.seq++, resolve });
+      setImmediate(() => this.fireNext());
+    });
+  }
+
+  private fireNext(): void {
+    if (this.timers.length === 0) return;
+    this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+    const timer = this.timers.shift()!;
+    this.current = Math.max(this.current, timer.at);
+    timer.resolve();
   }
 }

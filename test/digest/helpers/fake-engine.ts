@@ -1,6 +1,6 @@
 /**
  * A small in-memory Engine for unit tests of composition and scheduling: `ask` quotes the
- * first sentence containing the question (case-insensitive) among the allowed articles.
+ * first sentence containing the question as a whole word (case-insensitive) among the allowed articles.
  * End-to-end tests use the real engine instead.
  */
 import type { Article } from '../../../src/corpus/article.ts';
@@ -46,11 +46,12 @@ export class FakeEngine implements Engine {
 
   async ask(question: string, options?: AskOptions): Promise<Answer> {
     this.asks.push({ question, options });
-    const needle = question.toLowerCase();
+    const escaped = question.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const needle = new RegExp(`(^|[^\\p{L}])${escaped}($|[^\\p{L}])`, 'u');
     for (const a of this.list) {
       if (options?.articleIds && !options.articleIds.includes(a.id)) continue;
       const sentences = a.text.match(/[^.!?]+[.!?]/g) ?? [];
-      const hit = sentences.find((s) => s.toLowerCase().includes(needle));
+      const hit = sentences.find((s) => needle.test(s.toLowerCase()));
       if (hit) {
         const quote = hit.trim();
         const start = a.text.indexOf(quote);
