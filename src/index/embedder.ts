@@ -55,6 +55,11 @@ export interface LoadEmbedderOptions {
   onDownloadProgress?: (info: DownloadProgress) => void;
   /** Give up loading (download included) after this many milliseconds (default 20 000). */
   timeoutMs?: number;
+  /**
+   * Pool and normalise in plain loops rather than with transformers.js's Proxy-based pooling
+   * (default true; used only when it reproduces the pipeline's numbers on a probe at load).
+   */
+  fastPooling?: boolean;
 }
 
 /** Result of `loadEmbedder`: an embedder, or one line saying why there is none. */
@@ -74,21 +79,85 @@ type FeatureExtractor = (
   options: { pooling: 'mean'; normalize: boolean },
 ) => Promise<{ data: Float32Array; dims: number[] }>;
 
+/** The parts of a transformers.js feature-extraction pipeline used by the fast path. */
+interface PipelineParts {
+  tokenizer: (texts: string[], options: { padding: boolean; truncation: boolean }) => Record<string, { data: ArrayLike<number | bigint>; dims: number[] }>;
+  model: (inputs: unknown) => Promise<Record<string, { data: Float32Array; dims: number[] } | undefined>>;
+}
+
+/**
+ * Same result as the pipeline's `{ pooling: 'mean', normalize: true }`, several times faster:
+ * transformers.js 2.17 pools through a Proxy on every element access (about 1 s per 150
+ * passages of 600 characters, more than the tiny model's forward pass and its tokenizer
+ * together). This runs the pipeline's own tokenizer and model and pools over plain arrays.
+ * Returns null when the pipeline does not have the expected shape.
+ */
+function fastMeanPooling(extractor: unknown): ((texts: string[]) => Promise<Float32Array[]>) | null {
+  const parts = extractor as Partial<PipelineParts>;
+  if (typeof parts.tokenizer !== 'function' || typeof parts.model !== 'function') return null;
+  const { tokenizer, model } = parts as PipelineParts;
+  return async (texts) => {
+    const inputs = tokenizer(texts, { padding: true, truncation: true });
+    const outputs = await model(inputs);
+    const hidden = outputs.last_hidden_state ?? outputs.logits ?? outputs.token_embeddings;
+    const mask = inputs.attention_mask;
+    if (!hidden || !mask || hidden.dims.length !== 3) throw new Error('unexpected model output (no last_hidden_state)');
+    const [batch, seq, dim] = hidden.dims;
+    const data = hidden.data;
+    const maskData = mask.data;
+    const rows: Float32Array[] = [];
+    for (let b = 0; b < batch; b++) {
+      const sum = new Float64Array(dim);
+      let count = 0;
+      for (let t = 0; t < seq; t++) {
+        const m = Number(maskData[b * seq + t]);
+        if (!m) continue;
+        count += m;
+        const base = (b * seq + t) * dim;
+        for (let k = 0; k < dim; k++) sum[k] += data[base + k] * m;
+      }
+      const row = new Float32Array(dim);
+      let norm = 0;
+      for (let k = 0; k < dim; k++) {
+        row[k] = sum[k] / count;
+        norm += row[k] * row[k];
+      }
+      norm = Math.sqrt(norm);
+      if (norm > 0) for (let k = 0; k < dim; k++) row[k] /= norm;
+      rows.push(row);
+    }
+    return rows;
+  };
+}
+
 /** The `Embedder` over a transformers.js feature-extraction pipeline (mean pooling, L2 normalisation). */
 export class TransformersEmbedder implements Embedder {
   readonly modelId: string;
   readonly key: string;
   readonly dimension: number;
+  /** How vectors are pooled: `fast` (own loops over the pipeline's tokenizer and model) or `pipeline`. */
+  readonly pooling: 'fast' | 'pipeline';
   private readonly extractor: FeatureExtractor;
+  private readonly fast: ((texts: string[]) => Promise<Float32Array[]>) | null;
   private readonly prefixes: boolean;
   private readonly batchSize: number;
 
   /** Use `loadEmbedder`, which checks the files and learns the dimension; this wraps a loaded pipeline. */
   constructor(
     extractor: FeatureExtractor,
-    options: { modelId: string; quantized: boolean; prefixes: boolean; batchSize: number; dimension: number },
+    options: {
+      modelId: string;
+      quantized: boolean;
+      prefixes: boolean;
+      batchSize: number;
+      dimension: number;
+      /** Pool in plain loops instead of the pipeline's Proxy-based pooling (same numbers; default true). */
+      fastPooling?: boolean;
+    },
   ) {
     this.extractor = extractor;
+    this.fast = options.fastPooling === false ? null : fastMeanPooling(extractor);
+    this.pooling = this.fast ? 'fast' : 'pipeline';
     this.modelId = options.modelId;
     this.prefixes = options.prefixes;
     this.batchSize = Math.max(1, Math.floor(options.batchSize));
@@ -112,6 +181,13 @@ export class TransformersEmbedder implements Embedder {
   }
 
   private async run(texts: string[]): Promise<Float32Array[]> {
+    if (this.fast) {
+      const rows = await this.fast(texts);
+      if (rows[0] && rows[0].length !== this.dimension) {
+        throw new Error(`model ${this.modelId} returned vectors of ${rows[0].length} dimensions, expected ${this.dimension}`);
+      }
+      return rows;
+    }
     const tensor = await this.extractor(texts, { pooling: 'mean', normalize: true });
     const dim = tensor.dims[tensor.dims.length - 1];
     if (dim !== this.dimension) {
@@ -343,11 +419,24 @@ export async function loadEmbedder(opts: LoadEmbedderOptions): Promise<LoadEmbed
       quantized: opts.quantized,
       progress_callback: opts.onDownloadProgress,
     })) as unknown as FeatureExtractor;
-    const probe = await extractor(['ok'], { pooling: 'mean', normalize: true });
-    return { extractor, dimension: probe.dims[probe.dims.length - 1] };
+    const probeTexts = ['ok', 'query: một câu thử dài hơn một chút, có dấu.'];
+    const probe = await extractor(probeTexts, { pooling: 'mean', normalize: true });
+    const dimension = probe.dims[probe.dims.length - 1];
+    // Use the fast pooling only if it reproduces the pipeline's own numbers on the probe.
+    let fastPooling = false;
+    const fast = fastMeanPooling(extractor);
+    if (fast) {
+      try {
+        const rows = await fast(probeTexts);
+        fastPooling = rows.length === 2 && rows.every((row, r) => row.length === dimension && row.every((x, k) => Math.abs(x - probe.data[r * dimension + k]) < 1e-5));
+      } catch {
+        fastPooling = false;
+      }
+    }
+    return { extractor, dimension, fastPooling };
   };
 
-  let loaded: { extractor: FeatureExtractor; dimension: number };
+  let loaded: { extractor: FeatureExtractor; dimension: number; fastPooling: boolean };
   try {
     loaded = await quietly(() => withTimeout(load(), timeoutMs));
   } catch (err) {
@@ -382,6 +471,7 @@ export async function loadEmbedder(opts: LoadEmbedderOptions): Promise<LoadEmbed
     prefixes: opts.prefixes,
     batchSize: opts.batchSize,
     dimension: loaded.dimension,
+    fastPooling: loaded.fastPooling && opts.fastPooling !== false,
   });
   return { ok: true, embedder, loadMs: performance.now() - started };
 }

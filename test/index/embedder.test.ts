@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { env } from '@xenova/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadEmbedder, type Embedder, type LoadEmbedderOptions } from '../../src/index/embedder.ts';
+import { loadEmbedder, TransformersEmbedder, type Embedder, type LoadEmbedderOptions } from '../../src/index/embedder.ts';
 import { writeTinyModel } from '../../src/index/tiny-model.ts';
 
 const norm = (v: Float32Array) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
@@ -101,6 +101,20 @@ describe('TransformersEmbedder over the generated tiny model (real transformers.
       const [single] = await embedder.embedPassages([texts[i]]);
       for (let j = 0; j < single.length; j++) expect(batched[i][j]).toBeCloseTo(single[j], 6);
     }
+  });
+
+  it('fast pooling gives the pipeline\'s own mean-pooled, normalised numbers', async () => {
+    expect((embedder as TransformersEmbedder).pooling).toBe('fast');
+    const slow = await loadEmbedder(options({ fastPooling: false }));
+    if (!slow.ok) throw new Error(slow.problem);
+    expect((slow.embedder as TransformersEmbedder).pooling).toBe('pipeline');
+    const texts = ['ngắn', 'một đoạn dài hơn nhiều, có dấu câu, số 130 triệu USD và tên riêng Biên Hòa', 'Đà Nẵng', ''];
+    const a = await embedder.embedPassages(texts);
+    const b = await slow.embedder.embedPassages(texts);
+    for (let i = 0; i < texts.length; i++) for (let k = 0; k < a[i].length; k++) expect(a[i][k]).toBeCloseTo(b[i][k], 6);
+    const qa = await embedder.embedQuery('Biên Hòa?');
+    const qb = await slow.embedder.embedQuery('Biên Hòa?');
+    for (let k = 0; k < qa.length; k++) expect(qa[k]).toBeCloseTo(qb[k], 6);
   });
 
   it('applies the E5 prefixes: the same text as query and as passage differ, and agree without prefixes', async () => {
