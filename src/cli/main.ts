@@ -55,6 +55,8 @@ program
   .action(async (words: string[], opts: { json?: boolean; topK?: number }) => {
     const config = configFrom(program);
     if (opts.topK !== undefined && !(opts.topK >= 1 && opts.topK <= 50)) throw new ConfigError('--top-k must be a number from 1 to 50');
+    if (words.length === 0 && !opts.json)
+      throw new ConfigError('ask needs a question, e.g. trichdan ask "Mỹ hỗ trợ bao nhiêu cho dự án Biên Hòa?" (or --json to read questions from stdin)');
     const engine = await createEngine(config, { log: logger(program) });
     const ask = (q: string) => engine.ask(q, { topK: opts.topK });
     if (words.length > 0) {
@@ -62,7 +64,6 @@ program
       process.stdout.write(opts.json ? `${JSON.stringify(answerToJson(answer))}\n` : `${answerToText(answer, engine.articles())}\n`);
       return;
     }
-    if (!opts.json) throw new ConfigError('ask needs a question, e.g. trichdan ask "Mỹ hỗ trợ bao nhiêu cho dự án Biên Hòa?" (or --json to read questions from stdin)');
     const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
     for await (const line of lines) {
       if (!line.trim()) continue;
