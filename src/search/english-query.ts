@@ -39,6 +39,8 @@ export interface EnglishQueryWeights {
   namePair: number;
   /** A number or date form. */
   number: number;
+  /** Translations longer than this (in content syllables) count only when no shorter one exists. */
+  maxTranslationSyllables: number;
   /** Share budgets only among translations present in the corpus (needs a vocabulary). */
   corpusFilter: boolean;
 }
@@ -52,6 +54,7 @@ export const DEFAULT_ENGLISH_WEIGHTS: EnglishQueryWeights = {
   name: 3,
   namePair: 1,
   number: 1,
+  maxTranslationSyllables: 4,
   corpusFilter: true,
 };
 
@@ -224,7 +227,7 @@ type EnToken =
   | { kind: 'number'; surface: string; lower: string };
 
 /** Words (with inner apostrophes, hyphens, ampersands, dots as in "X.25") and numbers. */
-const EN_TOKEN = /\p{N}+(?:[.,/:]\p{N}+)*(?:st|nd|rd|th|s)?%?|[\p{L}\p{M}][\p{L}\p{M}\p{N}]*(?:['’][\p{L}]+)?/gu;
+const EN_TOKEN = /(?:\p{Lu}\.){2,}|\p{N}+(?:[.,/:]\p{N}+)*(?:st|nd|rd|th|s)?%?|[\p{L}\p{M}][\p{L}\p{M}\p{N}]*(?:['’][\p{L}]+)?/gu;
 
 function englishTokens(question: string): EnToken[] {
   const tokens: EnToken[] = [];
@@ -235,7 +238,8 @@ function englishTokens(question: string): EnToken[] {
     const between = text.slice(last, m.index);
     if (/[.!?:;"“]\s*$/.test(between) && last > 0) sentenceStart = true;
     last = m.index + m[0].length;
-    const surface = m[0].replace(/['’]s?$/i, '').replace(/’/g, "'");
+    // "U.S." → "US"; "Warsaw's" → "Warsaw"; "Panthers'" → "Panthers".
+    const surface = /^(?:\p{Lu}\.){2,}$/u.test(m[0]) ? m[0].replace(/\./g, '') : m[0].replace(/['’]s?$/i, '').replace(/’/g, "'");
     if (/^\p{N}/u.test(surface)) {
       tokens.push({ kind: 'number', surface, lower: surface.toLowerCase() });
     } else {
@@ -354,17 +358,26 @@ function addTranslations(
   let list = translations
     .map((t) => ({ text: t.text, content: t.syllables.filter((s) => !EMPTY_TRANSLATION_SYLLABLES.has(s)) }))
     .filter((x) => x.content.length > 0);
+  // Long translations are definitions ("chủ tịch hội đồng quản trị" for "president"):
+  // they only count when nothing shorter is offered.
+  const short = list.filter((x) => x.content.length <= w.maxTranslationSyllables);
+  if (short.length > 0) list = short;
+  let present = !vocabulary;
   if (vocabulary && w.corpusFilter) {
-    const present = list.filter((x) =>
+    const inCorpus = list.filter((x) =>
       x.content.length === 1 ? vocabulary.has(x.content[0]) : pairsOf(x.content).every((p) => vocabulary.has(p)),
     );
-    if (present.length > 0) list = present;
+    if (inCorpus.length > 0) {
+      list = inCorpus;
+      present = true;
+    }
   }
   if (list.length === 0) return;
   const syllables = new Set<string>();
   const pairs = new Set<string>();
   for (const x of list) {
-    bag.match(x.text);
+    // Shown to the reader as "matched by": only translations the corpus has.
+    if (present) bag.match(x.text);
     for (const s of x.content) syllables.add(s);
     for (const p of pairsOf(x.content)) pairs.add(p);
   }
@@ -419,15 +432,24 @@ export function analyzeEnglish(
   const isWord = (i: number) => tokens[i]?.kind === 'word';
   const word = (i: number) => tokens[i] as Extract<EnToken, { kind: 'word' }>;
   /** A capitalised word that names something (not a sentence-initial ordinary word). */
+  // In a question typed in capitals or Title Case, capitals say nothing about names.
+  const wordTokens = tokens.filter((t) => t.kind === 'word');
+  const capitalisedShare = wordTokens.filter((t) => t.kind === 'word' && t.capitalised).length / (wordTokens.length || 1);
+  const caseSaysNames = !(wordTokens.length >= 3 && capitalisedShare >= 0.8);
+  /** A capitalised word that is not a stopword and not sentence-initial: surely part of a name. */
+  const strongName = (i: number): boolean =>
+    isWord(i) && word(i).capitalised && !word(i).initial && !ENGLISH_STOPWORDS.has(word(i).lower);
+  /** A capitalised word that names something (not a sentence-initial ordinary word). */
   const isName = (i: number): boolean => {
-    if (!isWord(i)) return false;
+    if (!caseSaysNames || !isWord(i)) return false;
     const t = word(i);
     if (!t.capitalised) return false;
     if (t.allCaps) return true;
-    if (!t.initial) return !ENGLISH_STOPWORDS.has(t.lower) || t.lower === 'us';
-    // Sentence-initial: a name unless it is a stopword, or a known word not followed by a name.
-    if (ENGLISH_STOPWORDS.has(t.lower)) return false;
-    if (lexicon && resolveHead(t.lower, lexicon) !== null) return isWord(i + 1) && word(i + 1).capitalised && !word(i + 1).initial;
+    // A stopword is part of a name only beside one ("To Lam", "An Giang"), never alone ("In", "The").
+    if (ENGLISH_STOPWORDS.has(t.lower)) return strongName(i - 1) || strongName(i + 1);
+    if (!t.initial) return true;
+    // Sentence-initial: a name unless it is a known word not followed by a name.
+    if (lexicon && resolveHead(t.lower, lexicon) !== null) return strongName(i + 1);
     return true;
   };
 
@@ -586,7 +608,11 @@ export function analyzeVietnamese(question: string): AnalyzedQuery {
   return { language: 'vi', terms: bag.terms(), denseText: question, matchedTerms: [] };
 }
 
-/** Analyses a question in whichever language it is written ({@link detectLanguage}). */
-export function analyzeQuestion(question: string, lexicon: Lexicon | null): AnalyzedQuery {
-  return detectLanguage(question) === 'en' ? analyzeEnglish(question, lexicon) : analyzeVietnamese(question);
+/**
+ * Analyses a question in whichever language it is written ({@link detectLanguage}).
+ * Pass the lexical index as `options.vocabulary` so English words spend their budget
+ * only on translations the corpus contains.
+ */
+export function analyzeQuestion(question: string, lexicon: Lexicon | null, options: EnglishQueryOptions = {}): AnalyzedQuery {
+  return detectLanguage(question) === 'en' ? analyzeEnglish(question, lexicon, options) : analyzeVietnamese(question);
 }

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { detectLanguage, isVietnameseSyllable, languageScores } from '../../src/text/language.ts';
+
+describe('detectLanguage', () => {
+  it('calls any question with a Vietnamese diacritic Vietnamese', () => {
+    expect(detectLanguage('Bộ trưởng Phan Văn Giang điện đàm với ai vào tối 7/2?')).toBe('vi');
+    expect(detectLanguage('Biên Hòa')).toBe('vi');
+    expect(detectLanguage('Đà Nẵng')).toBe('vi');
+    // One marked word among English ones still means a Vietnamese reader.
+    expect(detectLanguage('what about Hà Nội')).toBe('vi');
+  });
+
+  it('decides plain-ASCII questions by vocabulary, not by character set', () => {
+    expect(detectLanguage('bien hoa dioxin bao nhieu tien')).toBe('vi');
+    expect(detectLanguage('how much for dioxin at Bien Hoa')).toBe('en');
+    expect(detectLanguage('hop tac khac phuc hau qua chien tranh la diem sang')).toBe('vi');
+    expect(detectLanguage('my ung ho mot nuoc viet nam nhu the nao')).toBe('vi');
+    expect(detectLanguage('Which anniversary of normalised Vietnam-US relations falls in 2025?')).toBe('en');
+    expect(detectLanguage('When did the Russian President make a state visit to Vietnam?')).toBe('en');
+    expect(detectLanguage('How do I reset my iPhone password?')).toBe('en');
+  });
+
+  it('handles short questions and names', () => {
+    expect(detectLanguage('who is Pete Hegseth')).toBe('en');
+    expect(detectLanguage('Pete Hegseth la ai')).toBe('vi');
+    expect(detectLanguage('Pete Hegseth là ai?')).toBe('vi');
+    expect(detectLanguage('Bien Hoa?')).toBe('vi');
+    expect(detectLanguage('dioxin o dau')).toBe('vi');
+    expect(detectLanguage('where is UNCLOS')).toBe('en');
+    expect(detectLanguage('UNCLOS la gi')).toBe('vi');
+    expect(detectLanguage('what is UNCLOS?')).toBe('en');
+    expect(detectLanguage('To Lam visited Washington when?')).toBe('en');
+  });
+
+  it('does not let capitalised names vote', () => {
+    // Names alone are undecided, and undecided is Vietnamese.
+    expect(languageScores('Pete Hegseth Bien Hoa')).toEqual({ en: 0, vi: 0 });
+    expect(detectLanguage('Pete Hegseth')).toBe('vi');
+    expect(detectLanguage('')).toBe('vi');
+    expect(detectLanguage('???')).toBe('vi');
+    expect(detectLanguage('2025')).toBe('vi');
+  });
+
+  it('reads a question typed in capitals as words, not names', () => {
+    expect(detectLanguage('BIEN HOA DIOXIN BAO NHIEU TIEN')).toBe('vi');
+    expect(detectLanguage('HOW MUCH DID THE CLEAN-UP COST')).toBe('en');
+  });
+});
+
+describe('isVietnameseSyllable', () => {
+  it('accepts folded Vietnamese syllables', () => {
+    for (const s of ['nguoi', 'khuyen', 'bien', 'hoa', 'nghieng', 'quyet', 'gi', 'gia', 'truong', 'thuong', 'oan', 'uyen', 'ke', 'ghe', 'nghe', 'xoong', 'khuya', 'dau', 'a', 'y']) {
+      expect(isVietnameseSyllable(s), s).toBe(true);
+    }
+  });
+
+  it('rejects English words that cannot be Vietnamese syllables', () => {
+    for (const s of ['much', 'sack', 'dioxin', 'how', 'what', 'when', 'password', 'reset', 'ka', 'ce', 'ghu', 'quu', 'str', '', 'abc1']) {
+      expect(isVietnameseSyllable(s), s).toBe(false);
+    }
+  });
+});
