@@ -1,0 +1,284 @@
+/**
+ * The scheduler against a Bot API emulator on 127.0.0.1, through a real grammY Api: a fake
+ * clock decides what time it is in each zone; pacing and flood-waits use real time.
+ * (Composition runs on a small fake engine here; test/e2e/digest.test.ts uses the real one.)
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Bot } from 'grammy';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../src/digest/clock.ts';
+import { createDigest, type Digest } from '../../src/digest/extension.ts';
+import { startEmulator, type Emulator } from '../e2e/helpers/emulator.ts';
+import { telegramHtmlProblems } from '../e2e/helpers/telegram-html.ts';
+import { BLOCKED, startFaultProxy, tooManyRequests, type FaultProxy, type FaultRule } from './helpers/fault-proxy.ts';
+import { FakeEngine, makeArticle } from './helpers/fake-engine.ts';
+
+const TOKEN = '123456789:AAdigest-scheduler-test-token-xxxxxxxx';
+const HCM = 'Asia/Ho_Chi_Minh';
+const config = {
+  dbPath: '',
+  digest: { defaultTime: '07:30', defaultZone: HCM, graceMinutes: 180, broadcastPerSecond: 25 },
+};
+const vi = { time: '07:30', zone: HCM, language: 'vi' as const };
+/** 07:30 in Hanoi on 24 Nov 2026. */
+const SLOT_24 = Date.parse('2026-11-24T00:30:00Z');
+const MIN = 60_000;
+const DAY = 24 * 60 * MIN;
+
+describe('DigestScheduler', () => {
+  let emulator: Emulator;
+  let dir: string;
+  let dbPath: string;
+  let clock: FakeClock;
+  let engine: FakeEngine;
+  let digest: Digest;
+  let proxy: FaultProxy | undefined;
+  let logs: string[];
+
+  beforeAll(async () => {
+    emulator = await startEmulator();
+  });
+  afterAll(async () => {
+    await emulator.stop();
+  });
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'trichdan-sched-'));
+    dbPath = path.join(dir, 'digest.sqlite');
+    clock = new FakeClock(SLOT_24 - 30 * MIN);
+    engine = new FakeEngine([
+      makeArticle({ id: 'a1', date: '2026-11-20', text: 'Hai bên bàn về xử lý dioxin tại Biên Hòa trong năm tới. Câu sau.' }),
+      makeArticle({ id: 'a2', date: '2026-11-21' }),
+    ]);
+    logs = [];
+    digest = open();
+  });
+  afterEach(async () => {
+    await digest.close();
+    await proxy?.stop();
+    proxy = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Opens the digest on the DB file with a scheduler sending to `apiRoot` (a "process start"). */
+  function open(apiRoot = emulator.apiRoot, extra: Partial<Parameters<typeof createDigest>[0]> = {}): Digest {
+    const d = createDigest({
+      config: { ...config, dbPath },
+      engine,
+      clock,
+      log: (line) => logs.push(line),
+      autoTick: false,
+      scheduler: { retryDelayMs: 5 * MIN },
+      ...extra,
+    });
+    d.startScheduler(new Bot(TOKEN, { client: { apiRoot } }).api, { autoTick: false });
+    return d;
+  }
+
+  /** A simulated restart: stop everything, open the same SQLite file again. */
+  async function restart(apiRoot?: string): Promise<void> {
+    await digest.close();
+    digest = open(apiRoot);
+  }
+
+  const tick = () => digest.scheduler!.tick();
+  const sentTo = (chatId: number) => emulator.botMessages(TOKEN, chatId);
+
+  async function withProxy(rule: FaultRule): Promise<void> {
+    proxy = await startFaultProxy(emulator.apiRoot, rule);
+    await restart(proxy.apiRoot);
+  }
+
+  it('sends exactly one digest per day at local time, across a restart', async () => {
+    digest.store.subscribe(101, vi);
+    digest.store.subscribe(102, { ...vi, zone: 'Europe/Berlin' });
+
+    clock.set(SLOT_24 - MIN); // 07:29 in Hanoi
+    expect((await tick()).due).toBe(0);
+
+    clock.set(SLOT_24); // 07:30 in Hanoi; 01:30 in Berlin
+    const first = await tick();
+    expect(first).toMatchObject({ due: 1, sent: 1 });
+    expect(sentTo(101)).toHaveLength(1);
+    expect(sentTo(102)).toHaveLength(0);
+    expect(sentTo(101)[0].text).toContain('Bản tin trichdan ngày 24/11/2026');
+    expect(sentTo(101)[0].parseMode).toBe('HTML');
+    expect(telegramHtmlProblems(sentTo(101)[0].text)).toEqual([]);
+
+    clock.set(SLOT_24 + MIN);
+    expect((await tick()).due).toBe(0);
+    await restart();
+    clock.set(SLOT_24 + 5 * MIN);
+    expect((await tick()).due).toBe(0);
+    expect(sentTo(101)).toHaveLength(1);
+
+    clock.set(Date.parse('2026-11-24T06:30:00Z')); // 07:30 in Berlin
+    expect(await tick()).toMatchObject({ due: 1, sent: 1 });
+    expect(sentTo(102)).toHaveLength(1);
+    await restart();
+    expect((await tick()).due).toBe(0);
+
+    clock.set(SLOT_24 + DAY); // the next morning in Hanoi
+    expect(await tick()).toMatchObject({ due: 1, sent: 1 });
+    expect(sentTo(101)).toHaveLength(2);
+    expect(sentTo(101)[1].text).toContain('25/11/2026');
+    expect(digest.store.deliveries(101).map((d) => [d.slot, d.status])).toEqual([
+      ['2026-11-24', 'sent'],
+      ['2026-11-25', 'sent'],
+    ]);
+  });
+
+  it('catches up a missed slot once within the grace window, and not after it', async () => {
+    digest.store.subscribe(201, vi);
+    await digest.close(); // the bot is down at 07:30
+
+    clock.set(SLOT_24 + 90 * MIN); // back at 09:00, 90 minutes late
+    digest = open();
+    expect(await tick()).toMatchObject({ due: 1, sent: 1 });
+    await restart();
+    clock.set(SLOT_24 + 100 * MIN);
+    expect((await tick()).due).toBe(0);
+    expect(sentTo(201)).toHaveLength(1);
+
+    // Down over the next morning for longer than the grace window (180 min): that day is skipped.
+    await digest.close();
+    clock.set(SLOT_24 + DAY + 181 * MIN);
+    digest = open();
+    expect((await tick()).due).toBe(0);
+    clock.set(SLOT_24 + 2 * DAY);
+    expect(await tick()).toMatchObject({ due: 1, sent: 1 });
+    expect(sentTo(201)).toHaveLength(2);
+    expect(digest.store.deliveries(201).map((d) => d.slot)).toEqual(['2026-11-24', '2026-11-26']);
+  });
+
+  it('puts an article added between two digests in the next one, and only there', async () => {
+    digest.store.subscribe(301, vi);
+    clock.set(SLOT_24);
+    await tick();
+    engine.add(
+      makeArticle({ id: 'fresh', title: 'Bài mới về Biên Hòa', date: '2026-11-24', text: 'Dự án tẩy độc dioxin ở Biên Hòa bước sang giai đoạn hai. Hết.' }),
+    );
+    clock.set(SLOT_24 + DAY);
+    await tick();
+    clock.set(SLOT_24 + 2 * DAY);
+    await tick();
+    const [day1, day2, day3] = sentTo(301).map((m) => m.text);
+    expect(day1).not.toContain('Bài mới về Biên Hòa');
+    expect(day2).toContain('1 bài mới kể từ bản tin trước');
+    expect(day2).toContain('Bài mới về Biên Hòa');
+    expect(day2).toContain('Dự án tẩy độc dioxin ở Biên Hòa bước sang giai đoạn hai.');
+    expect(day2).not.toContain('Bài a1');
+    expect(day3).toContain('Không có bài mới kể từ bản tin trước.');
+    expect(day3).not.toContain('Bài mới về Biên Hòa');
+  });
+
+  it('skips a day with nothing new when the chat asked for that', async () => {
+    digest.store.subscribe(401, vi);
+    digest.store.setSendEmpty(401, false);
+    clock.set(SLOT_24);
+    await tick();
+    clock.set(SLOT_24 + DAY);
+    expect(await tick()).toMatchObject({ due: 1, skipped: 1, sent: 0 });
+    expect(sentTo(401)).toHaveLength(1);
+    expect(digest.store.getDelivery(401, '2026-11-25')!.status).toBe('skipped');
+    clock.set(SLOT_24 + DAY + MIN);
+    expect((await tick()).due).toBe(0);
+  });
+
+  it('unsubscribes a chat that blocked the bot (403) after one attempt; others still get theirs', async () => {
+    await withProxy(({ method, chatId }) => (method === 'sendMessage' && chatId === 502 ? BLOCKED : undefined));
+    digest.store.subscribe(501, vi);
+    digest.store.subscribe(502, vi);
+    clock.set(SLOT_24);
+    expect(await tick()).toMatchObject({ due: 2, sent: 1, gone: 1 });
+    expect(proxy!.calls.filter((c) => c.chatId === 502)).toHaveLength(1);
+    expect(digest.store.getSubscriber(502)).toMatchObject({ active: false, deactivatedReason: 'blocked' });
+    expect(digest.store.getDelivery(502, '2026-11-24')).toMatchObject({ status: 'gave_up' });
+    expect(sentTo(501)).toHaveLength(1);
+    clock.set(SLOT_24 + DAY);
+    expect(await tick()).toMatchObject({ due: 1, sent: 1 });
+    expect(proxy!.calls.filter((c) => c.chatId === 502)).toHaveLength(1);
+  });
+
+  it('waits retry_after on a 429, then delivers the message once', async () => {
+    let floods = 0;
+    await withProxy(({ method, chatId }) =>
+      method === 'sendMessage' && chatId === 601 && floods++ === 0 ? tooManyRequests(1) : undefined,
+    );
+    digest.store.subscribe(601, vi);
+    clock.set(SLOT_24);
+    expect(await tick()).toMatchObject({ due: 1, sent: 1, failed: 0 });
+    const calls = proxy!.calls.filter((c) => c.method === 'sendMessage' && c.chatId === 601);
+    expect(calls.map((c) => c.status)).toEqual([429, 200]);
+    expect(calls[1].at - calls[0].at).toBeGreaterThanOrEqual(1000);
+    expect(sentTo(601)).toHaveLength(1);
+    expect(logs.some((l) => l.includes('flood-wait 1 s'))).toBe(true);
+  });
+
+  it('retries a transient failure (5xx) on a later tick, a bounded number of times', async () => {
+    digest.store.subscribe(701, vi);
+    emulator.failNext('sendMessage', { error_code: 502, description: 'Bad Gateway' });
+    clock.set(SLOT_24);
+    expect(await tick()).toMatchObject({ due: 1, failed: 1, sent: 0 });
+    expect(digest.store.getDelivery(701, '2026-11-24')).toMatchObject({ status: 'failed', attempts: 1 });
+    clock.set(SLOT_24 + MIN);
+    expect((await tick()).due).toBe(0); // not yet: retry after 5 min
+    clock.set(SLOT_24 + 5 * MIN);
+    expect(await tick()).toMatchObject({ due: 1, sent: 1 });
+    expect(sentTo(701)).toHaveLength(1);
+    expect(digest.store.getDelivery(701, '2026-11-24')).toMatchObject({ status: 'sent', attempts: 2 });
+
+    digest.store.unsubscribe(701);
+    digest.store.subscribe(702, vi);
+    emulator.failNext('sendMessage', { error_code: 500, description: 'Internal Server Error' }, 3);
+    clock.set(SLOT_24 + DAY);
+    for (let i = 0; i < 6; i++) {
+      await tick();
+      clock.advance(15 * MIN);
+    }
+    expect(digest.store.getDelivery(702, '2026-11-25')).toMatchObject({ status: 'gave_up', attempts: 3 });
+    expect(sentTo(702)).toHaveLength(0);
+  });
+
+  it('resumes a long digest after the part that failed, without resending earlier parts', async () => {
+    const long = Array.from({ length: 24 }, (_, i) =>
+      makeArticle({
+        id: `l${String(i).padStart(2, '0')}`,
+        date: '2026-11-22',
+        title: `Tiêu đề dài ${i} `.repeat(10),
+        text: `${'Một câu mở đầu rất dài để bản tin phải chia thành nhiều tin nhắn '.repeat(4).trim()}. Hết.`,
+      }),
+    );
+    digest.store.subscribe(801, vi);
+    clock.set(SLOT_24);
+    await tick(); // first digest: latest five
+    for (const a of long) engine.add(a);
+    clock.set(SLOT_24 + DAY);
+    let calls = 0;
+    await withProxy(({ method }) => (method === 'sendMessage' && ++calls === 2 ? { status: 500, body: { ok: false, error_code: 500, description: 'Internal Server Error' } } : undefined));
+    expect(await tick()).toMatchObject({ failed: 1 });
+    const d = digest.store.getDelivery(801, '2026-11-25')!;
+    expect(d.parts!.length).toBeGreaterThan(1);
+    expect(d.partsSent).toBe(1);
+    clock.set(SLOT_24 + DAY + 5 * MIN);
+    expect(await tick()).toMatchObject({ sent: 1 });
+    const texts = sentTo(801).slice(1).map((m) => m.text);
+    expect(texts).toEqual(d.parts);
+    for (const t of texts) expect(telegramHtmlProblems(t)).toEqual([]);
+  });
+
+  it('never sends a digest twice after a crash in the middle of sending it', async () => {
+    digest.store.subscribe(901, vi);
+    clock.set(SLOT_24);
+    // Simulate a process that claimed the slot and had a message on the wire when it died.
+    const claim = digest.store.claim(901, '2026-11-24', new Date(SLOT_24))!;
+    digest.store.saveComposition(claim.id, ['<b>x</b>'], 2);
+    digest.store.markInFlight(claim.id);
+    await restart(); // recover() runs at start
+    expect(logs.some((l) => l.includes('1 cut short (not resent)'))).toBe(true);
+    expect((await tick()).due).toBe(0);
+    expect(sentTo(901)).toHaveLength(0);
+  });
+});
