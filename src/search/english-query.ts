@@ -433,9 +433,10 @@ export function analyzeEnglish(
   const word = (i: number) => tokens[i] as Extract<EnToken, { kind: 'word' }>;
   /** A capitalised word that names something (not a sentence-initial ordinary word). */
   // In a question typed in capitals or Title Case, capitals say nothing about names.
-  const wordTokens = tokens.filter((t) => t.kind === 'word');
-  const capitalisedShare = wordTokens.filter((t) => t.kind === 'word' && t.capitalised).length / (wordTokens.length || 1);
-  const caseSaysNames = !(wordTokens.length >= 3 && capitalisedShare >= 0.8);
+  // Told by the stopwords: "Who Is The Prime Minister" capitalises them, "Who won Super Bowl XLIX" does not.
+  const innerStopwords = tokens.filter((t) => t.kind === 'word' && !t.initial && ENGLISH_STOPWORDS.has(t.lower));
+  const capitalisedStopwords = innerStopwords.filter((t) => t.kind === 'word' && t.capitalised).length;
+  const caseSaysNames = !(innerStopwords.length >= 2 && capitalisedStopwords >= 0.8 * innerStopwords.length);
   /** A capitalised word that is not a stopword and not sentence-initial: surely part of a name. */
   const strongName = (i: number): boolean =>
     isWord(i) && word(i).capitalised && !word(i).initial && !ENGLISH_STOPWORDS.has(word(i).lower);
