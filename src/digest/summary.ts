@@ -12,19 +12,24 @@ export interface Summary {
 }
 
 const ENDS_LIKE_A_SENTENCE = /[.!?…]["'”’»)\]]*$/u;
+const STARTS_LIKE_A_SENTENCE = /^["'“‘«(\[]?[\p{Lu}\p{N}]/u;
 const PHOTO_CREDIT = /(^|\s)(Ảnh|Photo|Nguồn ảnh)\s*:/iu;
 const MIN_SENTENCE_CHARS = 30;
 
 /**
  * The lead of an article in one or two sentences, quoted verbatim: the first sentences that
- * read like prose (they end with a full stop, are not the title again, not a photo caption,
- * not a dateline scrap). A second sentence is added when the first is short and the two are
- * adjacent in one paragraph, so the extract is always one contiguous substring of the text.
- * A first sentence longer than `maxChars` is cut at a word boundary (`truncated`).
+ * read like prose. Such a sentence starts with a capital or a digit and ends with a full stop
+ * (so a clause after a semicolon does not count), is not the title again nor the sentence a
+ * shortened title was cut from, and is not in a photo caption. A second sentence is added when
+ * the first is short and the two are adjacent in one paragraph, so the extract is always one
+ * contiguous substring of the text. A first sentence longer than `maxChars` is cut at a word
+ * boundary (`truncated`).
  */
 export function leadSummary(article: Article, maxChars = 320): Summary | null {
   const text = article.text;
   const title = normalizeText(article.title);
+  // A title made from the first sentence ("Tối 7/2, Đại tướng …") would be repeated by the summary.
+  const titleStem = title.endsWith('…') ? title.slice(0, -1).trim() : null;
   const spans = splitSentences(text);
   /** The line (paragraph) around a sentence: a caption is recognised by its credit, anywhere in it. */
   const lineOf = (start: number, end: number): string => {
@@ -35,9 +40,11 @@ export function leadSummary(article: Article, maxChars = 320): Summary | null {
     const s = text.slice(start, end);
     return (
       s.length >= MIN_SENTENCE_CHARS &&
+      STARTS_LIKE_A_SENTENCE.test(s) &&
       ENDS_LIKE_A_SENTENCE.test(s) &&
       !PHOTO_CREDIT.test(lineOf(start, end)) &&
-      normalizeText(s) !== title
+      normalizeText(s) !== title &&
+      !(titleStem && normalizeText(s).startsWith(titleStem))
     );
   };
   const first = spans.findIndex((s) => isProse(s.start, s.end));

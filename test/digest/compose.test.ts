@@ -166,3 +166,14 @@ describe('DigestComposer', () => {
     expect(store.getSubscriber(1)!.seenSeq).toBeNull();
   });
 });
+
+describe('leadSummary and derived titles', () => {
+  it('does not repeat the sentence a shortened title was cut from', () => {
+    const a = makeArticle({
+      id: 'y',
+      title: 'Tối 7/2, Đại tướng Phan Văn Giang điện đàm…',
+      text: 'Tối 7/2, Đại tướng Phan Văn Giang điện đàm với Bộ trưởng Quốc phòng Mỹ về nhiều nội dung.\n\nHai bên nhất trí thúc đẩy hợp tác khắc phục hậu quả chiến tranh.',
+    });
+    expect(leadSummary(a)!.text).toBe('Hai bên nhất trí thúc đẩy hợp tác khắc phục hậu quả chiến tranh.');
+  });
+});
