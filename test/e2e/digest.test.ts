@@ -221,4 +221,36 @@ describe('daily digest (e2e: real engine, real bot, emulator, fake clock)', () =
       ['2026-11-26', 'sent'],
     ]);
   });
+
+  it('through the running bot: a 429 is waited out (retry_after) and a blocked chat (403) is unsubscribed', async () => {
+    clock.set(SLOT_24 + 3 * DAY - 3600_000);
+    await start();
+    stack!.digest.store.unsubscribe(2201); // the previous test's subscriber (same database)
+    const ok = emulator.user(TOKEN, { userId: 2301 });
+    await command(ok, '/subscribe');
+    clock.set(SLOT_24 + 3 * DAY);
+    emulator.failNext('sendMessage', {
+      error_code: 429,
+      description: 'Too Many Requests: retry after 1',
+      parameters: { retry_after: 1 },
+    });
+    const callsBefore = emulator.callsOf('sendMessage').length;
+    expect(await tick()).toMatchObject({ due: 1, sent: 1, failed: 0 });
+    const calls = emulator.callsOf('sendMessage').slice(callsBefore);
+    expect(calls).toHaveLength(2);
+    expect(calls[1].at - calls[0].at).toBeGreaterThanOrEqual(1000);
+    expect(emulator.botMessages(TOKEN, 2301).filter((m) => m.text.includes('Bản tin trichdan'))).toHaveLength(1);
+
+    const blocked = emulator.user(TOKEN, { userId: 2302 });
+    await command(blocked, '/subscribe');
+    await stop();
+    clock.set(SLOT_24 + 4 * DAY);
+    await start();
+    stack!.digest.store.unsubscribe(2301); // only the blocked chat is due now
+    emulator.failNext('sendMessage', { error_code: 403, description: 'Forbidden: bot was blocked by the user' });
+    expect(await tick()).toMatchObject({ due: 1, gone: 1, sent: 0 });
+    expect(stack!.digest.store.getSubscriber(2302)).toMatchObject({ active: false, deactivatedReason: 'blocked' });
+    clock.set(SLOT_24 + 5 * DAY);
+    expect((await tick()).due).toBe(0);
+  });
 });
