@@ -1,0 +1,67 @@
+/**
+ * `trichdan bot` / `npm start`: checks the token, loads the engine once, runs the Telegram bot
+ * until SIGINT or SIGTERM, then shuts down gracefully (stop taking updates, finish the replies
+ * in flight, stop extensions, close the engine). A second signal exits at once.
+ */
+import type { Config } from '../config.ts';
+import { createEngine } from '../engine.ts';
+import type { Engine } from '../engine-types.ts';
+import { createBot, type BotExtension } from '../bot/create-bot.ts';
+import { createLogger, type Logger } from '../bot/log.ts';
+import { checkToken, startBot } from '../bot/run.ts';
+
+/** Options for `runBot` (the CLI passes none). */
+export interface RunBotOptions {
+  /** Features plugged into the bot (the daily digest), made once the engine is loaded. */
+  extensions?: (engine: Engine, config: Config) => readonly BotExtension[] | Promise<readonly BotExtension[]>;
+  /** Default: stderr at `config.logLevel`. */
+  log?: Logger;
+  /** Stops the bot when aborted (tests); SIGINT and SIGTERM always do. */
+  signal?: AbortSignal;
+  /** Engine start-up lines (default: stderr). */
+  engineLog?: (line: string) => void;
+}
+
+/**
+ * Runs the bot until a signal. Throws a ConfigError with one clear line when the token is
+ * missing, malformed or rejected by Telegram (the CLI prints it without a stack trace).
+ */
+export async function runBot(config: Config, options: RunBotOptions = {}): Promise<void> {
+  checkToken(config.telegram.token);
+  const log = options.log ?? createLogger(config.logLevel);
+  const engine = await createEngine(config, options.engineLog ? { log: options.engineLog } : {});
+  try {
+    const extensions = options.extensions ? await options.extensions(engine, config) : [];
+    const trichdan = createBot({ engine, config, log, extensions });
+    const running = await startBot(trichdan, config);
+    const s = engine.status();
+    log.info(
+      `@${running.botInfo.username} is answering (${running.mode}, ${s.retrieval} retrieval, ` +
+        `${s.articleCount} articles, ${s.chunkCount} passages); Ctrl-C to stop`,
+    );
+
+    let forced = false;
+    const stopRequested = new Promise<string>((resolve) => {
+      const onSignal = (name: string) => () => {
+        if (forced) process.exit(130);
+        forced = true;
+        resolve(name);
+      };
+      process.once('SIGINT', onSignal('SIGINT'));
+      process.once('SIGTERM', onSignal('SIGTERM'));
+      options.signal?.addEventListener('abort', () => resolve('abort'), { once: true });
+    });
+    let reason: string;
+    try {
+      reason = await Promise.race([stopRequested, running.done.then(() => 'stopped')]);
+    } catch (error) {
+      await running.stop(); // polling failed for good: still finish replies and stop extensions
+      throw error;
+    }
+    if (reason !== 'stopped') log.info(`${reason}: finishing the replies in flight, then stopping (again to force)`);
+    await running.stop();
+    log.info('stopped');
+  } finally {
+    await engine.close();
+  }
+}

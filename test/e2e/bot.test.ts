@@ -1,0 +1,454 @@
+/**
+ * End to end: the real bot (createBot + startBot, as `npm start` runs them) on the real engine
+ * over the seed corpus (the model where present, lexical retrieval where not), against
+ * telegram-test-api on 127.0.0.1. Questions are sent as Telegram users would send them; the
+ * assertions read what the bot sent to the emulator.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatCitationHtml } from '../../src/answer/citation.ts';
+import { ConfigError, loadConfig, type Config } from '../../src/config.ts';
+import { createEngine } from '../../src/engine.ts';
+import type { Engine } from '../../src/engine-types.ts';
+import { createBot, type TrichdanBot } from '../../src/bot/create-bot.ts';
+import { createLogger } from '../../src/bot/log.ts';
+import { articleCitation } from '../../src/bot/render.ts';
+import { startBot, type RunningBot } from '../../src/bot/run.ts';
+import { strings } from '../../src/bot/strings.ts';
+import { runBot } from '../../src/cli/bot-command.ts';
+import { freePort, startEmulator, waitFor, type BotMessage, type EmulatedUser, type Emulator, type SentUpdate } from './helpers/emulator.ts';
+import { blockquoteTexts, htmlToText, telegramHtmlProblems } from './helpers/telegram-html.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const TOKEN = `123456789:${'Tr1chDan_test-token'.repeat(2)}`;
+const TOKEN_2 = `987654321:${'second_bot-Token'.repeat(2)}`;
+const RATE = 40;
+const vi = strings('vi');
+const en = strings('en');
+
+let emulator: Emulator;
+let engine: Engine;
+let config: Config;
+let trichdan: TrichdanBot;
+let running: RunningBot;
+let indexDir: string;
+const logLines: string[] = [];
+const asked: string[] = [];
+let nextUserId = 2000;
+
+function settings(extra: Record<string, string> = {}): Config {
+  return loadConfig(
+    {
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_API_ROOT: emulator.apiRoot,
+      TRICHDAN_CORPUS_DIR: path.join(ROOT, 'corpus'),
+      TRICHDAN_INDEX_DIR: indexDir,
+      TRICHDAN_MODELS_DIR: path.join(ROOT, 'models'),
+      TRICHDAN_ALLOW_REMOTE_MODELS: 'false',
+      TRICHDAN_RATE_LIMIT_PER_MINUTE: String(RATE),
+      TRICHDAN_LOG_LEVEL: 'debug',
+      ...extra,
+    },
+    { cwd: ROOT, dotenv: false },
+  );
+}
+
+/** A new user (own private chat unless `chat` is given), so rate limits never mix between tests. */
+function newUser(options: Parameters<Emulator['user']>[1] = {}): EmulatedUser {
+  return emulator.user(TOKEN, { userId: nextUserId++, ...options });
+}
+
+/** Sends something and returns the bot's messages to that chat once the bot has handled it. */
+async function exchange(user: EmulatedUser, send: () => Promise<SentUpdate>, bot: TrichdanBot = trichdan): Promise<BotMessage[]> {
+  const before = new Set(emulator.botMessages(user.token, user.chatId).map((m) => m.messageId));
+  const sent = await send();
+  await waitFor(() => (bot.lastUpdateId() ?? 0) >= sent.updateId, 10_000, `the bot to take update ${sent.updateId}`);
+  expect(await bot.idle(15_000)).toBe(true);
+  return emulator.botMessages(user.token, user.chatId).filter((m) => !before.has(m.messageId));
+}
+
+function ask(user: EmulatedUser, text: string): Promise<BotMessage[]> {
+  asked.push(text);
+  return exchange(user, () => user.sendText(text));
+}
+
+/**
+ * Checks every quote of an answer: each blockquote is followed by the citation of an article
+ * whose cleaned text contains the quote verbatim. Returns the cited article ids in order.
+ */
+function citedArticles(html: string): string[] {
+  const blocks = [...html.matchAll(/<blockquote(?: expandable)?>([\s\S]*?)<\/blockquote>\n(?:<b>\[\d+\]<\/b> |— )([^\n]*)/g)];
+  expect(blocks.length).toBe(blockquoteTexts(html).length);
+  return blocks.map((m) => {
+    const quote = htmlToText(m[1]);
+    const article = engine.articles().find((a) => formatCitationHtml(articleCitation(a)) === m[2]);
+    expect(article, `citation ${m[2]}`).toBeDefined();
+    expect(article!.text.includes(quote), `quote is verbatim in ${article!.id}: ${quote}`).toBe(true);
+    return article!.id;
+  });
+}
+
+const doc = (prefix: string) => engine.articles().find((a) => a.id.startsWith(prefix))!.id;
+const callbackData = (m: BotMessage) => m.buttons.flat().map((b) => b.callback_data ?? '');
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  indexDir = mkdtempSync(path.join(tmpdir(), 'trichdan-bot-e2e-'));
+  config = settings();
+  engine = await createEngine(config, { progress: false, log: () => {} });
+  trichdan = createBot({ engine, config, log: createLogger('debug', (line) => logLines.push(line)) });
+  running = await startBot(trichdan, config);
+});
+
+afterAll(async () => {
+  await running?.stop();
+  await engine?.close();
+  await emulator?.stop();
+  if (indexDir) rmSync(indexDir, { recursive: true, force: true });
+});
+
+describe('the bot on the real engine and corpus', () => {
+  it('starts against the emulator even though it rejects setMyCommands', async () => {
+    expect(running.botInfo.username).toBe('TestNameBot');
+    expect(running.commandsRegistered).toBe(false);
+    expect(emulator.callsOf('setMyCommands').length).toBeGreaterThan(0);
+    await waitFor(() => emulator.callsOf('getUpdates').length > 0, 5000, 'the first poll');
+  });
+
+  it('answers a Vietnamese question with verbatim quotes and the right citation', async () => {
+    const user = newUser();
+    const replies = await ask(user, 'Lễ đón chính thức Bộ trưởng Pete Hegseth diễn ra ở đâu?');
+    expect(replies).toHaveLength(1);
+    const [reply] = replies;
+    expect(reply.parseMode).toBe('HTML');
+    expect(citedArticles(reply.text)[0]).toBe(doc('002'));
+    expect(blockquoteTexts(reply.text)[0]).toContain('Hà Nội');
+    expect(reply.text).not.toContain(en.englishHeader);
+    // Typing was attempted first and its failure (the emulator rejects it) did not matter.
+    const chatActions = emulator.callsOf('sendChatAction').filter((c) => Number(c.body.chat_id) === user.chatId);
+    expect(chatActions.length).toBeGreaterThan(0);
+    expect(chatActions[0].at).toBeLessThan(reply.at);
+    expect(callbackData(reply).length).toBeGreaterThan(0);
+  });
+
+  it('answers a question typed without diacritics', async () => {
+    const [reply] = await ask(newUser(), 'my ung ho mot nuoc viet nam nhu the nao');
+    expect(citedArticles(reply.text)).toContain(doc('002'));
+    expect(htmlToText(reply.text)).toContain('hòa bình');
+  });
+
+  it('answers an English question in English around Vietnamese quotes, with the matched terms', async () => {
+    const replies = await ask(newUser(), 'Which UN convention does Vietnam cite for resolving sea disputes?');
+    const [reply] = replies;
+    expect(reply.text.startsWith(en.englishHeader)).toBe(true);
+    expect(reply.text).toMatch(/\n<i>Matched by: [^<\n]+<\/i>\n\n<blockquote/);
+    expect(citedArticles(reply.text)[0]).toBe(doc('004'));
+    expect(htmlToText(reply.text)).toContain('UNCLOS');
+  });
+
+  it('says plainly when the corpus does not answer, and suggests what it covers', async () => {
+    for (const [question, s] of [
+      ['Lãi suất tiết kiệm ngân hàng tháng này là bao nhiêu?', vi],
+      ['Who won the 2022 FIFA World Cup final?', en],
+      ['How do I reset my iPhone password?', en],
+    ] as const) {
+      const [reply, ...rest] = await ask(newUser(), question);
+      expect(rest).toHaveLength(0);
+      expect(reply.text.startsWith(s.notFound)).toBe(true);
+      expect(reply.text).not.toContain('<blockquote');
+      expect(reply.buttons).toHaveLength(0);
+      const text = htmlToText(reply.text);
+      for (const a of engine.articles().slice(0, 5)) expect(text).toContain(a.title);
+    }
+  });
+
+  it('/start explains the bot with an example question that the corpus answers', async () => {
+    const user = newUser();
+    const [start] = await exchange(user, () => user.sendText('/start'));
+    expect(start.text).toContain('trích nguyên văn');
+    const example = htmlToText(/<code>(.*?)<\/code>/.exec(start.text)![1]);
+    const [answer] = await ask(user, example);
+    expect(citedArticles(answer.text).length).toBeGreaterThan(0);
+
+    const english = newUser({ languageCode: 'en' });
+    const [startEn] = await exchange(english, () => english.sendText('/start'));
+    expect(startEn.text).toContain('quoted verbatim');
+  });
+
+  it('/help lists the commands, also as /help@botname; /help@otherbot is not for it', async () => {
+    const user = newUser();
+    const [help] = await exchange(user, () => user.sendText('/help'));
+    for (const command of ['/start', '/help', '/sources', '/ask']) expect(help.text).toContain(command);
+    const [suffixed] = await exchange(user, () => user.sendText('/help@TestNameBot'));
+    expect(suffixed.text).toBe(help.text);
+    expect(await exchange(user, () => user.sendText('/help@some_other_bot'))).toHaveLength(0);
+    const [unknown] = await exchange(user, () => user.sendText('/nosuchcommand'));
+    expect(unknown.text).toBe(vi.unknownCommand);
+  });
+
+  it('/sources lists every article with title, date and link', async () => {
+    const user = newUser({ languageCode: 'en' });
+    const [sources] = await exchange(user, () => user.sendText('/sources'));
+    expect(sources.text.startsWith(en.sourcesHeader(engine.articles().length))).toBe(true);
+    for (const a of engine.articles()) expect(sources.text).toContain(formatCitationHtml(articleCitation(a)));
+    expect(sources.text).toContain('<a href="https://');
+  });
+
+  it('shows the whole passage, pages through the whole article, and shows more results', async () => {
+    const user = newUser();
+    const [answer] = await ask(user, 'hop tac khac phuc hau qua chien tranh la diem sang');
+    const passageData = callbackData(answer).find((d) => d.startsWith('p:'))!;
+    const chunkId = passageData.slice('p:v:'.length);
+    const [passage] = await exchange(user, () => user.press(answer, passageData));
+    expect(blockquoteTexts(passage.text)).toEqual([engine.chunk(chunkId)!.text]);
+    const article = engine.article(engine.chunk(chunkId)!.articleId)!;
+    expect(article.text).toContain(engine.chunk(chunkId)!.text);
+
+    // The longest article, page by page (each page within 4096, buttons edit in place).
+    const longest = [...engine.articles()].sort((a, b) => b.text.length - a.text.length)[0];
+    expect(longest.text.length).toBeGreaterThan(4096);
+    const [page1] = await exchange(user, () => user.press(passage, `a:v:0:${longest.id}`));
+    const pages = [page1.text];
+    let current = page1;
+    while (callbackData(current).some((d) => d.startsWith('n:v:') && d.startsWith(`n:v:${pages.length}:`))) {
+      const next = callbackData(current).find((d) => d.startsWith(`n:v:${pages.length}:`))!;
+      const edits = emulator.callsOf('editMessageText').length;
+      expect(await exchange(user, () => user.press(current, next))).toHaveLength(0); // edited, not sent anew
+      expect(emulator.callsOf('editMessageText').length).toBe(edits + 1);
+      current = emulator.botMessages(TOKEN, user.chatId).find((m) => m.messageId === page1.messageId)!;
+      pages.push(current.text);
+    }
+    expect(pages.length).toBeGreaterThanOrEqual(2);
+    for (const [i, page] of pages.entries()) {
+      expect(htmlToText(page).length).toBeLessThanOrEqual(4096);
+      expect(page).toContain(`Trang ${i + 1}/${pages.length}`);
+    }
+    const all = pages.map(htmlToText).join('\n\n');
+    for (const para of longest.text.split(/\n\s*\n/)) expect(all).toContain(para.trim());
+
+    // More results, numbered after the first ones.
+    const more = callbackData(answer).find((d) => d.startsWith('m:'));
+    expect(more).toBeDefined();
+    const [moreReply] = await exchange(user, () => user.press(answer, more!));
+    expect(moreReply.text).toMatch(/^<b>Kết quả khác \(từ số 4\):<\/b>/);
+    expect(moreReply.text).toContain('<b>[4]</b>');
+    citedArticles(moreReply.text);
+  });
+
+  it('answers a stale or unknown button politely', async () => {
+    const user = newUser();
+    const fake = { messageId: 1, text: 'old' };
+    for (const data of ['m:v:3:gone1234', 'p:e:000_nothing#99', 'n:v:9:000_nothing', 'garbage', 'x:unknown']) {
+      const calls = emulator.callsOf('answerCallbackQuery').length;
+      expect(await exchange(user, () => user.press(fake, data))).toHaveLength(0);
+      const answered = emulator.callsOf('answerCallbackQuery');
+      expect(answered.length).toBe(calls + 1);
+      expect(answered.at(-1)!.body.text).toBe(data.startsWith('p:e') ? en.staleButton : vi.staleButton);
+    }
+  });
+
+  it('splits an answer over 4096 characters on paragraph boundaries', async () => {
+    // A second bot (own token) on the same engine that shows up to 50 results per answer.
+    const wideConfig = settings({ TRICHDAN_TOP_K: '50', TELEGRAM_BOT_TOKEN: TOKEN_2 });
+    const wide = createBot({ engine, config: wideConfig, log: createLogger('debug', (line) => logLines.push(line)) });
+    const wideRunning = await startBot(wide, wideConfig);
+    try {
+      const user = emulator.user(TOKEN_2, { userId: nextUserId++ });
+      asked.push('hợp tác quốc phòng Việt Nam Mỹ');
+      const replies = await exchange(user, () => user.sendText('hợp tác quốc phòng Việt Nam Mỹ'), wide);
+      expect(replies.length).toBeGreaterThanOrEqual(2);
+      const quotes: string[] = [];
+      for (const [i, reply] of replies.entries()) {
+        expect(reply.text.length).toBeLessThanOrEqual(4096);
+        expect(telegramHtmlProblems(reply.text)).toEqual([]);
+        quotes.push(...blockquoteTexts(reply.text));
+        citedArticles(reply.text);
+        // Buttons only under the last message.
+        expect(reply.buttons.length > 0).toBe(i === replies.length - 1);
+      }
+      expect(quotes.length).toBeGreaterThan(5);
+    } finally {
+      await wideRunning.stop();
+    }
+  });
+
+  it('in groups answers /ask, mentions and replies to it, and keeps quiet otherwise', async () => {
+    const group = { id: -1001234, type: 'supergroup' as const, title: 'Đọc báo' };
+    const user = newUser({ chat: group });
+    expect(await ask(user, 'Lễ đón chính thức Bộ trưởng Pete Hegseth diễn ra ở đâu?')).toHaveLength(0);
+    expect(await exchange(user, () => user.send({ sticker: { file_id: 'x', file_unique_id: 'x', width: 1, height: 1, is_animated: false, is_video: false, type: 'regular' } }))).toHaveLength(0);
+
+    const viaAsk = await ask(user, '/ask Lễ đón chính thức Bộ trưởng Pete Hegseth diễn ra ở đâu?');
+    expect(viaAsk).toHaveLength(1);
+    expect(citedArticles(viaAsk[0].text)[0]).toBe(doc('002'));
+    expect(viaAsk[0].replyToMessageId).toBe(user.sent.at(-1)!.messageId);
+
+    const viaAskSuffix = await ask(user, '/ask@TestNameBot Lễ đón chính thức Bộ trưởng Pete Hegseth diễn ra ở đâu?');
+    expect(viaAskSuffix[0].text).toBe(viaAsk[0].text);
+
+    const viaMention = await ask(user, '@TestNameBot Lễ đón chính thức Bộ trưởng Pete Hegseth diễn ra ở đâu?');
+    expect(viaMention[0].text).toBe(viaAsk[0].text);
+
+    asked.push('Việt Nam mong Mỹ chia sẻ kinh nghiệm trong lĩnh vực nào?');
+    const viaReply = await exchange(user, () => user.replyTo(viaAsk[0], 'Việt Nam mong Mỹ chia sẻ kinh nghiệm trong lĩnh vực nào?'));
+    expect(htmlToText(viaReply[0].text)).toContain('an ninh mạng');
+
+    const [usage] = await exchange(user, () => user.sendText('/ask'));
+    expect(usage.text.startsWith('Cách dùng: <code>/ask ')).toBe(true);
+  });
+
+  it('handles bad input: empty, too long, markup characters, media, edits', async () => {
+    const user = newUser();
+    const [empty] = await ask(user, '   ');
+    expect(empty.text).toBe(vi.emptyQuestion);
+
+    const [tooLong] = await ask(user, 'dioxin '.repeat(700).slice(0, 4096));
+    expect(tooLong.text).toBe(vi.tooLong(4096, config.retrieval.maxQuestionChars));
+
+    for (const hostile of ['<b>&', '<b>Biên Hòa</b> & dioxin <i>', '*dioxin* _Biên Hòa_ [x](http://a) `code` ~~s~~ > # | {}']) {
+      const [reply] = await ask(user, hostile);
+      expect(telegramHtmlProblems(reply.text)).toEqual([]);
+      expect(reply.text).not.toContain(hostile);
+      if (reply.text.includes('<blockquote')) citedArticles(reply.text);
+    }
+
+    for (const media of [
+      { photo: [{ file_id: 'p', file_unique_id: 'p', width: 1, height: 1 }] },
+      { voice: { file_id: 'v', file_unique_id: 'v', duration: 1 } },
+      { sticker: { file_id: 's', file_unique_id: 's', width: 1, height: 1, is_animated: false, is_video: false, type: 'regular' } },
+    ]) {
+      const [reply] = await exchange(user, () => user.send(media as never));
+      expect(reply.text).toBe(vi.textOnly);
+    }
+
+    // An edited question is answered again, for the edited text.
+    const first = await user.sendText('Lãi suất tiết kiệm là bao nhiêu?');
+    await waitFor(() => (trichdan.lastUpdateId() ?? 0) >= first.updateId);
+    await trichdan.idle();
+    asked.push('Lễ đón chính thức Bộ trưởng Pete Hegseth diễn ra ở đâu?');
+    const [edited] = await exchange(user, () => user.editText(first.messageId!, 'Lễ đón chính thức Bộ trưởng Pete Hegseth diễn ra ở đâu?'));
+    expect(citedArticles(edited.text)[0]).toBe(doc('002'));
+  });
+
+  it('limits each user to the configured questions per minute, with one friendly message', async () => {
+    const user = newUser();
+    const replies: BotMessage[] = [];
+    for (let i = 0; i <= RATE + 1; i++) replies.push(...(await ask(user, `dioxin Biên Hòa ${i}`)));
+    const limited = replies.filter((m) => m.text === vi.rateLimited(RATE));
+    expect(limited).toHaveLength(1);
+    expect(replies).toHaveLength(RATE + 1);
+    // Another user is not affected.
+    expect(await ask(newUser(), 'dioxin Biên Hòa')).toHaveLength(1);
+  });
+
+  it('retries a reply after a 429 with retry_after (auto-retry)', async () => {
+    emulator.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } });
+    const user = newUser();
+    const started = Date.now();
+    const [reply] = await ask(user, 'Tổng Bí thư Tô Lâm sang Mỹ để tham dự sự kiện gì?');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(citedArticles(reply.text)).toContain(doc('001'));
+  });
+
+  it('every message it sent is valid Telegram HTML, within limits, with small callback data', () => {
+    const sends = [...emulator.callsOf('sendMessage'), ...emulator.callsOf('editMessageText')];
+    expect(sends.length).toBeGreaterThan(40);
+    for (const call of sends) {
+      const text = String(call.body.text);
+      expect(call.body.parse_mode).toBe('HTML');
+      expect(telegramHtmlProblems(text), text).toEqual([]);
+      const markup = call.body.reply_markup as { inline_keyboard?: { callback_data?: string }[][] } | undefined;
+      for (const button of markup?.inline_keyboard?.flat() ?? []) {
+        expect(Buffer.byteLength(button.callback_data ?? '', 'utf8')).toBeLessThanOrEqual(64);
+      }
+    }
+  });
+
+  it('never logs the token or the text of a message', () => {
+    expect(logLines.length).toBeGreaterThan(10);
+    const log = logLines.join('\n');
+    expect(log).not.toContain(TOKEN);
+    expect(log).not.toContain(TOKEN.split(':')[1]);
+    for (const question of asked.filter((q) => q.trim().length > 8)) expect(log).not.toContain(question);
+  });
+});
+
+describe('lifecycle', () => {
+  it('finishes a reply in flight on shutdown, then stops polling', async () => {
+    const user = newUser();
+    emulator.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } });
+    const sent = await user.sendText('Lễ đón chính thức Bộ trưởng Pete Hegseth diễn ra ở đâu?');
+    await waitFor(() => (trichdan.lastUpdateId() ?? 0) >= sent.updateId);
+    await running.stop();
+    const replies = emulator.botMessages(TOKEN, user.chatId);
+    expect(replies).toHaveLength(1);
+    expect(citedArticles(replies[0].text)[0]).toBe(doc('002'));
+    const polls = emulator.callsOf('getUpdates').length;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(emulator.callsOf('getUpdates').length).toBeLessThanOrEqual(polls + 1);
+    // A new bot takes over where this one stopped, without seeing old updates again.
+    trichdan = createBot({ engine, config, log: createLogger('debug', (line) => logLines.push(line)) });
+    running = await startBot(trichdan, config);
+    const [again] = await ask(newUser(), 'Việt Nam mong Mỹ chia sẻ kinh nghiệm trong lĩnh vực nào?');
+    expect(htmlToText(again.text)).toContain('an ninh mạng');
+    expect(emulator.botMessages(TOKEN, user.chatId)).toHaveLength(1);
+  });
+
+  it('runs in webhook mode with a secret token', async () => {
+    await running.stop();
+    const port = await freePort();
+    const secret = 'webhook_secret-123';
+    const hookConfig = settings({
+      TRICHDAN_BOT_MODE: 'webhook',
+      TRICHDAN_WEBHOOK_URL: `http://127.0.0.1:${port}/telegram`,
+      TRICHDAN_WEBHOOK_PORT: String(port),
+      TRICHDAN_WEBHOOK_SECRET: secret,
+    });
+    const hook = createBot({ engine, config: hookConfig, log: createLogger('debug', (line) => logLines.push(line)) });
+    const hookRunning = await startBot(hook, hookConfig);
+    try {
+      expect(emulator.callsOf('setWebhook').at(-1)!.body).toMatchObject({ url: `http://127.0.0.1:${port}/telegram`, secret_token: secret });
+      const user = newUser();
+      const [reply] = await exchange(user, () => user.sendText('Việt Nam mong Mỹ chia sẻ kinh nghiệm trong lĩnh vực nào?'), hook);
+      expect(htmlToText(reply.text)).toContain('an ninh mạng');
+      const forged = await fetch(`http://127.0.0.1:${port}/telegram`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+      expect(forged.status).toBe(401);
+    } finally {
+      await hookRunning.stop();
+      await fetch(`${emulator.apiRoot}/bot${TOKEN}/deleteWebhook`, { method: 'POST' });
+    }
+  });
+});
+
+describe('token problems: one clear line', () => {
+  it('rejects a missing or malformed token before loading anything', async () => {
+    await expect(runBot(settings({ TELEGRAM_BOT_TOKEN: '' }))).rejects.toThrow(/TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather/);
+    const bad = runBot(settings({ TELEGRAM_BOT_TOKEN: '12345:short' }));
+    await expect(bad).rejects.toBeInstanceOf(ConfigError);
+    await expect(bad).rejects.toThrow(/does not look like a bot token/);
+  });
+
+  it('says the token was rejected when getMe answers 401, without printing it', async () => {
+    emulator.failNext('getMe', { error_code: 401, description: 'Unauthorized' });
+    const bot = createBot({ engine, config, log: createLogger('debug', (line) => logLines.push(line)) });
+    const error = await startBot(bot, config).catch((e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toBe('the token was rejected by Telegram: check TELEGRAM_BOT_TOKEN with @BotFather');
+  });
+
+  it('`trichdan bot` prints one line and exits 1 without a token', async () => {
+    const run = promisify(execFile)(process.execPath, [path.join(ROOT, 'bin/trichdan.js'), 'bot'], {
+      cwd: indexDir, // no .env there
+      env: { ...process.env, TELEGRAM_BOT_TOKEN: '', TRICHDAN_LOG_LEVEL: 'info' },
+    });
+    const failure = await run.then(() => undefined, (e: { code: number; stderr: string }) => e);
+    expect(failure?.code).toBe(1);
+    const lines = failure!.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^trichdan: TELEGRAM_BOT_TOKEN is not set/);
+  });
+});
