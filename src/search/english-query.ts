@@ -354,7 +354,7 @@ function addTranslations(
   translations: readonly Translation[],
   w: EnglishQueryWeights,
   vocabulary: Vocabulary | null | undefined,
-): void {
+): boolean {
   let list = translations
     .map((t) => ({ text: t.text, content: t.syllables.filter((s) => !EMPTY_TRANSLATION_SYLLABLES.has(s)) }))
     .filter((x) => x.content.length > 0);
@@ -372,7 +372,7 @@ function addTranslations(
       present = true;
     }
   }
-  if (list.length === 0) return;
+  if (list.length === 0) return false;
   const syllables = new Set<string>();
   const pairs = new Set<string>();
   for (const x of list) {
@@ -387,6 +387,7 @@ function addTranslations(
     const pairBudget = Math.min(w.maxBudget, pairs.size) * w.pairShare;
     for (const p of pairs) bag.add(p, pairBudget / pairs.size);
   }
+  return present;
 }
 
 /** The lower-case, diacritic-folded form of a name word ("Biên" → "bien"). */
@@ -447,7 +448,7 @@ export function analyzeEnglish(
     if (!t.capitalised) return false;
     if (t.allCaps) return true;
     // A stopword is part of a name only beside one ("To Lam", "An Giang"), never alone ("In", "The").
-    if (ENGLISH_STOPWORDS.has(t.lower)) return strongName(i - 1) || strongName(i + 1);
+    if (ENGLISH_STOPWORDS.has(t.lower)) return !t.initial && (strongName(i - 1) || strongName(i + 1));
     if (!t.initial) return true;
     // Sentence-initial: a name unless it is a known word not followed by a name.
     if (lexicon && resolveHead(t.lower, lexicon) !== null) return strongName(i + 1);
@@ -505,8 +506,23 @@ export function analyzeEnglish(
     }
   }
 
+  /**
+   * Keeps an English form (a name, a loanword) as a term. When the corpus vocabulary is
+   * known and the form is not in it, the form could match nothing; it is kept only
+   * when it tells that the question is about something the corpus lacks: an
+   * untranslated name ("FIFA", "iPhone"). A translated word is represented by its
+   * translations, and a common word the lexicon does not know ("cite") says nothing
+   * about the corpus either way; keeping them would only make every English question
+   * look less covered than it is.
+   */
+  const keepEnglish = (form: string, weight: number, translated: boolean, isNameForm: boolean) => {
+    if (vocabulary && !vocabulary.has(form) && (translated || !isNameForm)) return;
+    bag.add(form, weight);
+  };
+
   // 2. Multi-word lexicon heads, longest first ("prime minister", "war remnants").
   const units: { start: number; end: number; translations: readonly Translation[] }[] = [];
+  const phraseFound = new Array<boolean>(tokens.length).fill(false);
   if (lexicon) {
     for (let i = 0; i < tokens.length; i++) {
       if (used[i] || !isWord(i)) continue;
@@ -525,7 +541,10 @@ export function analyzeEnglish(
         }
       }
     }
-    for (const u of units) addTranslations(bag, u.translations, w, vocabulary);
+  }
+  for (const u of units) {
+    const found = addTranslations(bag, u.translations, w, vocabulary);
+    for (let k = u.start; k < u.end; k++) phraseFound[k] = found;
   }
   // Phrase words still count as English words and names (kept as written) below.
   const inPhrase = new Array<boolean>(tokens.length).fill(false);
@@ -545,18 +564,22 @@ export function analyzeEnglish(
     const name = isName(i);
     if (name) {
       const form = nameForm(t.surface);
-      // A name word that is also a Vietnamese syllable ("To", "Lam", "Hoa") is weak alone.
-      const alone = isVietnameseSyllable(form) ? w.name * 0.5 : w.name;
-      bag.add(form, alone);
-      if (isName(i + 1)) bag.add(`${form} ${nameForm(word(i + 1).surface)}`, w.namePair);
-      if (lexicon && !inPhrase[i]) {
+      let translated = inPhrase[i] && phraseFound[i];
+      // A capitalised word the lexicon knows is a title or a translated name ("General", "Russia").
+      let known = inPhrase[i];
+      // A stopword inside a name ("To" in "To Lam") is not translated.
+      if (lexicon && !inPhrase[i] && (t.allCaps || !ENGLISH_STOPWORDS.has(t.lower))) {
         const cased = lexicon.lookupCased(t.surface);
-        if (cased) addTranslations(bag, cased, w, vocabulary);
-        else {
-          const head = resolveHead(t.lower, lexicon);
-          if (head) addTranslations(bag, lexicon.lookup(head) ?? [], w, vocabulary);
+        const head = cased ? null : resolveHead(t.lower, lexicon);
+        const translations = cased ?? (head ? lexicon.lookup(head) : undefined);
+        if (translations) {
+          translated = addTranslations(bag, translations, w, vocabulary);
+          known = true;
         }
       }
+      // A name word that is also a Vietnamese syllable ("To", "Lam", "Hoa") is weak alone.
+      keepEnglish(form, isVietnameseSyllable(form) ? w.name * 0.5 : w.name, translated, !known);
+      if (isName(i + 1)) keepEnglish(`${form} ${nameForm(word(i + 1).surface)}`, w.namePair, translated, !known);
       continue;
     }
     if (ENGLISH_STOPWORDS.has(t.lower) || (MONTHS.has(t.lower) && used[i])) continue;
@@ -571,13 +594,13 @@ export function analyzeEnglish(
       continue;
     }
     const head = lexicon ? resolveHead(t.lower, lexicon) : null;
-    if (lexicon && head && !inPhrase[i]) addTranslations(bag, lexicon.lookup(head) ?? [], w, vocabulary);
+    const translated = lexicon && head && !inPhrase[i] ? addTranslations(bag, lexicon.lookup(head) ?? [], w, vocabulary) : false;
     // The English word itself, for loanwords the Vietnamese text quotes. Words that
     // are also Vietnamese syllables ("can", "ban", "long") would match noise.
     const kept = head ?? simpleLemma(t.lower);
     const weight = head || inPhrase[i] ? w.englishTranslated : w.englishUnknown;
     for (const form of new Set([t.lower, kept])) {
-      if (!isVietnameseSyllable(form)) bag.add(form, weight);
+      if (!isVietnameseSyllable(form)) keepEnglish(form, weight, translated || (inPhrase[i] && phraseFound[i]), false);
     }
   }
 
