@@ -40,15 +40,10 @@ export async function runBot(config: Config, options: RunBotOptions = {}): Promi
         `${s.articleCount} articles, ${s.chunkCount} passages); Ctrl-C to stop`,
     );
 
-    let forced = false;
+    // `once`: after the first signal the listener is gone, so a second one ends the process at once.
     const stopRequested = new Promise<string>((resolve) => {
-      const onSignal = (name: string) => () => {
-        if (forced) process.exit(130);
-        forced = true;
-        resolve(name);
-      };
-      process.once('SIGINT', onSignal('SIGINT'));
-      process.once('SIGTERM', onSignal('SIGTERM'));
+      process.once('SIGINT', () => resolve('SIGINT'));
+      process.once('SIGTERM', () => resolve('SIGTERM'));
       options.signal?.addEventListener('abort', () => resolve('abort'), { once: true });
     });
     let reason: string;

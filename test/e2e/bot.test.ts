@@ -4,7 +4,7 @@
  * telegram-test-api on 127.0.0.1. Questions are sent as Telegram users would send them; the
  * assertions read what the bot sent to the emulator.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,6 +26,7 @@ import { blockquoteTexts, htmlToText, telegramHtmlProblems } from './helpers/tel
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TOKEN = `123456789:${'Tr1chDan_test-token'.repeat(2)}`;
 const TOKEN_2 = `987654321:${'second_bot-Token'.repeat(2)}`;
+const TOKEN_3 = `555555555:${'cli_process-Token'.repeat(2)}`;
 const RATE = 40;
 const vi = strings('vi');
 const en = strings('en');
@@ -420,6 +421,42 @@ describe('lifecycle', () => {
     } finally {
       await hookRunning.stop();
       await fetch(`${emulator.apiRoot}/bot${TOKEN}/deleteWebhook`, { method: 'POST' });
+    }
+  });
+});
+
+describe('`trichdan bot` (what `npm start` runs)', () => {
+  it('answers through the CLI process and stops cleanly on SIGINT', async () => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/trichdan.js'), 'bot'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        TELEGRAM_BOT_TOKEN: TOKEN_3,
+        TELEGRAM_API_ROOT: emulator.apiRoot,
+        TRICHDAN_CORPUS_DIR: path.join(ROOT, 'corpus'),
+        TRICHDAN_INDEX_DIR: indexDir,
+        TRICHDAN_MODELS_DIR: path.join(ROOT, 'models'),
+        TRICHDAN_ALLOW_REMOTE_MODELS: 'false',
+        TRICHDAN_LOG_LEVEL: 'info',
+      },
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await waitFor(() => stderr.includes('is answering'), 30_000, 'the bot to start');
+      expect(stderr).toMatch(/bot: @TestNameBot is answering \(polling, (lexical|hybrid) retrieval, 5 articles/);
+      const user = emulator.user(TOKEN_3, { userId: nextUserId++ });
+      await user.sendText('Việt Nam mong Mỹ chia sẻ kinh nghiệm trong lĩnh vực nào?');
+      const reply = await waitFor(() => emulator.botMessages(TOKEN_3, user.chatId)[0], 10_000, 'the reply');
+      expect(htmlToText(reply.text)).toContain('an ninh mạng');
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      expect(stderr).toContain('SIGINT: finishing the replies in flight');
+      expect(stderr).toMatch(/bot: stopped\n$/);
+      expect(stderr).not.toContain(TOKEN_3.split(':')[1]);
+    } finally {
+      child.kill('SIGKILL');
     }
   });
 });
