@@ -111,10 +111,11 @@ export function digestCommands<C extends Context = Context>(deps: DigestCommands
       time = parsed.data;
     }
     const { wasActive, subscriber } = store.subscribe(chatId, defaults, time);
-    const text =
-      wasActive && !time
-        ? t.alreadySubscribed(subscriber.time, subscriber.zone, next(subscriber))
-        : t.subscribed(subscriber.time, subscriber.zone, next(subscriber));
+    const text = !wasActive
+      ? t.subscribed(subscriber.time, subscriber.zone, next(subscriber))
+      : time
+        ? t.timeSet(subscriber.time, subscriber.zone, next(subscriber))
+        : t.alreadySubscribed(subscriber.time, subscriber.zone, next(subscriber));
     await ctx.reply(text, HTML);
   });
 

@@ -109,6 +109,7 @@ describe('daily digest (e2e: real engine, real bot, emulator, fake clock)', () =
     const lan = emulator.user(TOKEN, { userId: 2001, languageCode: 'vi' });
     expect(await command(lan, '/subscribe 7h30')).toContain('Đã đăng ký nhận bản tin hằng ngày lúc 07:30 (Asia/Ho_Chi_Minh).\nBản tin đầu tiên: 07:30 24/11/2026');
     expect(await command(lan, '/subscribe')).toContain('Bạn đã đăng ký rồi');
+    expect(await command(lan, '/subscribe 8:00')).toContain('Đã đổi giờ nhận bản tin thành 08:00');
     expect(await command(lan, '/time 25:00')).toBe(
       'Giờ không hợp lệ: «25:00». Hãy viết giờ:phút theo 24 giờ, ví dụ: /time 07:30 hoặc /time 18:05.',
     );
