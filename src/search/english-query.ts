@@ -39,6 +39,8 @@ export interface EnglishQueryWeights {
   namePair: number;
   /** A number or date form. */
   number: number;
+  /** Budget of a question-frame word ("name", "type", "called"). */
+  frameBudget: number;
   /** Translations longer than this (in content syllables) count only when no shorter one exists. */
   maxTranslationSyllables: number;
   /** Share budgets only among translations present in the corpus (needs a vocabulary). */
@@ -54,6 +56,7 @@ export const DEFAULT_ENGLISH_WEIGHTS: EnglishQueryWeights = {
   name: 3,
   namePair: 1,
   number: 1,
+  frameBudget: 1,
   maxTranslationSyllables: 4,
   corpusFilter: true,
 };
@@ -295,6 +298,13 @@ const NUMBER_WORDS: ReadonlyMap<string, readonly string[]> = new Map(
       return [word, forms.split(',')] as [string, string[]];
     }),
 );
+
+/**
+ * Words that frame a question rather than say what it is about ("what is the name of",
+ * "what type of", "another term for", "is called", "is known as", "what happened"):
+ * their translations get a budget of `frameBudget` instead of up to `maxBudget`.
+ */
+const QUESTION_FRAME_WORDS = new Set(['name', 'type', 'kind', 'term', 'call', 'know', 'happen', 'way', 'mean', 'refer']);
 
 /** Words that complete a question word and say nothing about the answer ("how many", "how much"). */
 const AFTER_HOW = new Set(['many', 'much', 'often']);
@@ -578,7 +588,15 @@ export function analyzeEnglish(
         }
       }
       // A name word that is also a Vietnamese syllable ("To", "Lam", "Hoa") is weak alone.
-      keepEnglish(form, isVietnameseSyllable(form) ? w.name * 0.5 : w.name, translated, !known);
+      const nameWeight = isVietnameseSyllable(form) ? w.name * 0.5 : w.name;
+      // A plural name ("Huguenots") may be written in the singular ("người Huguenot").
+      const singular = !t.allCaps && /[^s]s$/.test(form) && form.length > 4 ? form.slice(0, -1) : null;
+      if (singular && vocabulary && !vocabulary.has(form) && vocabulary.has(singular)) {
+        keepEnglish(singular, nameWeight, translated, !known);
+      } else {
+        keepEnglish(form, nameWeight, translated, !known);
+        if (singular && !vocabulary) bag.add(singular, nameWeight * 0.5);
+      }
       if (isName(i + 1)) keepEnglish(`${form} ${nameForm(word(i + 1).surface)}`, w.namePair, translated, !known);
       continue;
     }
@@ -594,7 +612,9 @@ export function analyzeEnglish(
       continue;
     }
     const head = lexicon ? resolveHead(t.lower, lexicon) : null;
-    const translated = lexicon && head && !inPhrase[i] ? addTranslations(bag, lexicon.lookup(head) ?? [], w, vocabulary) : false;
+    const frame = QUESTION_FRAME_WORDS.has(head ?? t.lower);
+    const unitWeights = frame ? { ...w, maxBudget: w.frameBudget } : w;
+    const translated = lexicon && head && !inPhrase[i] ? addTranslations(bag, lexicon.lookup(head) ?? [], unitWeights, vocabulary) : false;
     // The English word itself, for loanwords the Vietnamese text quotes. Words that
     // are also Vietnamese syllables ("can", "ban", "long") would match noise.
     const kept = head ?? simpleLemma(t.lower);

@@ -10,7 +10,7 @@ import {
   resolveHead,
   spellingVariants,
 } from '../../src/search/english-query.ts';
-import { loadLexicon, type Lexicon } from '../../src/search/lexicon.ts';
+import { Lexicon, loadLexicon } from '../../src/search/lexicon.ts';
 import type { AnalyzedQuery } from '../../src/search/query-types.ts';
 
 const FIXTURE = path.join(import.meta.dirname, '..', 'fixtures', 'lexicon', 'en-vi-small.tsv');
@@ -110,6 +110,27 @@ describe('analyzeEnglish', () => {
     expect(w.has('mục sư')).toBe(false);
     expect(w.get('bộ')).toBe(1);
     expect(q.matchedTerms).toEqual(['bộ trưởng']);
+  });
+
+  it('with a vocabulary, keeps untranslated names the corpus lacks (they tell the question is out of corpus) and drops what cannot match', () => {
+    const vocabulary = { has: (term: string) => ['mỹ', 'hoa', 'kỳ', 'hoa kỳ', 'biển', 'huguenot'].includes(term) };
+    const w = weights(analyzeEnglish('Who won the 2022 FIFA final at sea in the US?', lex, { vocabulary }));
+    expect(w.get('fifa')).toBe(DEFAULT_ENGLISH_WEIGHTS.name); // absent, untranslated name: kept
+    expect(w.has('2022')).toBe(true); // numbers are kept
+    expect(w.has('sea')).toBe(false); // translated, and "sea" itself is not in the corpus
+    expect(w.has('us')).toBe(false);
+    expect(w.has('final')).toBe(false); // a common word the lexicon does not know
+    expect(w.has('biển')).toBe(true);
+    // A plural name the corpus writes in the singular.
+    expect(weights(analyzeEnglish('Where did the Huguenots go?', lex, { vocabulary })).has('huguenot')).toBe(true);
+  });
+
+  it('gives question-frame words ("name", "type", "called") a small budget', () => {
+    const small = Lexicon.fromText('name\ttên\nname\tđặt tên\nname\tgọi\nname\tdanh\nriver\tsông\nriver\tdòng sông\nriver\tgiang\nriver\thà\n');
+    const w = weights(analyzeEnglish('What is the name of the river?', small, { weights: { englishTranslated: 0 } }));
+    const sum = (prefix: string[]) => prefix.reduce((s, t) => s + (w.get(t) ?? 0), 0);
+    expect(sum(['tên', 'đặt', 'gọi', 'danh'])).toBeCloseTo(DEFAULT_ENGLISH_WEIGHTS.frameBudget, 2);
+    expect(sum(['sông', 'dòng', 'giang', 'hà'])).toBeCloseTo(DEFAULT_ENGLISH_WEIGHTS.maxBudget, 2);
   });
 
   it('keeps names as written, lower-cased and folded, with name pairs', () => {
