@@ -70,7 +70,7 @@ function logFailures(log: Logger): Transformer {
       const result = await prev(method, payload, signal);
       if (!result.ok) {
         const wait = result.parameters?.retry_after;
-        const line = `${method} failed: ${result.error_code ?? '?'} ${result.description ?? ''}${wait ? ` (retry after ${wait} s)` : ''}`;
+        const line = `${method} failed: ${result.error_code ?? 'no error code'} ${result.description ?? '(no description)'}${wait ? ` (retry after ${wait} s)` : ''}`;
         if (method === 'sendChatAction' || method === 'setMyCommands') log.debug(line);
         else log.warn(line);
       }

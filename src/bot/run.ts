@@ -55,21 +55,35 @@ export interface StartOptions {
   mode?: 'polling' | 'webhook';
 }
 
-/** Calls getMe and turns its failures into messages that say what to do. */
+/** Pauses before the retries of getMe at start (a network blip should not stop the bot; a dead API should say so soon). */
+const CONNECT_RETRY_MS = [500, 1500];
+
+/**
+ * Calls getMe (retrying network failures twice; grammY's own `init` would retry them forever) and
+ * turns its failures into messages that say what to do.
+ */
 async function connect(trichdan: TrichdanBot, apiRoot: string): Promise<UserFromGetMe> {
-  try {
-    await trichdan.bot.init();
-    return trichdan.bot.botInfo;
-  } catch (error) {
-    if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)) {
-      throw new ConfigError('the token was rejected by Telegram: check TELEGRAM_BOT_TOKEN with @BotFather');
+  const { bot } = trichdan;
+  if (bot.isInited()) return bot.botInfo;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      bot.botInfo = await bot.api.getMe();
+      return bot.botInfo;
+    } catch (error) {
+      if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)) {
+        throw new ConfigError('the token was rejected by Telegram: check TELEGRAM_BOT_TOKEN with @BotFather');
+      }
+      if (error instanceof HttpError) {
+        if (attempt < CONNECT_RETRY_MS.length) {
+          await new Promise((resolve) => setTimeout(resolve, CONNECT_RETRY_MS[attempt]));
+          continue;
+        }
+        const inner = error.error as { code?: string; type?: string } | undefined;
+        const reason = inner?.code ?? inner?.type ?? 'no answer';
+        throw new Error(`cannot reach the Telegram Bot API at ${apiRoot} (${reason}): check the network or TELEGRAM_API_ROOT`);
+      }
+      throw new Error(`getMe failed: ${describeError(error)}`);
     }
-    if (error instanceof HttpError) {
-      const inner = error.error as { code?: string; type?: string } | undefined;
-      const reason = inner?.code ?? inner?.type ?? 'no answer';
-      throw new Error(`cannot reach the Telegram Bot API at ${apiRoot} (${reason}): check the network or TELEGRAM_API_ROOT`);
-    }
-    throw new Error(`getMe failed: ${describeError(error)}`);
   }
 }
 

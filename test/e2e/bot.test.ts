@@ -307,6 +307,9 @@ describe('the bot on the real engine and corpus', () => {
     const [empty] = await ask(user, '   ');
     expect(empty.text).toBe(vi.emptyQuestion);
 
+    const [noWords] = await ask(user, '?!… -- ...');
+    expect(noWords.text).toBe(vi.noWords);
+
     const [tooLong] = await ask(user, 'dioxin '.repeat(700).slice(0, 4096));
     expect(tooLong.text).toBe(vi.tooLong(4096, config.retrieval.maxQuestionChars));
 
@@ -475,6 +478,14 @@ describe('token problems: one clear line', () => {
     const error = await startBot(bot, config).catch((e: unknown) => e as Error);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toBe('the token was rejected by Telegram: check TELEGRAM_BOT_TOKEN with @BotFather');
+  });
+
+  it('says when the Bot API cannot be reached, without the token', async () => {
+    const closed = await freePort();
+    const bot = createBot({ engine, config, apiRoot: `http://127.0.0.1:${closed}`, log: createLogger('debug', (line) => logLines.push(line)) });
+    const error = await startBot(bot, config).catch((e: unknown) => e as Error);
+    expect((error as Error).message).toBe(`cannot reach the Telegram Bot API at http://127.0.0.1:${closed} (ECONNREFUSED): check the network or TELEGRAM_API_ROOT`);
+    expect(logLines.join('\n')).not.toContain(TOKEN.split(':')[1]);
   });
 
   it('`trichdan bot` prints one line and exits 1 without a token', async () => {
