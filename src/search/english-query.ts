@@ -39,6 +39,8 @@ export interface EnglishQueryWeights {
   namePair: number;
   /** A number or date form. */
   number: number;
+  /** Budget of the pairs joining two neighbouring words' translations (both orders). */
+  crossPairBudget: number;
   /** Budget of a question-frame word ("name", "type", "called"). */
   frameBudget: number;
   /** Translations longer than this (in content syllables) count only when no shorter one exists. */
@@ -57,6 +59,7 @@ export const DEFAULT_ENGLISH_WEIGHTS: EnglishQueryWeights = {
   namePair: 1,
   number: 1,
   frameBudget: 1,
+  crossPairBudget: 1,
   maxTranslationSyllables: 4,
   corpusFilter: true,
 };
@@ -364,7 +367,7 @@ function addTranslations(
   translations: readonly Translation[],
   w: EnglishQueryWeights,
   vocabulary: Vocabulary | null | undefined,
-): boolean {
+): { present: boolean; used: (readonly string[])[] } {
   let list = translations
     .map((t) => ({ text: t.text, content: t.syllables.filter((s) => !EMPTY_TRANSLATION_SYLLABLES.has(s)) }))
     .filter((x) => x.content.length > 0);
@@ -382,7 +385,7 @@ function addTranslations(
       present = true;
     }
   }
-  if (list.length === 0) return false;
+  if (list.length === 0) return { present: false, used: [] };
   const syllables = new Set<string>();
   const pairs = new Set<string>();
   for (const x of list) {
@@ -397,7 +400,7 @@ function addTranslations(
     const pairBudget = Math.min(w.maxBudget, pairs.size) * w.pairShare;
     for (const p of pairs) bag.add(p, pairBudget / pairs.size);
   }
-  return present;
+  return { present, used: list.map((x) => x.content) };
 }
 
 /** The lower-case, diacritic-folded form of a name word ("Biên" → "bien"). */
@@ -533,6 +536,8 @@ export function analyzeEnglish(
   // 2. Multi-word lexicon heads, longest first ("prime minister", "war remnants").
   const units: { start: number; end: number; translations: readonly Translation[] }[] = [];
   const phraseFound = new Array<boolean>(tokens.length).fill(false);
+  /** Where translated words sit, for pairs across neighbouring words ("defence cooperation" → "hợp tác quốc phòng"). */
+  const translatedSpans: { start: number; end: number; used: (readonly string[])[] }[] = [];
   if (lexicon) {
     for (let i = 0; i < tokens.length; i++) {
       if (used[i] || !isWord(i)) continue;
@@ -553,7 +558,8 @@ export function analyzeEnglish(
     }
   }
   for (const u of units) {
-    const found = addTranslations(bag, u.translations, w, vocabulary);
+    const { present: found, used } = addTranslations(bag, u.translations, w, vocabulary);
+    translatedSpans.push({ start: u.start, end: u.end, used });
     for (let k = u.start; k < u.end; k++) phraseFound[k] = found;
   }
   // Phrase words still count as English words and names (kept as written) below.
@@ -583,7 +589,9 @@ export function analyzeEnglish(
         const head = cased ? null : resolveHead(t.lower, lexicon);
         const translations = cased ?? (head ? lexicon.lookup(head) : undefined);
         if (translations) {
-          translated = addTranslations(bag, translations, w, vocabulary);
+          const added = addTranslations(bag, translations, w, vocabulary);
+          translated = added.present;
+          translatedSpans.push({ start: i, end: i + 1, used: added.used });
           known = true;
         }
       }
@@ -614,13 +622,39 @@ export function analyzeEnglish(
     const head = lexicon ? resolveHead(t.lower, lexicon) : null;
     const frame = QUESTION_FRAME_WORDS.has(head ?? t.lower);
     const unitWeights = frame ? { ...w, maxBudget: w.frameBudget } : w;
-    const translated = lexicon && head && !inPhrase[i] ? addTranslations(bag, lexicon.lookup(head) ?? [], unitWeights, vocabulary) : false;
+    let translated = false;
+    if (lexicon && head && !inPhrase[i]) {
+      const added = addTranslations(bag, lexicon.lookup(head) ?? [], unitWeights, vocabulary);
+      translated = added.present;
+      if (!frame) translatedSpans.push({ start: i, end: i + 1, used: added.used });
+    }
     // The English word itself, for loanwords the Vietnamese text quotes. Words that
     // are also Vietnamese syllables ("can", "ban", "long") would match noise.
     const kept = head ?? simpleLemma(t.lower);
     const weight = head || inPhrase[i] ? w.englishTranslated : w.englishUnknown;
     for (const form of new Set([t.lower, kept])) {
       if (!isVietnameseSyllable(form)) keepEnglish(form, weight, translated || (inPhrase[i] && phraseFound[i]), false);
+    }
+  }
+
+  // 4. Neighbouring translated words: Vietnamese puts the head first ("defence cooperation"
+  // → "hợp tác quốc phòng", "war remnants" → "di chứng chiến tranh"), so the pair joining
+  // their translations is emitted in both orders, sharing a small budget.
+  if (w.crossPairBudget > 0) {
+    const sorted = [...translatedSpans].sort((a, b) => a.start - b.start);
+    for (let k = 0; k + 1 < sorted.length; k++) {
+      const a = sorted[k];
+      const b = sorted[k + 1];
+      if (b.start !== a.end || a.used.length === 0 || b.used.length === 0) continue;
+      const cross = new Set<string>();
+      for (const ta of a.used) {
+        for (const tb of b.used) {
+          cross.add(`${tb[tb.length - 1]} ${ta[0]}`);
+          cross.add(`${ta[ta.length - 1]} ${tb[0]}`);
+        }
+      }
+      const present = vocabulary ? [...cross].filter((p) => vocabulary.has(p)) : [...cross];
+      for (const p of present) bag.add(p, w.crossPairBudget / present.length);
     }
   }
 

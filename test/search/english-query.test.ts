@@ -89,6 +89,14 @@ describe('analyzeEnglish', () => {
     expect(w.has('sự')).toBe(false); // "sự hợp tác": the nominaliser takes no share
   });
 
+  it('joins neighbouring words\' translations in both orders (Vietnamese puts the head first)', () => {
+    const w = weights(analyzeEnglish('defence cooperation', lex));
+    expect(w.has('tác quốc')).toBe(true); // "hợp tác quốc phòng"
+    expect(w.has('phòng hợp')).toBe(true); // "quốc phòng hợp tác"
+    const total = ['tác quốc', 'phòng hợp', 'tác phòng', 'thủ hợp'].reduce((s, t) => s + (w.get(t) ?? 0), 0);
+    expect(total).toBeLessThanOrEqual(DEFAULT_ENGLISH_WEIGHTS.crossPairBudget + 1e-9);
+  });
+
   it('bounds the weight of one English word however many translations it has', () => {
     const q = analyzeEnglish('soldiers', lex, { weights: { englishTranslated: 0 } });
     const syllables = q.terms.filter((t) => !t.text.includes(' '));
