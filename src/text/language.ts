@@ -31,6 +31,9 @@ export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(
   ).split(' '),
 );
 
+/** English question words: they open a question, never a name. */
+const QUESTION_WORDS = new Set(['what', 'who', 'whom', 'whose', 'when', 'where', 'which', 'why', 'how']);
+
 /**
  * Common English content words that are frequent in questions (verbs of asking and
  * reporting, quantities, time). Evidence of English only; they are not dropped from queries.
@@ -131,14 +134,30 @@ const WEIGHT = {
 /** English and Vietnamese evidence in a question; exported for tests and diagnostics. */
 export function languageScores(question: string): { en: number; vi: number } {
   const tokens = words(question);
+  // In a question typed in capitals or Title Case ("Who Is To Lam"), capitals mark no names.
+  const inner = tokens.slice(1).filter((t) => ENGLISH_STOPWORDS.has(t.toLowerCase()));
   const allCaps = tokens.length > 1 && tokens.every((t) => t === t.toUpperCase());
+  const titleCase = inner.length >= 2 && inner.filter((t) => t !== t.toLowerCase()).length >= 0.8 * inner.length;
+  const caseless = allCaps || titleCase;
   let en = 0;
   let vi = 0;
   tokens.forEach((token, i) => {
     const lower = token.toLowerCase();
-    const capitalised = !allCaps && token !== lower;
+    const capitalised = !caseless && token !== lower;
     // Names and acronyms inside the sentence do not vote ("Pete Hegseth", "UNCLOS").
     if (capitalised && i > 0) return;
+    // Nor does the first word of a name that opens the question ("To Lam la ai"),
+    // unless it is a question word ("What UNCLOS says").
+    const next = tokens[i + 1];
+    if (
+      capitalised &&
+      !QUESTION_WORDS.has(lower) &&
+      next !== undefined &&
+      next !== next.toLowerCase() &&
+      !ENGLISH_STOPWORDS.has(next.toLowerCase())
+    ) {
+      return;
+    }
     // A sentence-initial capital is either a name or an ordinary word: it votes only
     // when it is a known function/common word.
     const folded = foldDiacritics(lower);

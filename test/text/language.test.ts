@@ -32,6 +32,15 @@ describe('detectLanguage', () => {
     expect(detectLanguage('To Lam visited Washington when?')).toBe('en');
   });
 
+  it('reads a name that opens the question as a name, and Title Case as words', () => {
+    expect(detectLanguage('To Lam')).toBe('vi');
+    expect(detectLanguage('To Lam la ai')).toBe('vi');
+    expect(detectLanguage('Do Muoi la ai')).toBe('vi');
+    expect(detectLanguage('Who Is To Lam')).toBe('en');
+    expect(detectLanguage('What Is UNCLOS')).toBe('en');
+    expect(detectLanguage('What UNCLOS says')).toBe('en');
+  });
+
   it('does not let capitalised names vote', () => {
     // Names alone are undecided, and undecided is Vietnamese.
     expect(languageScores('Pete Hegseth Bien Hoa')).toEqual({ en: 0, vi: 0 });
