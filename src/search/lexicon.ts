@@ -26,7 +26,7 @@ export interface Translation {
 export interface LexiconStats {
   /** Translation pairs kept. */
   pairs: number;
-  /** Distinct (case-folded) English heads. */
+  /** Distinct (case-folded) English heads, acronyms included. */
   heads: number;
   /** Heads of one word. */
   words: number;
@@ -128,7 +128,7 @@ export class Lexicon {
     }
     const stats: LexiconStats = {
       pairs,
-      heads: words.size + phrases.size,
+      heads: new Set([...words.keys(), ...phrases.keys(), ...[...cased.keys()].map((h) => h.toLowerCase())]).size,
       words: words.size,
       phrases: phrases.size,
       skipped,
