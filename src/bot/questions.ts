@@ -27,7 +27,7 @@ export function createQuestionLimiter(ratePerMinute: number, log: BotServices['l
     keyGenerator: (ctx) => (ctx.from ? String(ctx.from.id) : undefined),
     onLimitExceeded: (ctx) => {
       const text = strings(userLanguage(ctx)).rateLimited(ratePerMinute);
-      log.info(`rate limit reached by user ${ctx.from?.id}`);
+      log.debug(`rate limit reached by user ${ctx.from?.id}`);
       const done = ctx.callbackQuery ? ctx.answerCallbackQuery({ text, show_alert: false }) : ctx.reply(text, { parse_mode: 'HTML' });
       done.catch((error: unknown) => log.debug(`rate-limit reply failed: ${describeError(error)}`));
     },
