@@ -1,0 +1,273 @@
+/**
+ * `npm run bench`: retrieval quality side by side with MiniSearch, Orama and exact search;
+ * warm `ask` latency; ingest throughput against transformers.js alone; HNSW at scale; cold
+ * start. Prints the tables and writes docs/BENCHMARKS.md (a `--quick` smoke run writes
+ * docs/bench-raw/quick.md instead), plus the raw JSON under docs/bench-raw/.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../config.ts';
+import { loadCorpus } from '../corpus/load.ts';
+import { createEngine, type RetrievalEngine } from '../engine.ts';
+import { readDevQuestions, readXquadQuestions, sharedPaths, xquadByStyle } from '../evaluation/datasets.ts';
+import { measureColdStart, measureProcessFloor, type ColdStartResult } from './cold-start.ts';
+import { measureIngest, type IngestResult } from './ingest.ts';
+import { interleave, measureLatency, type LatencyResult } from './latency.ts';
+import { finish, machineInfo } from './machine.ts';
+import { resolveBenchModel, modelEnv } from './model.ts';
+import { judgeDev, judgeXquad, measureQuality, systemsFor, type JudgedQuestion, type QualityRow } from './quality.ts';
+import { renderReport, type BenchResults } from './report.ts';
+import { runScale, type ScaleReport } from './scale.ts';
+import { syntheticArticles, sentencePool, writeSyntheticCorpus } from './synthetic.ts';
+
+/** The benchmark sections, in the order they run. */
+export const SECTIONS = ['quality', 'latency', 'ingest', 'cold', 'scale'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+/** Flags of `trichdan bench` beyond `--quick` (read from the command line after `bench`). */
+export interface BenchFlags {
+  quick: boolean;
+  shared: string;
+  modelDir?: string;
+  tiny: boolean;
+  only: Section[];
+  out?: string;
+  budgetMinutes: number;
+}
+
+/** Parses the flags after `bench` (`--flag value` or `--flag=value`). Throws on an unknown flag. */
+export function parseBenchFlags(argv: readonly string[], quick: boolean): BenchFlags {
+  const flags: BenchFlags = { quick, shared: '../shared', tiny: false, only: [...SECTIONS], budgetMinutes: 24 };
+  for (let i = 0; i < argv.length; i++) {
+    const [name, inline] = argv[i].split(/=(.*)/s, 2);
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new Error(`${name} needs a value`);
+      return v;
+    };
+    switch (name) {
+      case '--quick':
+        flags.quick = true;
+        break;
+      case '--tiny':
+        flags.tiny = true;
+        break;
+      case '--shared':
+        flags.shared = value();
+        break;
+      case '--model-dir':
+        flags.modelDir = value();
+        break;
+      case '--out':
+        flags.out = value();
+        break;
+      case '--budget': {
+        const minutes = Number(value());
+        if (!(minutes > 0)) throw new Error('--budget must be a number of minutes above 0');
+        flags.budgetMinutes = minutes;
+        break;
+      }
+      case '--only': {
+        const names = value().split(',').map((s) => s.trim());
+        const bad = names.filter((s) => !(SECTIONS as readonly string[]).includes(s));
+        if (bad.length) throw new Error(`--only: unknown section ${bad.join(', ')} (sections: ${SECTIONS.join(', ')})`);
+        flags.only = names as Section[];
+        break;
+      }
+      case '--corpus':
+      case '--index':
+        value(); // program options, already applied to the config
+        break;
+      case '-q':
+      case '--quiet':
+        break;
+      default:
+        throw new Error(`unknown bench flag ${argv[i]} (flags: --quick, --tiny, --model-dir DIR, --shared DIR, --only ${SECTIONS.join(',')}, --budget MIN, --out FILE)`);
+    }
+  }
+  return flags;
+}
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+function benchArgs(): string[] {
+  const at = process.argv.indexOf('bench');
+  return at < 0 ? [] : process.argv.slice(at + 1);
+}
+
+/** The command line of this run as a user would type it (model settings that came from the environment included). */
+function commandLine(flags: BenchFlags): string {
+  const env = ['TRICHDAN_MODEL', 'TRICHDAN_MODELS_DIR', 'TRICHDAN_MODEL_QUANTIZED', 'TRICHDAN_HNSW_M', 'TRICHDAN_HNSW_EF_CONSTRUCTION', 'TRICHDAN_HNSW_EF_SEARCH']
+    .filter((k) => process.env[k])
+    .map((k) => `${k}=${process.env[k]}`);
+  const args = benchArgs();
+  const base = args.length || !flags.quick ? `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}` : 'npm run bench -- --quick';
+  return [...env, base].join(' ');
+}
+
+async function engineFor(config: Config, corpusDir: string, indexDir: string, tag: string): Promise<RetrievalEngine> {
+  return createEngine({ ...config, corpusDir, indexDir }, { log: (l) => log(`[${tag}] ${l}`), progress: false });
+}
+
+/** Runs the benchmarks and writes the report. */
+export async function runBench(config: Config, opts: { quick?: boolean }): Promise<void> {
+  const flags = parseBenchFlags(benchArgs(), Boolean(opts.quick));
+  const started = Date.now();
+  const deadline = started + flags.budgetMinutes * 60_000 * (flags.quick ? 0.25 : 1);
+  const machine = machineInfo(projectRoot);
+  const runs = flags.quick ? { ingest: 1, cold: 2, latency: 100 } : { ingest: 3, cold: 5, latency: 500 };
+  const want = (s: Section) => flags.only.includes(s);
+  const skipped: string[] = [];
+
+  log(`model: picking…`);
+  const model = await resolveBenchModel(config, { modelDir: flags.modelDir, tiny: flags.tiny });
+  const cfg = model.config;
+  log(`model: ${model.label}${model.fallbackReason ? ` (configured model not used: ${model.fallbackReason})` : ''}`);
+
+  const shared = sharedPaths(path.resolve(flags.shared));
+  const devQuestions = shared && existsSync(shared.devQuestions) ? await readDevQuestions(shared.devQuestions) : [];
+  const xquadQuestions = shared && existsSync(shared.xquadQuestions) ? await readXquadQuestions(shared.xquadQuestions) : [];
+  const hasXquad = Boolean(shared && existsSync(shared.xquadArticles) && xquadQuestions.length);
+  if (!shared) skipped.push(`evaluation sets not found in ${flags.shared} (pass --shared DIR): quality on the seed corpus only, no XQuAD-vi`);
+  // --quick: every fifth question of each style.
+  const sample = (list: readonly JudgedQuestion[]) =>
+    flags.quick ? (['vi', 'vi-nodiac', 'en'] as const).flatMap((s) => list.filter((q) => q.style === s).filter((_, i) => i % 5 === 0)) : [...list];
+
+  const seed = await engineFor(cfg, cfg.corpusDir, path.join(cfg.indexDir, 'bench-seed'), 'seed');
+  const xquad = hasXquad ? await engineFor(cfg, shared!.xquadArticles, path.join(cfg.indexDir, 'bench-xquad'), 'xquad') : null;
+
+  // 1. Quality
+  let quality: QualityRow[] | null = null;
+  if (want('quality')) {
+    quality = [];
+    if (xquad) {
+      log(`quality: XQuAD-vi (${xquad.index.chunks.length} passages)…`);
+      const systems = await systemsFor(xquad, model.embedder);
+      quality.push(...(await measureQuality('XQuAD-vi dev questions', xquad.index.chunks, systems, sample(judgeXquad(xquadQuestions)))));
+    }
+    if (devQuestions.length) {
+      log(`quality: seed corpus dev questions (${seed.index.chunks.length} passages)…`);
+      const systems = await systemsFor(seed, model.embedder);
+      quality.push(...(await measureQuality('seed corpus dev questions', seed.index.chunks, systems, judgeDev(devQuestions))));
+    }
+  } else skipped.push('quality: not selected (--only)');
+
+  // 2. Latency
+  const askQuestions = interleave(
+    devQuestions.map((q) => q.q),
+    ...(['vi', 'vi-nodiac', 'en'] as const).map((s) => xquadByStyle(xquadQuestions, s).map((q) => q.q)),
+  );
+  let latency: LatencyResult[] | null = null;
+  if (want('latency')) {
+    latency = [];
+    const questions = askQuestions.length ? askQuestions : ['Mỹ hỗ trợ bao nhiêu cho dự án Biên Hòa?'];
+    for (const [name, engine] of [['seed corpus (5 articles)', seed], ['XQuAD-vi (48 articles)', xquad]] as const) {
+      if (!engine) continue;
+      for (const mode of ['hybrid', 'lexical'] as const) {
+        log(`latency: ${name}, ${mode}, ${runs.latency} queries…`);
+        latency.push(await measureLatency(engine, name, questions, { count: runs.latency, warmup: 20, mode }));
+      }
+    }
+  } else skipped.push('latency: not selected (--only)');
+
+  // 3. Ingest
+  let ingest: IngestResult[] | null = null;
+  const corpusArticles = [...(await loadCorpus(cfg.corpusDir)).articles, ...(hasXquad ? (await loadCorpus(shared!.xquadArticles)).articles : [])];
+  if (want('ingest')) {
+    ingest = [];
+    const synthDir = await mkdtemp(path.join(os.tmpdir(), 'trichdan-bench-corpus-'));
+    try {
+      if (hasXquad) {
+        log('ingest: XQuAD-vi articles…');
+        ingest.push(await measureIngest(cfg, model.embedder, 'XQuAD-vi (48 articles)', shared!.xquadArticles, runs.ingest));
+      }
+      const count = flags.quick ? 40 : 400;
+      await writeSyntheticCorpus(synthDir, syntheticArticles(sentencePool(corpusArticles), count, Math.round(cfg.chunking.maxChars * 2.2)));
+      log(`ingest: ${count} synthetic articles…`);
+      ingest.push(await measureIngest(cfg, model.embedder, `synthetic (${count} articles of real sentences)`, synthDir, runs.ingest));
+    } finally {
+      await rm(synthDir, { recursive: true, force: true });
+    }
+  } else skipped.push('ingest: not selected (--only)');
+
+  // 5. Cold start (before scale, which takes what is left of the time budget)
+  let coldStart: ColdStartResult[] | null = null;
+  if (want('cold')) {
+    log('cold start…');
+    const question = devQuestions.find((q) => q.lang === 'vi')?.q ?? 'Mỹ hỗ trợ bao nhiêu cho dự án Biên Hòa?';
+    const noModel: Record<string, string> = { ...modelEnv(cfg), TRICHDAN_MODEL: 'trichdan/absent-model', TRICHDAN_MODELS_DIR: path.join(cfg.indexDir, 'bench-no-models') };
+    const cases = [
+      { label: `seed corpus, ${model.kind === 'tiny' ? 'tiny model' : 'model'} (hybrid)`, corpus: cfg.corpusDir, index: 'bench-cold-seed', env: model.env },
+      { label: 'seed corpus, no model (lexical-only, downloads off)', corpus: cfg.corpusDir, index: 'bench-cold-seed-lexical', env: noModel },
+      ...(hasXquad ? [{ label: `XQuAD-vi (48 articles), ${model.kind === 'tiny' ? 'tiny model' : 'model'} (hybrid)`, corpus: shared!.xquadArticles, index: 'bench-cold-xquad', env: model.env }] : []),
+    ];
+    coldStart = [await measureProcessFloor(projectRoot, runs.cold)];
+    for (const c of cases) {
+      coldStart.push(
+        ...(await measureColdStart({
+          projectRoot,
+          corpusDir: c.corpus,
+          indexDir: path.join(cfg.indexDir, c.index),
+          question,
+          env: c.env,
+          runs: runs.cold,
+          label: c.label,
+        })),
+      );
+    }
+  } else skipped.push('cold start: not selected (--only)');
+
+  // 4. Scale
+  let scale: ScaleReport | null = null;
+  if (want('scale')) {
+    const vectorQueries = xquadQuestions.filter((_, i) => i % Math.max(1, Math.floor(xquadQuestions.length / 200)) === 0).slice(0, 200).map((q) => q.q);
+    scale = await runScale({
+      quick: flags.quick,
+      projectRoot,
+      workDir: path.join(cfg.indexDir, 'bench-scale'),
+      config: cfg,
+      embedder: model.embedder,
+      tinyModel: model.kind === 'tiny',
+      articles: corpusArticles,
+      vectorQueries: vectorQueries.length ? vectorQueries : askQuestions.slice(0, 200),
+      askQuestions: askQuestions.length ? askQuestions : ['Mỹ hỗ trợ bao nhiêu cho dự án Biên Hòa?'],
+      deadline,
+      log: (l) => log(l),
+    });
+  } else skipped.push('scale: not selected (--only)');
+
+  const results: BenchResults = {
+    quick: flags.quick,
+    command: commandLine(flags),
+    machine: finish(machine),
+    model: { kind: model.kind, label: model.label, dimension: model.embedder.dimension, loadMs: model.loadMs, fallbackReason: model.fallbackReason },
+    settings: {
+      chunking: cfg.chunking,
+      hnsw: cfg.hnsw,
+      batchSize: cfg.model.batchSize,
+      topK: cfg.retrieval.topK,
+      lexicon: cfg.lexiconPath ? path.relative(projectRoot, cfg.lexiconPath) : null,
+    },
+    quality,
+    latency,
+    ingest,
+    coldStart,
+    scale,
+    skipped,
+    durationMs: Date.now() - started,
+  };
+  const report = renderReport(results);
+  const rawDir = path.join(projectRoot, 'docs', 'bench-raw');
+  await mkdir(rawDir, { recursive: true });
+  const stamp = machine.date.replace(/[:.]/g, '-');
+  await writeFile(path.join(rawDir, `${stamp}${flags.quick ? '-quick' : ''}.json`), JSON.stringify(results, null, 2));
+  const out = path.resolve(flags.out ?? (flags.quick || flags.only.length < SECTIONS.length ? path.join(rawDir, flags.quick ? 'quick.md' : 'partial.md') : path.join(projectRoot, 'docs', 'BENCHMARKS.md')));
+  await mkdir(path.dirname(out), { recursive: true });
+  await writeFile(out, report);
+  process.stdout.write(`${report}\n`);
+  log(`report written to ${path.relative(process.cwd(), out) || out} in ${((Date.now() - started) / 60_000).toFixed(1)} min`);
+}
