@@ -18,7 +18,7 @@ describe('groups', () => {
     expect(addressedQuestion(msg('@someone_else dioxin?'), me)).toBeNull();
     expect(addressedQuestion(msg('@Trichdan_Bot dioxin ở Biên Hòa?'), me)).toBe('dioxin ở Biên Hòa?');
     expect(addressedQuestion(msg('dioxin @trichdan_bot ở đâu?'), me)).toBe('dioxin ở đâu?');
-    const reply = msg('còn Nga thì sao?', { reply_to_message: { message_id: 5, date: 0, chat: group, from: me } as Message['reply_to_message'] });
+    const reply = msg('còn Nga thì sao?', { reply_to_message: { message_id: 5, date: 0, chat: group, from: me } as unknown as Message['reply_to_message'] });
     expect(addressedQuestion(reply, me)).toBe('còn Nga thì sao?');
   });
 
