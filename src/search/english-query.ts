@@ -124,28 +124,30 @@ const IRREGULAR: ReadonlyMap<string, string> = new Map(
     .map((p) => p.split(':') as [string, string]),
 );
 
+/** British ↔ American spelling rewrites (suffix patterns). */
+const SPELLING_SWAPS: readonly [RegExp, string][] = [
+  [/is(e|es|ed|ing|ation|ations|er|ers)$/, 'iz$1'],
+  [/iz(e|es|ed|ing|ation|ations|er|ers)$/, 'is$1'],
+  [/yse(s|d)?$/, 'yze$1'],
+  [/yze(s|d)?$/, 'yse$1'],
+  [/ence$/, 'ense'],
+  [/ense$/, 'ence'],
+  [/our(s|ed|ing|ite|ites|able)?$/, 'or$1'],
+  [/([^aeiou])or(s|ed|ing|ite|ites|able)?$/, '$1our$2'],
+  [/([^aeiou])re(s)?$/, '$1er$2'],
+  [/([^aeiou])er(s)?$/, '$1re$2'],
+  [/ogue(s)?$/, 'og$1'],
+  [/ll(ed|ing|er|ers)$/, 'l$1'],
+  [/([aeiou])l(ed|ing|er|ers)$/, '$1ll$2'],
+  [/amme(s)?$/, 'am$1'],
+  [/([^aeiou])ae([^aeiou])/, '$1e$2'],
+  [/([^aeiou])oe([^aeiousy])/, '$1e$2'],
+];
+
 /** British ↔ American spellings of `word` (including itself first). */
 export function spellingVariants(word: string): string[] {
   const out = new Set([word]);
-  const swaps: [RegExp, string][] = [
-    [/is(e|es|ed|ing|ation|ations|er|ers)$/, 'iz$1'],
-    [/iz(e|es|ed|ing|ation|ations|er|ers)$/, 'is$1'],
-    [/yse(s|d)?$/, 'yze$1'],
-    [/yze(s|d)?$/, 'yse$1'],
-    [/ence$/, 'ense'],
-    [/ense$/, 'ence'],
-    [/our(s|ed|ing|ite|ites|able)?$/, 'or$1'],
-    [/([^aeiou])or(s|ed|ing|ite|ites|able)?$/, '$1our$2'],
-    [/([^aeiou])re(s)?$/, '$1er$2'],
-    [/([^aeiou])er(s)?$/, '$1re$2'],
-    [/ogue(s)?$/, 'og$1'],
-    [/ll(ed|ing|er|ers)$/, 'l$1'],
-    [/([aeiou])l(ed|ing|er|ers)$/, '$1ll$2'],
-    [/amme(s)?$/, 'am$1'],
-    [/ae/, 'e'],
-    [/oe/, 'e'],
-  ];
-  for (const [re, replacement] of swaps) {
+  for (const [re, replacement] of SPELLING_SWAPS) {
     if (re.test(word)) out.add(word.replace(re, replacement));
   }
   return [...out];
@@ -199,6 +201,20 @@ export function lemmaCandidates(word: string): string[] {
  * a head sharing its Porter stem. `null` when none is in the lexicon.
  */
 export function resolveHead(word: string, lexicon: Lexicon): string | null {
+  let cache = headCache.get(lexicon);
+  if (!cache) headCache.set(lexicon, (cache = new Map()));
+  const cached = cache.get(word);
+  if (cached !== undefined) return cached;
+  const head = findHead(word, lexicon);
+  if (cache.size >= 20_000) cache.clear();
+  cache.set(word, head);
+  return head;
+}
+
+/** Resolved heads per lexicon (questions repeat their words). */
+const headCache = new WeakMap<Lexicon, Map<string, string | null>>();
+
+function findHead(word: string, lexicon: Lexicon): string | null {
   const variants = spellingVariants(word);
   for (const v of variants) if (lexicon.hasWord(v)) return v;
   for (const v of variants) {
