@@ -90,10 +90,11 @@ program
 
 program
   .command('bot')
-  .description('run the Telegram bot (needs TELEGRAM_BOT_TOKEN)')
+  .description('run the Telegram bot with daily digests (needs TELEGRAM_BOT_TOKEN)')
   .action(async () => {
     const { runBot } = await import('./bot-command.ts');
-    await runBot(configFrom(program));
+    const { digestExtensions } = await import('../digest/extension.ts');
+    await runBot(configFrom(program), { extensions: digestExtensions });
   });
 
 program
