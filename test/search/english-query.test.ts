@@ -198,6 +198,8 @@ describe('analyzeEnglish', () => {
     expect(nums.has('1.435')).toBe(true);
     expect(nums.has('56,2')).toBe(true);
     expect(nums.has('1960')).toBe(true);
+    expect(weights(analyzeEnglish('Why did they march on Warsaw?', lex)).has('tháng 3')).toBe(false);
+    expect(weights(analyzeEnglish('What happened in June?', lex)).has('tháng 6')).toBe(true);
     // "may" is a month only next to a number.
     expect(weights(analyzeEnglish('What may happen?', lex)).has('tháng 5')).toBe(false);
     expect(weights(analyzeEnglish('since 5 May 2021', lex)).has('5/2021')).toBe(true);
