@@ -226,6 +226,13 @@ function findHead(word: string, lexicon: Lexicon): string | null {
       for (const lv of spellingVariants(lemma)) if (lexicon.hasWord(lv)) return lv;
     }
   }
+  for (const v of variants) {
+    for (const base of [v, ...lemmaCandidates(v)]) {
+      for (const d of derivationCandidates(base)) {
+        for (const dv of spellingVariants(d)) if (lexicon.hasWord(dv)) return dv;
+      }
+    }
+  }
   if (word.length >= 5 && /^[a-z]+$/.test(word)) {
     const heads = lexicon.headsWithStem(word);
     if (heads.length > 0) {
@@ -234,6 +241,27 @@ function findHead(word: string, lexicon: Lexicon): string | null {
     }
   }
   return null;
+}
+
+/** Derivational suffixes → what to put back ("settler" → "settle", "efficiency" → "efficient"). */
+const DERIVATIONS: readonly [string, readonly string[]][] = [
+  ['ations', ['ate', 'e', '']], ['ation', ['ate', 'e', '']], ['ions', ['e', '']], ['ion', ['e', '']],
+  ['ers', ['e', '']], ['er', ['e', '']], ['ors', ['e', '']], ['or', ['e', '']], ['ists', ['', 'e', 'y']], ['ist', ['', 'e', 'y']],
+  ['ments', ['']], ['ment', ['']], ['ness', ['']], ['ities', ['', 'e']], ['ity', ['', 'e']],
+  ['ency', ['ent']], ['ancy', ['ant']], ['acy', ['ate']], ['ual', ['']], ['al', ['', 'e']], ['ive', ['e', '']],
+  ['ical', ['ic', 'y']], ['ic', ['', 'y']], ['ism', ['', 'e']], ['ship', ['']], ['hood', ['']],
+];
+
+/** Candidate words `word` derives from, for words the lexicon lacks ("settlers" → "settle"). */
+function derivationCandidates(word: string): string[] {
+  const out: string[] = [];
+  for (const [suffix, backs] of DERIVATIONS) {
+    if (!word.endsWith(suffix) || word.length < suffix.length + 4) continue;
+    const stem = word.slice(0, -suffix.length);
+    for (const back of backs) if (!out.includes(stem + back)) out.push(stem + back);
+    if (/([bdfgklmnprstvz])\1$/.test(stem)) out.push(stem.slice(0, -1));
+  }
+  return out;
 }
 
 /** A best-effort base form without a lexicon (for keeping the English word). */

@@ -50,6 +50,13 @@ describe('English words → lexicon heads', () => {
     expect(resolveHead('normalising', lex)).toBe('normalize');
   });
 
+  it('falls back to derivations, then to heads sharing a Porter stem', () => {
+    const small = Lexicon.fromText('efficient\thiệu quả\nspirit\ttinh thần\nnormalize\tbình thường hóa\n');
+    expect(resolveHead('efficiency', small)).toBe('efficient');
+    expect(resolveHead('spiritual', small)).toBe('spirit');
+    expect(resolveHead('normalizations', small)).toBe('normalize');
+  });
+
   it('returns null for words the lexicon does not know', () => {
     expect(resolveHead('hegseth', lex)).toBeNull();
   });
