@@ -48,7 +48,8 @@ export function selectQuote(
   query: AnalyzedQuery,
   lexical: LexicalIndex,
 ): SentenceSpan {
-  const scores = sentences.map((s) => lexical.coverage(article.text.slice(s.start, s.end), query.terms, true).matched);
+  const prepared = lexical.prepareCoverage(query.terms, true);
+  const scores = sentences.map((s) => lexical.coverage(article.text.slice(s.start, s.end), prepared).matched);
   let best = 0;
   for (let i = 1; i < scores.length; i++) if (scores[i] > scores[best]) best = i;
   let start = best;

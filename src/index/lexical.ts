@@ -21,6 +21,15 @@ export interface LexicalHit {
   score: number;
 }
 
+/** A query prepared for coverage checks (see `LexicalIndex.prepareCoverage`). */
+export interface CoverageQuery {
+  /** Index key → idf × weight. */
+  keys: Map<string, number>;
+  total: number;
+  /** First syllables of pair terms (so pairs are only built where one can match). */
+  firstSyllables: Set<string>;
+}
+
 /** BM25 parameters: k1 1.2, b 0.5 (XQuAD-vi R@1 is flat within ±0.005 for k1 0.9–1.5, b 0.4–0.75; see README). */
 export interface Bm25Params {
   k1: number;
@@ -101,22 +110,48 @@ export class LexicalIndex {
   }
 
   /**
-   * How much of the query a text covers, weighted by rarity: the idf·weight of the
-   * query terms the text contains over that of all query terms (terms the corpus
-   * never uses count fully against it). Pairs are left out unless `pairs` is set.
+   * Prepares a query for repeated {@link coverage} checks: each distinct term with its
+   * index key and its weight (idf × query weight). Pairs are left out unless `pairs` is set.
    */
-  coverage(text: string, terms: readonly QueryTerm[], pairs = false): { matched: number; total: number; ratio: number } {
-    const present = new Set(documentKeys(text).keys);
-    let matched = 0;
+  prepareCoverage(terms: readonly QueryTerm[], pairs = false): CoverageQuery {
+    const keys = new Map<string, number>();
     let total = 0;
     for (const term of merge(terms)) {
       const key = queryKey(term.text);
       if (!pairs && (key[0] === 'E' || key[0] === 'F')) continue;
       const w = this.idf(term.text) * term.weight;
+      keys.set(key, w);
       total += w;
-      if (present.has(key)) matched += w;
     }
-    return { matched, total, ratio: total > 0 ? matched / total : 0 };
+    const firstSyllables = new Set<string>();
+    for (const key of keys.keys()) if (key[0] === 'E' || key[0] === 'F') firstSyllables.add(key.slice(2, key.indexOf(' ')));
+    return { keys, total, firstSyllables };
+  }
+
+  /**
+   * How much of the query a text covers, weighted by rarity: the idf·weight of the
+   * query terms the text contains over that of all query terms (terms the corpus
+   * never uses count fully against it).
+   */
+  coverage(text: string, query: CoverageQuery | readonly QueryTerm[]): { matched: number; total: number; ratio: number } {
+    const q = Array.isArray(query) ? this.prepareCoverage(query as readonly QueryTerm[]) : (query as CoverageQuery);
+    const tokens = tokenize(text);
+    const found = new Set<string>();
+    const look = (key: string) => {
+      if (q.keys.has(key)) found.add(key);
+    };
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i];
+      look(`e:${t.norm}`);
+      look(`f:${t.folded}`);
+      const n = tokens[i + 1];
+      if (!n) continue;
+      if (q.firstSyllables.has(t.norm)) look(`E:${t.norm} ${n.norm}`);
+      if (q.firstSyllables.has(t.folded)) look(`F:${t.folded} ${n.folded}`);
+    }
+    let matched = 0;
+    for (const key of found) matched += q.keys.get(key)!;
+    return { matched, total: q.total, ratio: q.total > 0 ? matched / q.total : 0 };
   }
 
   /** Top-`k` passages by weighted BM25; `filter` keeps only the documents it accepts. */

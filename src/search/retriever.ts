@@ -4,6 +4,8 @@ import type { LexicalIndex } from '../index/lexical.ts';
 import type { VectorStore } from '../index/vector-store.ts';
 import type { AnalyzedQuery } from './query-types.ts';
 
+const byScore = (a: RankedChunk, b: RankedChunk) => b.score - a.score || b.lexicalScore - a.lexicalScore || a.doc - b.doc;
+
 /** A passage with its fused score and where it ranked on each side. */
 export interface RankedChunk {
   chunk: Chunk;
@@ -19,13 +21,33 @@ export interface RankedChunk {
 export interface RetrieverOptions {
   /** How many candidates each side contributes before fusion. */
   candidates: number;
+  /**
+   * `convex`: each side's scores scaled to 0..1 (BM25 by the best one, cosine min–max over
+   * the candidates), then mixed by `denseWeight`; `rrf`: reciprocal rank fusion.
+   */
+  fusion: 'convex' | 'rrf';
   /** Reciprocal-rank-fusion constant (60 in the original paper). */
   rrfK: number;
-  /** Weight of the dense side's reciprocal rank relative to the lexical side's. */
+  /** Share of the dense side in the fused score (convex), or its reciprocal-rank weight relative to BM25's (rrf). */
   denseWeight: number;
+  /** How many fused passages are re-ranked by their best sentence. */
+  rerankDepth: number;
+  /** Weight of the best sentence's query coverage (0..1) against the fused score (scaled to 0..1 by the top one). */
+  sentenceWeight: number;
 }
 
-export const DEFAULT_RETRIEVER_OPTIONS: RetrieverOptions = { candidates: 50, rrfK: 60, denseWeight: 1 };
+/**
+ * Defaults measured on XQuAD-vi dev (see README "Retrieval"). RRF discards BM25's score
+ * gaps, which the sentence re-ranking needs, so scores are fused convexly.
+ */
+export const DEFAULT_RETRIEVER_OPTIONS: RetrieverOptions = {
+  candidates: 50,
+  fusion: 'convex',
+  rrfK: 60,
+  denseWeight: 0.5,
+  rerankDepth: 20,
+  sentenceWeight: 1.5,
+};
 
 /** What a retrieval needs: the chunk table, the lexical index and (optionally) the dense side. */
 export interface RetrievalSources {
@@ -49,10 +71,14 @@ export interface RetrievalTimings {
  * reciprocal rank. Without a model (or in `lexical` mode) it is BM25 alone.
  */
 export class Retriever {
+  private readonly options: RetrieverOptions;
+
   constructor(
     private readonly sources: RetrievalSources,
-    private readonly options: RetrieverOptions = DEFAULT_RETRIEVER_OPTIONS,
-  ) {}
+    options: Partial<RetrieverOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_RETRIEVER_OPTIONS, ...options };
+  }
 
   /** Whether the dense side is available. */
   get hybrid(): boolean {
@@ -96,17 +122,44 @@ export class Retriever {
       if (!e) fused.set(doc, (e = { chunk: chunks[doc], doc, score: 0, lexicalScore: 0, denseScore: null }));
       return e;
     };
-    const { rrfK, denseWeight } = this.options;
+    const { fusion, rrfK, denseWeight } = this.options;
+    const lexicalShare = denseHits.length ? 1 - denseWeight : 1;
+    const topLexical = lexicalHits[0]?.score || 1;
     lexicalHits.forEach((hit, rank) => {
       const e = entry(hit.doc);
       e.lexicalScore = hit.score;
-      e.score += 1 / (rrfK + rank + 1);
+      e.score += fusion === 'rrf' ? 1 / (rrfK + rank + 1) : (lexicalShare * hit.score) / topLexical;
     });
+    const maxCos = denseHits[0]?.score ?? 0;
+    const minCos = denseHits[denseHits.length - 1]?.score ?? 0;
     denseHits.forEach((hit, rank) => {
       const e = entry(hit.label);
       e.denseScore = hit.score;
-      e.score += denseWeight / (rrfK + rank + 1);
+      const scaled = maxCos > minCos ? (hit.score - minCos) / (maxCos - minCos) : 1;
+      e.score += fusion === 'rrf' ? denseWeight / (rrfK + rank + 1) : (mode === 'dense' ? 1 : denseWeight) * scaled;
     });
-    return [...fused.values()].sort((a, b) => b.score - a.score || b.lexicalScore - a.lexicalScore || a.doc - b.doc).slice(0, k);
+    const ranked = [...fused.values()].sort(byScore);
+    return this.rerankBySentence(ranked, query).slice(0, k);
+  }
+
+  /**
+   * A passage that holds the question's words in one sentence is a better answer than one
+   * that scatters them: the top passages are re-scored with their best sentence's coverage.
+   */
+  private rerankBySentence(ranked: RankedChunk[], query: AnalyzedQuery): RankedChunk[] {
+    const { rerankDepth, sentenceWeight } = this.options;
+    if (sentenceWeight <= 0 || ranked.length < 2 || query.terms.length === 0) return ranked;
+    const head = ranked.slice(0, rerankDepth);
+    const top = head[0].score || 1;
+    const prepared = this.sources.lexical.prepareCoverage(query.terms, true);
+    for (const r of head) {
+      let best = 0;
+      for (const s of r.chunk.sentences) {
+        const text = r.chunk.text.slice(s.start - r.chunk.start, s.end - r.chunk.start);
+        best = Math.max(best, this.sources.lexical.coverage(text, prepared).ratio);
+      }
+      r.score = r.score / top + sentenceWeight * best;
+    }
+    return [...head.sort(byScore), ...ranked.slice(rerankDepth)];
   }
 }
