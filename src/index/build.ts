@@ -70,23 +70,20 @@ export async function openIndex(options: OpenIndexOptions): Promise<LoadedIndex>
   const actions: string[] = [];
   const byId = new Map(articles.map((a) => [a.id, a]));
 
+  // Chunking is cheap and deterministic, so it is redone on every start and compared with
+  // the stored table: a change in cleaning or sentence splitting is caught like a corpus change.
+  const chunks = articles.flatMap((a) => chunkArticle(a.id, a.text, chunking));
+  const rows: StoredChunk[] = chunks.map((c) => [c.id, c.articleId, c.start, c.end, c.sentences.flatMap((s) => [s.start, s.end])]);
+  const chunksJson = JSON.stringify(rows);
+  const chunksSha = sha256(chunksJson);
+
   let reason = options.force ? 'a rebuild was asked for' : staleReason(previous, fingerprint, chunking);
-  let chunks: Chunk[] | null = null;
-  if (!reason && previous) {
-    chunks = await readChunks(path.join(indexDir, previous.chunksFile), previous.chunksSha256, byId);
-    if (!chunks) reason = 'the chunk table is missing or damaged';
-  }
-  let chunksSha: string;
-  if (reason || !chunks || !previous) {
-    if (previous || options.force) actions.push(`index rebuilt: ${reason}`);
-    else actions.push('index built');
-    chunks = articles.flatMap((a) => chunkArticle(a.id, a.text, chunking));
-    const rows: StoredChunk[] = chunks.map((c) => [c.id, c.articleId, c.start, c.end, c.sentences.flatMap((s) => [s.start, s.end])]);
-    const json = JSON.stringify(rows);
-    chunksSha = sha256(json);
-    await writeFileAtomic(path.join(indexDir, CHUNKS_FILE), json);
-  } else {
-    chunksSha = previous.chunksSha256;
+  if (!reason && previous && previous.chunksSha256 !== chunksSha) reason = 'the text processing (cleaning or sentence splitting) changed';
+  if (!reason && previous && !(await fileHasSha(path.join(indexDir, previous.chunksFile), chunksSha)))
+    reason = 'the chunk table is missing or damaged';
+  if (reason || !previous) {
+    actions.push(previous || options.force ? `index rebuilt: ${reason}` : 'index built');
+    await writeFileAtomic(path.join(indexDir, CHUNKS_FILE), chunksJson);
   }
 
   const texts = chunks.map((c) => indexedText(c, byId.get(c.articleId)!));
@@ -152,22 +149,11 @@ function sameDense(a: Manifest['dense'], b: Manifest['dense']): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-async function readChunks(file: string, expectedSha: string, byId: Map<string, Article>): Promise<Chunk[] | null> {
+async function fileHasSha(file: string, expected: string): Promise<boolean> {
   try {
-    const json = await readFile(file, 'utf8');
-    if (sha256(json) !== expectedSha) return null;
-    const rows = JSON.parse(json) as StoredChunk[];
-    const chunks: Chunk[] = [];
-    for (const [id, articleId, start, end, flat] of rows) {
-      const article = byId.get(articleId);
-      if (!article || end > article.text.length) return null;
-      const sentences = [];
-      for (let i = 0; i < flat.length; i += 2) sentences.push({ start: flat[i], end: flat[i + 1] });
-      chunks.push({ id, articleId, start, end, text: article.text.slice(start, end), sentences });
-    }
-    return chunks;
+    return sha256(await readFile(file)) === expected;
   } catch {
-    return null;
+    return false;
   }
 }
 

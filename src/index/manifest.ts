@@ -41,11 +41,13 @@ export type Manifest = z.infer<typeof manifestSchema>;
 
 export const MANIFEST_FILE = 'manifest.json';
 
-/** A fingerprint of the corpus as the index sees it: ids and content hashes, in order. */
+/** A fingerprint of the corpus as the index sees it: ids, file hashes and cleaned texts, in id order. */
 export function corpusFingerprint(articles: readonly Article[]): string {
   const h = createHash('sha256');
   h.update(`format ${INDEX_FORMAT_VERSION}\n`);
-  for (const a of [...articles].sort((x, y) => x.id.localeCompare(y.id))) h.update(`${a.id}\t${a.contentHash}\n`);
+  for (const a of [...articles].sort((x, y) => x.id.localeCompare(y.id))) {
+    h.update(`${a.id}\t${a.contentHash}\t${sha256(`${a.title}\n${a.text}`)}\n`);
+  }
   return h.digest('hex');
 }
 
