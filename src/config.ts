@@ -36,8 +36,9 @@ const schema = z.object({
   TRICHDAN_CHUNK_CHARS: int(100, 10_000).default(1600),
   TRICHDAN_CHUNK_OVERLAP: int(0, 10).default(1),
   TRICHDAN_TOP_K: int(1, 50).default(3),
-  /** Abstain when the best passage's confidence is below this (0..1). */
-  TRICHDAN_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.5),
+  /** Abstain when the best passage's confidence is below this (0..1); calibrated on the dev questions. */
+  TRICHDAN_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.4),
+  TRICHDAN_MIN_CONFIDENCE_EN: z.coerce.number().min(0).max(1).default(0.45),
   TRICHDAN_MAX_QUESTION_CHARS: int(50, 100_000).default(1000),
   TRICHDAN_LEXICON: z.string().default(''),
   TRICHDAN_HNSW_M: int(4, 128).default(16),
@@ -79,7 +80,7 @@ export interface Config {
     batchSize: number;
   };
   chunking: { maxChars: number; overlapSentences: number };
-  retrieval: { topK: number; minConfidence: number; maxQuestionChars: number };
+  retrieval: { topK: number; minConfidence: number; minConfidenceEnglish: number; maxQuestionChars: number };
   /** Resolved lexicon path, or null when none is configured or found. */
   lexiconPath: string | null;
   hnsw: { m: number; efConstruction: number; efSearch: number };
@@ -147,6 +148,7 @@ export function loadConfig(
     retrieval: {
       topK: raw.TRICHDAN_TOP_K,
       minConfidence: raw.TRICHDAN_MIN_CONFIDENCE,
+      minConfidenceEnglish: raw.TRICHDAN_MIN_CONFIDENCE_EN,
       maxQuestionChars: raw.TRICHDAN_MAX_QUESTION_CHARS,
     },
     lexiconPath,

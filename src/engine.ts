@@ -66,7 +66,7 @@ export class RetrievalEngine implements Engine {
     if (problem) {
       return { question, answered: false, language: 'vi', results: [], matchedTerms: [], retrieval, inputProblem: problem };
     }
-    const query = analyzeQuestion(question.trim(), this.lexicon);
+    const query = analyzeQuestion(question.trim(), this.lexicon, { vocabulary: this.index.lexical });
     const topK = options.topK ?? this.config.retrieval.topK;
     const offset = options.offset ?? 0;
     const ranked = await this.retriever.retrieve(query, (offset + topK) * OVERFETCH, {
@@ -79,6 +79,7 @@ export class RetrievalEngine implements Engine {
       topK,
       offset,
       minConfidence: this.config.retrieval.minConfidence,
+      minConfidenceEnglish: this.config.retrieval.minConfidenceEnglish,
       denseFloor: DENSE_FLOOR,
       denseCeiling: DENSE_CEILING,
     };
@@ -97,7 +98,7 @@ export class RetrievalEngine implements Engine {
 
   /** Ranked passages without answer composition (for evaluation and benchmarks). */
   async rank(question: string, k: number, mode?: RetrievalMode) {
-    return this.retriever.retrieve(analyzeQuestion(question.trim(), this.lexicon), k, { mode });
+    return this.retriever.retrieve(analyzeQuestion(question.trim(), this.lexicon, { vocabulary: this.index.lexical }), k, { mode });
   }
 
   articles(): readonly Article[] {

@@ -47,9 +47,9 @@ describe('trichdan CLI', () => {
   });
 
   it('ask prints quotes with citations for people', () => {
-    const { code, stdout } = trichdan(['ask', 'bien hoa dioxin bao nhieu tien'], env);
+    const { code, stdout } = trichdan(['ask', 'viet nam da trao tra cho my bao nhieu hom hai cot'], env);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/130 triệu USD/);
+    expect(stdout).toMatch(/994 hòm đựng hài cốt/);
     expect(stdout).toMatch(/— Bộ Quốc phòng Việt Nam và Bộ Chiến tranh Mỹ bàn về hợp tác quốc phòng song phương — 02\/11\/2025, Tiền Phong/);
   });
 

@@ -10,8 +10,10 @@ import type { Answer, AnswerResult, Citation } from './types.ts';
 export interface ComposeOptions {
   topK: number;
   offset: number;
-  /** A passage answers only when its confidence (0..1) reaches this. */
+  /** A passage answers only when its confidence (0..1) reaches this (Vietnamese questions). */
   minConfidence: number;
+  /** The same bar for English questions, whose confidence counts translated units of meaning. */
+  minConfidenceEnglish: number;
   /** Dense cosine mapped to confidence 0 and 1 (used only when the model is present). */
   denseFloor: number;
   denseCeiling: number;
@@ -24,17 +26,25 @@ export function citationOf(article: Article): Citation {
 
 /**
  * How sure we are that a passage answers the query: the share of the question's
- * (rarity-weighted) words the passage contains; with a model, the dense similarity
- * can vouch for a passage that shares few words (an English question, a paraphrase).
+ * (rarity-weighted) words, or units of meaning for translated questions, that the passage
+ * and its quote contain (averaged); with a model, the dense similarity can vouch for a
+ * passage that shares few words (an English question, a paraphrase).
  */
 export function confidenceOf(
   ranked: RankedChunk,
-  text: string,
+  passage: string,
+  quote: string,
   query: AnalyzedQuery,
   lexical: LexicalIndex,
   options: Pick<ComposeOptions, 'denseFloor' | 'denseCeiling'>,
 ): number {
-  const lexicalConfidence = lexical.coverage(text, query.terms).ratio;
+  const prepared = lexical.prepareCoverage(query.terms, true, query.units);
+  const inPassage = lexical.coverage(passage, prepared).ratio;
+  const inQuote = lexical.coverage(quote, prepared).ratio;
+  // The passage as a whole, and the quoted sentence(s) themselves: a folded or translated
+  // question can match scattered ambiguous words in a passage ("bien" in "biển") while the
+  // sentence quoted holds few of them.
+  const lexicalConfidence = (inPassage + inQuote) / 2;
   if (ranked.denseScore === null) return lexicalConfidence;
   const span = options.denseCeiling - options.denseFloor;
   const dense = Math.min(1, Math.max(0, (ranked.denseScore - options.denseFloor) / span));
@@ -85,16 +95,17 @@ export function composeAnswer(input: {
 }): Answer {
   const { question, query, ranked, lexical, options } = input;
   const results: AnswerResult[] = [];
+  const bar = query.language === 'en' ? options.minConfidenceEnglish : options.minConfidence;
   const seenQuotes = new Set<string>();
   const seenPassages = new Set<string>();
   for (const r of ranked) {
     const article = input.article(r.chunk.articleId);
     if (!article) continue;
-    const confidence = confidenceOf(r, `${article.title}\n${r.chunk.text}`, query, lexical, options);
-    // Every quoted passage must clear the bar, so nothing unrelated is quoted.
-    if (confidence < options.minConfidence) continue;
     const span = selectQuote(article, r.chunk.sentences, query, lexical);
     const quote = article.text.slice(span.start, span.end);
+    const confidence = confidenceOf(r, `${article.title}\n${r.chunk.text}`, quote, query, lexical, options);
+    // Every quoted passage must clear the bar, so nothing unrelated is quoted.
+    if (confidence < bar) continue;
     if (!article.text.includes(quote) || quote.length === 0) throw new Error(`quote is not verbatim (${r.chunk.id})`);
     const quoteKey = dedupeKey(quote);
     const passageKey = dedupeKey(r.chunk.text);

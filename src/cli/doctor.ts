@@ -52,6 +52,6 @@ export async function runDoctor(config: Config): Promise<string> {
 
   row('telegram', config.telegram.token ? `token set, API ${config.telegram.apiRoot}, ${config.telegram.mode}` : 'no TELEGRAM_BOT_TOKEN (the CLI works without it)');
   row('database', config.dbPath);
-  row('settings', `chunk ${config.chunking.maxChars} chars / overlap ${config.chunking.overlapSentences}, top-k ${config.retrieval.topK}, min confidence ${config.retrieval.minConfidence}, HNSW M=${config.hnsw.m} efC=${config.hnsw.efConstruction} ef=${config.hnsw.efSearch}`);
+  row('settings', `chunk ${config.chunking.maxChars} chars / overlap ${config.chunking.overlapSentences}, top-k ${config.retrieval.topK}, min confidence ${config.retrieval.minConfidence} (English ${config.retrieval.minConfidenceEnglish}), HNSW M=${config.hnsw.m} efC=${config.hnsw.efConstruction} ef=${config.hnsw.efSearch}`);
   return lines.join('\n');
 }

@@ -1,6 +1,6 @@
 import { hasVietnameseDiacritics, normalizeFolded } from '../text/normalize.ts';
 import { tokenize } from '../text/tokens.ts';
-import type { QueryTerm } from '../search/query-types.ts';
+import type { QueryTerm, QueryUnit } from '../search/query-types.ts';
 
 /**
  * BM25 over Vietnamese syllables, with four "fields" kept in one postings map:
@@ -28,6 +28,8 @@ export interface CoverageQuery {
   total: number;
   /** First syllables of pair terms (so pairs are only built where one can match). */
   firstSyllables: Set<string>;
+  /** When set, coverage counts these units (each matched by any of its keys) instead of single terms. */
+  units?: { alternatives: string[][]; weight: number }[];
 }
 
 /** BM25 parameters: k1 1.2, b 0.5 (XQuAD-vi R@1 is flat within ±0.005 for k1 0.9–1.5, b 0.4–0.75; see README). */
@@ -113,7 +115,7 @@ export class LexicalIndex {
    * Prepares a query for repeated {@link coverage} checks: each distinct term with its
    * index key and its weight (idf × query weight). Pairs are left out unless `pairs` is set.
    */
-  prepareCoverage(terms: readonly QueryTerm[], pairs = false): CoverageQuery {
+  prepareCoverage(terms: readonly QueryTerm[], pairs = false, units?: readonly QueryUnit[]): CoverageQuery {
     const keys = new Map<string, number>();
     let total = 0;
     for (const term of merge(terms)) {
@@ -123,9 +125,23 @@ export class LexicalIndex {
       keys.set(key, w);
       total += w;
     }
+    let preparedUnits: CoverageQuery['units'];
+    if (units?.length) {
+      // A unit weighs as much as its rarest term the corpus has (or fully, when it has none).
+      // A unit weighs as much as its rarest term the corpus has (fully, when it has none),
+      // and is covered by a passage that holds one of its alternatives whole.
+      preparedUnits = units.map((u) => {
+        const terms = u.alternatives.flat();
+        const known = terms.filter((t) => this.has(t));
+        const idf = known.length ? Math.max(...known.map((t) => this.idf(t))) : this.idf('\u0000');
+        for (const t of terms) if (!keys.has(queryKey(t))) keys.set(queryKey(t), 0);
+        return { alternatives: u.alternatives.map((a) => a.map(queryKey)), weight: u.weight * idf };
+      });
+      total = preparedUnits.reduce((sum, u) => sum + u.weight, 0);
+    }
     const firstSyllables = new Set<string>();
     for (const key of keys.keys()) if (key[0] === 'E' || key[0] === 'F') firstSyllables.add(key.slice(2, key.indexOf(' ')));
-    return { keys, total, firstSyllables };
+    return { keys, total, firstSyllables, units: preparedUnits };
   }
 
   /**
@@ -150,7 +166,11 @@ export class LexicalIndex {
       if (q.firstSyllables.has(t.folded)) look(`F:${t.folded} ${n.folded}`);
     }
     let matched = 0;
-    for (const key of found) matched += q.keys.get(key)!;
+    if (q.units) {
+      for (const u of q.units) if (u.alternatives.some((a) => a.every((k) => found.has(k)))) matched += u.weight;
+    } else {
+      for (const key of found) matched += q.keys.get(key)!;
+    }
     return { matched, total: q.total, ratio: q.total > 0 ? matched / q.total : 0 };
   }
 

@@ -1,4 +1,4 @@
-import type { AnalyzedQuery, QueryTerm } from './query-types.ts';
+import type { AnalyzedQuery, QueryTerm, QueryUnit } from './query-types.ts';
 import { Lexicon, MAX_PHRASE_WORDS, type Translation } from './lexicon.ts';
 import { ENGLISH_STOPWORDS, detectLanguage, isVietnameseSyllable } from '../text/language.ts';
 import { foldDiacritics, hasVietnameseDiacritics } from '../text/normalize.ts';
@@ -370,10 +370,41 @@ const AFTER_HOW = new Set(['many', 'much', 'often']);
 class TermBag {
   private readonly weights = new Map<string, number>();
   readonly matched: string[] = [];
+  /** The English word (or phrase, name, number, date) whose terms are being added, or null for bonus terms. */
+  private current: { alternatives: Map<string, string[]>; weight: number } | null = null;
+  private readonly unitList: { alternatives: Map<string, string[]>; weight: number }[] = [];
+
+  /** Starts a new unit of meaning: the terms added next all stand for it. */
+  unit(weight = 1): void {
+    this.current = { alternatives: new Map(), weight };
+    this.unitList.push(this.current);
+  }
+
+  /** One way the current unit can appear in a passage: all of `terms` together (a translation's syllable pairs). */
+  alternative(terms: readonly string[]): void {
+    if (this.current && terms.length) this.current.alternatives.set(terms.join('|'), [...terms]);
+  }
+
+  /** Terms added next are extra evidence (cross pairs), not a unit of the question. */
+  noUnit(): void {
+    this.current = null;
+  }
 
   add(text: string, weight: number): void {
     if (!text || !(weight > 0)) return;
     this.weights.set(text, (this.weights.get(text) ?? 0) + weight);
+  }
+
+  /** A term that stands for the current unit on its own (a name, a number, an English form). */
+  addAlone(text: string, weight: number): void {
+    this.add(text, weight);
+    if (text && weight > 0) this.alternative([text]);
+  }
+
+  units(): QueryUnit[] {
+    return this.unitList
+      .filter((u) => u.alternatives.size > 0)
+      .map((u) => ({ alternatives: [...u.alternatives.values()], weight: u.weight }));
   }
 
   match(translation: string): void {
@@ -384,6 +415,9 @@ class TermBag {
     return [...this.weights].map(([text, weight]) => ({ text, weight: Math.round(weight * 1000) / 1000 }));
   }
 }
+
+/** Weight of a question-frame word ("name", "type", "called") as a unit of meaning, against 1 for others. */
+const FRAME_UNIT_WEIGHT = 0.3;
 
 /** Which terms a corpus holds (the lexical index): translations absent from it get no budget. */
 export interface Vocabulary {
@@ -442,6 +476,8 @@ function addTranslations(
   for (const x of list) {
     // Shown to the reader as "matched by": only translations the corpus has.
     if (present) bag.match(x.text);
+    // The unit is there when one whole translation is: its syllable, or all its adjacent pairs.
+    bag.alternative(x.content.length === 1 ? x.content : pairsOf(x.content));
     for (const s of x.content) syllables.add(s);
     for (const p of pairsOf(x.content)) pairs.add(p);
   }
@@ -527,8 +563,9 @@ export function analyzeEnglish(
     // the abbreviations are months only next to a number ("5 May", "Mar 2020").
     if (caseSaysNames && !word(i).capitalised) continue;
     if (AMBIGUOUS_MONTHS.has(word(i).lower) && tokens[i + 1]?.kind !== 'number' && tokens[i - 1]?.kind !== 'number') continue;
+    bag.unit();
     used[i] = true;
-    bag.add(`tháng ${month}`, w.number);
+    bag.addAlone(`tháng ${month}`, w.number);
     bag.match(`tháng ${month}`);
     const next = tokens[i + 1];
     const prev = tokens[i - 1];
@@ -555,14 +592,14 @@ export function analyzeEnglish(
       }
     }
     if (year) {
-      bag.add(`${month}/${year}`, w.number);
-      bag.add(year, w.number);
-      bag.add(`năm ${year}`, w.number * w.pairShare);
+      bag.addAlone(`${month}/${year}`, w.number);
+      bag.addAlone(year, w.number);
+      bag.addAlone(`năm ${year}`, w.number * w.pairShare);
     }
     if (day) {
-      bag.add(`${day}/${month}`, w.number);
-      bag.add(`ngày ${day}`, w.number * w.pairShare);
-      if (year) bag.add(`${day}/${month}/${year}`, w.number);
+      bag.addAlone(`${day}/${month}`, w.number);
+      bag.addAlone(`ngày ${day}`, w.number * w.pairShare);
+      if (year) bag.addAlone(`${day}/${month}/${year}`, w.number);
     }
   }
 
@@ -577,7 +614,7 @@ export function analyzeEnglish(
    */
   const keepEnglish = (form: string, weight: number, translated: boolean, isNameForm: boolean) => {
     if (vocabulary && !vocabulary.has(form) && (translated || !isNameForm)) return;
-    bag.add(form, weight);
+    bag.addAlone(form, weight);
   };
 
   // 2. Multi-word lexicon heads, longest first ("prime minister", "war remnants").
@@ -605,6 +642,7 @@ export function analyzeEnglish(
     }
   }
   for (const u of units) {
+    bag.unit();
     const added = addTranslations(bag, u.translations, w, vocabulary);
     translatedSpans.push({ start: u.start, end: u.end, used: added.used });
     for (let k = u.start; k < u.end; k++) phraseFound[k] = added.present;
@@ -616,11 +654,13 @@ export function analyzeEnglish(
   // 3. Single words, numbers and names.
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
+    // A word of a translated phrase adds its English form to the phrase's unit, not a unit of its own.
+    if (!inPhrase[i]) bag.unit(t.kind === 'word' && QUESTION_FRAME_WORDS.has(t.lower) ? FRAME_UNIT_WEIGHT : 1);
     if (t.kind === 'number') {
       if (used[i]) continue;
       const year = /^\d{4}s?$/.test(t.surface);
-      for (const form of numberForms(t.surface)) bag.add(form, w.number);
-      if (year) bag.add(`năm ${t.surface.replace(/s$/, '')}`, w.number * w.pairShare);
+      for (const form of numberForms(t.surface)) bag.addAlone(form, w.number);
+      if (year) bag.addAlone(`năm ${t.surface.replace(/s$/, '')}`, w.number * w.pairShare);
       continue;
     }
     if (used[i] && !inPhrase[i]) continue;
@@ -650,7 +690,7 @@ export function analyzeEnglish(
         keepEnglish(singular, nameWeight, translated, !known);
       } else {
         keepEnglish(form, nameWeight, translated, !known);
-        if (singular && !vocabulary) bag.add(singular, nameWeight * 0.5);
+        if (singular && !vocabulary) bag.addAlone(singular, nameWeight * 0.5);
       }
       if (isName(i + 1)) keepEnglish(`${form} ${nameForm(word(i + 1).surface)}`, w.namePair, translated, !known);
       continue;
@@ -661,7 +701,7 @@ export function analyzeEnglish(
     if (numberWord && !inPhrase[i]) {
       for (const form of numberWord) {
         const digits = /^\d/.test(form);
-        bag.add(form, digits ? w.number : w.number / numberWord.length);
+        bag.addAlone(form, digits ? w.number : w.number / numberWord.length);
         if (!digits) bag.match(form);
       }
       continue;
@@ -687,6 +727,7 @@ export function analyzeEnglish(
   // 4. Neighbouring translated words: Vietnamese puts the head first ("defence cooperation"
   // → "hợp tác quốc phòng", "war remnants" → "di chứng chiến tranh"), so the pair joining
   // their translations is emitted in both orders, sharing a small budget.
+  bag.noUnit();
   if (w.crossPairBudget > 0) {
     const sorted = [...translatedSpans].sort((a, b) => a.start - b.start);
     for (let k = 0; k + 1 < sorted.length; k++) {
@@ -705,7 +746,7 @@ export function analyzeEnglish(
     }
   }
 
-  return { language: 'en', terms: bag.terms(), denseText: question, matchedTerms: bag.matched };
+  return { language: 'en', terms: bag.terms(), denseText: question, matchedTerms: bag.matched, units: bag.units() };
 }
 
 // ---------------------------------------------------------------------------

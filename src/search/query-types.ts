@@ -11,6 +11,18 @@ export interface QueryTerm {
   weight: number;
 }
 
+/**
+ * One unit of meaning of a translated question (an English word, phrase, name, number or
+ * date) and the terms that stand for it: the question is covered by a passage as far as
+ * its units are, whichever of a unit's translations the passage uses.
+ */
+export interface QueryUnit {
+  /** Ways the unit can appear: each is a list of terms that must all be present (one translation's syllable pairs). */
+  alternatives: string[][];
+  /** Importance against other units (1, less for question-frame words). */
+  weight: number;
+}
+
 /** A question turned into what the retrievers need. */
 export interface AnalyzedQuery {
   language: QuestionLanguage;
@@ -20,4 +32,6 @@ export interface AnalyzedQuery {
   denseText: string;
   /** For English questions: the Vietnamese terms the query was translated to (shown to users). */
   matchedTerms: string[];
+  /** Units of meaning, for translated questions; absent when every term is its own unit (Vietnamese). */
+  units?: QueryUnit[];
 }
