@@ -3,7 +3,7 @@ import type { SentenceSpan } from '../index/chunk-types.ts';
 import type { LexicalIndex } from '../index/lexical.ts';
 import type { AnalyzedQuery } from '../search/query-types.ts';
 import type { RankedChunk } from '../search/retriever.ts';
-import { normalizeFolded } from '../text/normalize.ts';
+import { normalizeFolded, normalizeText } from '../text/normalize.ts';
 import type { Answer, AnswerResult, Citation } from './types.ts';
 
 /** Settings of answer composition. */
@@ -74,6 +74,13 @@ export function selectQuote(
   return { start: sentences[start].start, end: sentences[end].end };
 }
 
+/** The translations that actually occur in the quoted passages (the "matched by" line shows only those). */
+function termsFoundIn(terms: readonly string[], passages: readonly string[]): string[] {
+  const words = (text: string) => normalizeText(text).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  const haystack = ` ${passages.map(words).join(' ')} `;
+  return terms.filter((t) => haystack.includes(` ${words(t)} `));
+}
+
 /** Folded, whitespace-collapsed text for near-duplicate checks. */
 function dedupeKey(text: string): string {
   return normalizeFolded(text).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
@@ -129,7 +136,7 @@ export function composeAnswer(input: {
     answered: page.length > 0,
     language: query.language,
     results: page,
-    matchedTerms: query.matchedTerms,
+    matchedTerms: termsFoundIn(query.matchedTerms, page.map((r) => r.passage)),
     retrieval: input.retrieval,
   };
 }
