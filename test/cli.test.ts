@@ -75,6 +75,25 @@ describe('trichdan CLI', () => {
     expect(noCorpus.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('answers an English question with Vietnamese quotes, using the configured lexicon', () => {
+    const lexicon = path.join(PROJECT_ROOT, 'test/fixtures/lexicon/en-vi-small.tsv');
+    const { code, stdout, stderr } = trichdan(['ask', 'Since when have missing soldiers been searched for under the memorandum?'], { ...env, TRICHDAN_LEXICON: lexicon });
+    expect(code).toBe(0);
+    expect(stderr).not.toMatch(/English questions without translation/);
+    expect(stdout).toMatch(/^\(matched by: [^)]*(bản ghi nhớ|mất tích)/);
+    expect(stdout).toMatch(/tháng 7\/2021/);
+    expect(stdout).toMatch(/Bộ Quốc phòng Việt Nam và Bộ Chiến tranh Mỹ bàn về hợp tác quốc phòng song phương/);
+  });
+
+  it('says once that English questions run untranslated when the lexicon is missing or broken, and still answers', () => {
+    for (const lexicon of ['/nonexistent/en-vi.tsv', path.join(PROJECT_ROOT, 'test/fixtures/lexicon/no-tabs.tsv')]) {
+      const { code, stdout, stderr } = trichdan(['ask', '--json', 'Who is Elbridge Colby?'], { ...env, TRICHDAN_LEXICON: lexicon });
+      expect(code).toBe(0);
+      expect(stderr.match(/English questions without translation: .+/g)).toHaveLength(1);
+      expect(JSON.parse(stdout).results[0]?.article.id).toMatch(/^001_/);
+    }
+  });
+
   it('has --help and a doctor that reports model, index, corpus and lexicon', () => {
     expect(trichdan(['--help'], env).stdout).toMatch(/Usage: trichdan/);
     const doctor = trichdan(['doctor'], env);
