@@ -2,7 +2,7 @@ import type { Config } from './config.ts';
 import type { Article } from './corpus/article.ts';
 import { loadCorpus, sortNewestFirst } from './corpus/load.ts';
 import type { Chunk } from './index/chunk-types.ts';
-import { loadEmbedder, type Embedder } from './index/embedder.ts';
+import { loadEmbedder, type Embedder, type LoadEmbedderOptions } from './index/embedder.ts';
 import { openIndex, type LoadedIndex } from './index/build.ts';
 import { composeAnswer, type ComposeOptions } from './answer/compose.ts';
 import type { Answer, AskOptions, InputProblem } from './answer/types.ts';
@@ -11,6 +11,12 @@ import { analyzeQuestion } from './search/analyze.ts';
 import { loadLexicon, type Lexicon } from './search/lexicon.ts';
 import { Retriever, type RetrievalMode, type RetrievalTimings } from './search/retriever.ts';
 import { tokenize } from './text/tokens.ts';
+
+/** How to load the configured model. */
+export function embedderOptions(config: Config): LoadEmbedderOptions {
+  const { id, modelsDir, quantized, allowRemote, prefixes, batchSize } = config.model;
+  return { modelId: id, modelsDir, quantized, allowRemote, prefixes, batchSize };
+}
 
 /** Dense cosine → confidence mapping for E5-family models (see README "Abstention"). */
 const DENSE_FLOOR = 0.82;
@@ -157,14 +163,7 @@ export async function createEngine(
   }
   if (lexiconProblem) log(`English questions without translation: ${lexiconProblem}`);
 
-  const loaded = await loadEmbedder({
-    modelId: config.model.id,
-    modelsDir: config.model.modelsDir,
-    quantized: config.model.quantized,
-    allowRemote: config.model.allowRemote,
-    prefixes: config.model.prefixes,
-    batchSize: config.model.batchSize,
-  });
+  const loaded = await loadEmbedder(embedderOptions(config));
   const embedder = loaded.ok ? loaded.embedder : null;
   const modelProblem = loaded.ok ? null : loaded.problem;
   if (modelProblem) log(`lexical-only retrieval: ${modelProblem}`);

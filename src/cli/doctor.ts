@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Config } from '../config.ts';
 import { loadCorpus } from '../corpus/load.ts';
 import { loadEmbedder } from '../index/embedder.ts';
+import { embedderOptions } from '../engine.ts';
 import { MANIFEST_FILE, corpusFingerprint, readManifest, staleReason } from '../index/manifest.ts';
 import { loadLexicon } from '../search/lexicon.ts';
 
@@ -20,14 +21,7 @@ export async function runDoctor(config: Config): Promise<string> {
     row('corpus', `PROBLEM: ${(error as Error).message}`);
   }
 
-  const loaded = await loadEmbedder({
-    modelId: config.model.id,
-    modelsDir: config.model.modelsDir,
-    quantized: config.model.quantized,
-    allowRemote: config.model.allowRemote,
-    prefixes: config.model.prefixes,
-    batchSize: config.model.batchSize,
-  });
+  const loaded = await loadEmbedder(embedderOptions(config));
   row('model', loaded.ok ? `${config.model.id} (dimension ${loaded.embedder.dimension}, ${config.model.quantized ? 'quantized' : 'full precision'})` : `not available: ${loaded.problem}`);
   row('retrieval', loaded.ok ? 'hybrid (BM25 + dense, fused)' : 'lexical-only (BM25 over syllables, exact + diacritic-folded)');
 
