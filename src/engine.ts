@@ -4,6 +4,7 @@ import { loadCorpus, sortNewestFirst } from './corpus/load.ts';
 import type { Chunk } from './index/chunk-types.ts';
 import { loadEmbedder, type Embedder, type LoadEmbedderOptions } from './index/embedder.ts';
 import { openIndex, type LoadedIndex } from './index/build.ts';
+import { createProgress, type Progress } from './index/progress.ts';
 import { composeAnswer, type ComposeOptions } from './answer/compose.ts';
 import type { Answer, AskOptions, InputProblem } from './answer/types.ts';
 import type { Engine, EngineOptions, EngineStatus } from './engine-types.ts';
@@ -163,7 +164,20 @@ export async function createEngine(
   }
   if (lexiconProblem) log(`English questions without translation: ${lexiconProblem}`);
 
-  const loaded = await loadEmbedder(embedderOptions(config));
+  const downloads = new Map<string, Progress>();
+  const loaded = await loadEmbedder({
+    ...embedderOptions(config),
+    // First use on a machine with hub access: one progress bar per model file (terminals only).
+    onDownloadProgress: (info) => {
+      if (options.progress === false || !info.file) return;
+      if (info.status === 'progress' && info.total) {
+        let bar = downloads.get(info.file);
+        if (!bar) downloads.set(info.file, (bar = createProgress(`Downloading ${config.model.id}/${info.file}`, info.total)));
+        bar.update(info.loaded ?? 0, info.total);
+      } else if (info.status === 'done') downloads.get(info.file)?.stop();
+    },
+  });
+  for (const bar of downloads.values()) bar.stop();
   const embedder = loaded.ok ? loaded.embedder : null;
   const modelProblem = loaded.ok ? null : loaded.problem;
   if (modelProblem) log(`lexical-only retrieval: ${modelProblem}`);
