@@ -24,14 +24,14 @@ const total = Number(process.argv[2] ?? 200);
 const burst = Number(process.argv[3] ?? 50);
 
 const questions = [
-  'Lễ đón chính thức Bộ trưởng Pete Hegseth diễn ra ở đâu?',
+  'Việt Nam sẵn sàng mời sĩ quan Mỹ sang học gì?',
   'Mỹ cam kết gì về xử lý dioxin ở sân bay Biên Hòa?',
-  'my ung ho mot nuoc viet nam nhu the nao',
-  'Việt Nam mong Mỹ chia sẻ kinh nghiệm trong lĩnh vực nào?',
+  'viet nam da trao tra cho my bao nhieu hom hai cot',
+  'Bộ Quốc phòng đã xác minh bao nhiêu bộ hồ sơ nhận từ phía Mỹ?',
   'khoản hỗ trợ mới trị giá bao nhiêu cho dự án Biên Hòa',
-  'Which UN convention does Vietnam cite for resolving sea disputes?',
+  'What new aid for the Bien Hoa airport dioxin project was announced?',
   'Who won the 2022 FIFA World Cup final?',
-  'Lãi suất tiết kiệm ngân hàng tháng này là bao nhiêu?',
+  'Giá vàng SJC hôm nay là bao nhiêu?',
 ];
 const devFile = path.resolve(ROOT, '../shared/eval/dev-questions.jsonl');
 if (existsSync(devFile)) {

@@ -122,12 +122,12 @@ describe('the bot on the real engine and corpus', () => {
 
   it('answers a Vietnamese question with verbatim quotes and the right citation', async () => {
     const user = newUser();
-    const replies = await ask(user, 'Lễ đón chính thức Bộ trưởng Pete Hegseth diễn ra ở đâu?');
+    const replies = await ask(user, 'Việt Nam sẵn sàng mời sĩ quan Mỹ sang học gì?');
     expect(replies).toHaveLength(1);
     const [reply] = replies;
     expect(reply.parseMode).toBe('HTML');
     expect(citedArticles(reply.text)[0]).toBe(doc('002'));
-    expect(blockquoteTexts(reply.text)[0]).toContain('Hà Nội');
+    expect(blockquoteTexts(reply.text)[0]).toContain('học tiếng Việt');
     expect(reply.text).not.toContain(en.englishHeader);
     // Typing was attempted first and its failure (the emulator rejects it) did not matter.
     const chatActions = emulator.callsOf('sendChatAction').filter((c) => Number(c.body.chat_id) === user.chatId);
@@ -137,35 +137,26 @@ describe('the bot on the real engine and corpus', () => {
   });
 
   it('answers a question typed without diacritics', async () => {
-    const [reply] = await ask(newUser(), 'my ung ho mot nuoc viet nam nhu the nao');
+    const [reply] = await ask(newUser(), 'viet nam da trao tra cho my bao nhieu hom hai cot');
     expect(citedArticles(reply.text)).toContain(doc('002'));
-    expect(htmlToText(reply.text)).toContain('hòa bình');
+    expect(htmlToText(reply.text)).toContain('994 hòm');
   });
 
-  it('answers an English question in English around Vietnamese quotes, with the matched terms', async (ctx) => {
-    const question = 'Which UN convention does Vietnam cite for resolving sea disputes?';
-    const [reply, ...rest] = await ask(newUser(), question);
+  it('answers an English question in English around Vietnamese quotes, with the matched terms', async () => {
+    const [reply, ...rest] = await ask(newUser(), 'What new aid for the Bien Hoa airport dioxin project was announced?');
     expect(rest).toHaveLength(0);
     expect(telegramHtmlProblems(reply.text)).toEqual([]);
-    const direct = await engine.ask(question, { topK: config.retrieval.topK });
-    expect(direct.language).toBe('en');
-    if (!direct.answered) {
-      // The engine itself abstains on this English question (English retrieval, issue 7): the bot
-      // still answers in English, plainly. The rest needs an engine that answers it.
-      expect(reply.text.startsWith(en.notFound)).toBe(true);
-      ctx.skip('the engine does not answer this English question yet');
-    }
     expect(reply.text.startsWith(en.englishHeader)).toBe(true);
     expect(reply.text).toMatch(/\n<i>Matched by: [^<\n]+<\/i>\n\n<blockquote/);
-    expect(citedArticles(reply.text)[0]).toBe(doc('004'));
-    expect(htmlToText(reply.text)).toContain('UNCLOS');
+    expect(citedArticles(reply.text)[0]).toBe(doc('002'));
+    expect(blockquoteTexts(reply.text)[0]).toContain('130 triệu USD');
   });
 
   it('says plainly when the corpus does not answer, and suggests what it covers', async () => {
     for (const [question, s] of [
-      ['Lãi suất tiết kiệm ngân hàng tháng này là bao nhiêu?', vi],
+      ['Giá vàng SJC hôm nay là bao nhiêu?', vi],
       ['Who won the 2022 FIFA World Cup final?', en],
-      ['How do I reset my iPhone password?', en],
+      ['How do I bake sourdough bread?', en],
     ] as const) {
       const [reply, ...rest] = await ask(newUser(), question);
       expect(rest).toHaveLength(0);
@@ -211,7 +202,7 @@ describe('the bot on the real engine and corpus', () => {
 
   it('shows the whole passage, pages through the whole article, and shows more results', async () => {
     const user = newUser();
-    const [answer] = await ask(user, 'hop tac khac phuc hau qua chien tranh la diem sang');
+    const [answer] = await ask(user, 'tim kiem bo doi viet nam hy sinh mat tich');
     const passageData = callbackData(answer).find((d) => d.startsWith('p:'))!;
     const chunkId = passageData.slice('p:v:'.length);
     const [passage] = await exchange(user, () => user.press(answer, passageData));
@@ -290,23 +281,23 @@ describe('the bot on the real engine and corpus', () => {
   it('in groups answers /ask, mentions and replies to it, and keeps quiet otherwise', async () => {
     const group = { id: -1001234, type: 'supergroup' as const, title: 'Đọc báo' };
     const user = newUser({ chat: group });
-    expect(await ask(user, 'Lễ đón chính thức Bộ trưởng Pete Hegseth diễn ra ở đâu?')).toHaveLength(0);
+    expect(await ask(user, 'Việt Nam sẵn sàng mời sĩ quan Mỹ sang học gì?')).toHaveLength(0);
     expect(await exchange(user, () => user.send({ sticker: { file_id: 'x', file_unique_id: 'x', width: 1, height: 1, is_animated: false, is_video: false, type: 'regular' } }))).toHaveLength(0);
 
-    const viaAsk = await ask(user, '/ask Lễ đón chính thức Bộ trưởng Pete Hegseth diễn ra ở đâu?');
+    const viaAsk = await ask(user, '/ask Việt Nam sẵn sàng mời sĩ quan Mỹ sang học gì?');
     expect(viaAsk).toHaveLength(1);
     expect(citedArticles(viaAsk[0].text)[0]).toBe(doc('002'));
     expect(viaAsk[0].replyToMessageId).toBe(user.sent.at(-1)!.messageId);
 
-    const viaAskSuffix = await ask(user, '/ask@TestNameBot Lễ đón chính thức Bộ trưởng Pete Hegseth diễn ra ở đâu?');
+    const viaAskSuffix = await ask(user, '/ask@TestNameBot Việt Nam sẵn sàng mời sĩ quan Mỹ sang học gì?');
     expect(viaAskSuffix[0].text).toBe(viaAsk[0].text);
 
-    const viaMention = await ask(user, '@TestNameBot Lễ đón chính thức Bộ trưởng Pete Hegseth diễn ra ở đâu?');
+    const viaMention = await ask(user, '@TestNameBot Việt Nam sẵn sàng mời sĩ quan Mỹ sang học gì?');
     expect(viaMention[0].text).toBe(viaAsk[0].text);
 
-    asked.push('Việt Nam mong Mỹ chia sẻ kinh nghiệm trong lĩnh vực nào?');
-    const viaReply = await exchange(user, () => user.replyTo(viaAsk[0], 'Việt Nam mong Mỹ chia sẻ kinh nghiệm trong lĩnh vực nào?'));
-    expect(htmlToText(viaReply[0].text)).toContain('an ninh mạng');
+    asked.push('Bộ Quốc phòng đã xác minh bao nhiêu bộ hồ sơ nhận từ phía Mỹ?');
+    const viaReply = await exchange(user, () => user.replyTo(viaAsk[0], 'Bộ Quốc phòng đã xác minh bao nhiêu bộ hồ sơ nhận từ phía Mỹ?'));
+    expect(htmlToText(viaReply[0].text)).toContain('44/45 bộ hồ sơ');
 
     const [usage] = await exchange(user, () => user.sendText('/ask'));
     expect(usage.text.startsWith('Cách dùng: <code>/ask ')).toBe(true);
@@ -340,11 +331,11 @@ describe('the bot on the real engine and corpus', () => {
     }
 
     // An edited question is answered again, for the edited text.
-    const first = await user.sendText('Lãi suất tiết kiệm là bao nhiêu?');
+    const first = await user.sendText('Giá vàng hôm nay là bao nhiêu?');
     await waitFor(() => (trichdan.lastUpdateId() ?? 0) >= first.updateId);
     await trichdan.idle();
-    asked.push('Lễ đón chính thức Bộ trưởng Pete Hegseth diễn ra ở đâu?');
-    const [edited] = await exchange(user, () => user.editText(first.messageId!, 'Lễ đón chính thức Bộ trưởng Pete Hegseth diễn ra ở đâu?'));
+    asked.push('Việt Nam sẵn sàng mời sĩ quan Mỹ sang học gì?');
+    const [edited] = await exchange(user, () => user.editText(first.messageId!, 'Việt Nam sẵn sàng mời sĩ quan Mỹ sang học gì?'));
     expect(citedArticles(edited.text)[0]).toBe(doc('002'));
   });
 
@@ -363,7 +354,7 @@ describe('the bot on the real engine and corpus', () => {
     emulator.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } });
     const user = newUser();
     const started = Date.now();
-    const [reply] = await ask(user, 'Tổng Bí thư Tô Lâm sang Mỹ để tham dự sự kiện gì?');
+    const [reply] = await ask(user, 'Ai là Thứ trưởng thứ nhất Bộ Chiến tranh Mỹ?');
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     expect(citedArticles(reply.text)).toContain(doc('001'));
   });
@@ -395,7 +386,7 @@ describe('lifecycle', () => {
   it('finishes a reply in flight on shutdown, then stops polling', async () => {
     const user = newUser();
     emulator.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } });
-    const sent = await user.sendText('Lễ đón chính thức Bộ trưởng Pete Hegseth diễn ra ở đâu?');
+    const sent = await user.sendText('Việt Nam sẵn sàng mời sĩ quan Mỹ sang học gì?');
     await waitFor(() => (trichdan.lastUpdateId() ?? 0) >= sent.updateId);
     await running.stop();
     const replies = emulator.botMessages(TOKEN, user.chatId);
@@ -407,8 +398,8 @@ describe('lifecycle', () => {
     // A new bot takes over where this one stopped, without seeing old updates again.
     trichdan = createBot({ engine, config, log: createLogger('debug', (line) => logLines.push(line)) });
     running = await startBot(trichdan, config);
-    const [again] = await ask(newUser(), 'Việt Nam mong Mỹ chia sẻ kinh nghiệm trong lĩnh vực nào?');
-    expect(htmlToText(again.text)).toContain('an ninh mạng');
+    const [again] = await ask(newUser(), 'Bộ Quốc phòng đã xác minh bao nhiêu bộ hồ sơ nhận từ phía Mỹ?');
+    expect(htmlToText(again.text)).toContain('44/45 bộ hồ sơ');
     expect(emulator.botMessages(TOKEN, user.chatId)).toHaveLength(1);
   });
 
@@ -427,8 +418,8 @@ describe('lifecycle', () => {
     try {
       expect(emulator.callsOf('setWebhook').at(-1)!.body).toMatchObject({ url: `http://127.0.0.1:${port}/telegram`, secret_token: secret });
       const user = newUser();
-      const [reply] = await exchange(user, () => user.sendText('Việt Nam mong Mỹ chia sẻ kinh nghiệm trong lĩnh vực nào?'), hook);
-      expect(htmlToText(reply.text)).toContain('an ninh mạng');
+      const [reply] = await exchange(user, () => user.sendText('Bộ Quốc phòng đã xác minh bao nhiêu bộ hồ sơ nhận từ phía Mỹ?'), hook);
+      expect(htmlToText(reply.text)).toContain('44/45 bộ hồ sơ');
       const forged = await fetch(`http://127.0.0.1:${port}/telegram`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
       expect(forged.status).toBe(401);
     } finally {
@@ -460,9 +451,9 @@ describe('`trichdan bot` (what `npm start` runs)', () => {
       await waitFor(() => stderr.includes('is answering'), 30_000, 'the bot to start');
       expect(stderr).toMatch(/bot: @TestNameBot is answering \(polling, (lexical|hybrid) retrieval, 5 articles/);
       const user = emulator.user(TOKEN_3, { userId: nextUserId++ });
-      await user.sendText('Việt Nam mong Mỹ chia sẻ kinh nghiệm trong lĩnh vực nào?');
+      await user.sendText('Bộ Quốc phòng đã xác minh bao nhiêu bộ hồ sơ nhận từ phía Mỹ?');
       const reply = await waitFor(() => emulator.botMessages(TOKEN_3, user.chatId)[0], 10_000, 'the reply');
-      expect(htmlToText(reply.text)).toContain('an ninh mạng');
+      expect(htmlToText(reply.text)).toContain('44/45 bộ hồ sơ');
       child.kill('SIGINT');
       expect(await exited).toBe(0);
       expect(stderr).toContain('SIGINT: finishing the replies in flight');

@@ -3,7 +3,7 @@ import { detectLanguage, isVietnameseSyllable, languageScores } from '../../src/
 
 describe('detectLanguage', () => {
   it('calls any question with a Vietnamese diacritic Vietnamese', () => {
-    expect(detectLanguage('Bộ trưởng Phan Văn Giang điện đàm với ai vào tối 7/2?')).toBe('vi');
+    expect(detectLanguage('Việt Nam đã trao trả cho Mỹ bao nhiêu hòm hài cốt?')).toBe('vi');
     expect(detectLanguage('Biên Hòa')).toBe('vi');
     expect(detectLanguage('Đà Nẵng')).toBe('vi');
     // One marked word among English ones still means a Vietnamese reader.
@@ -13,11 +13,11 @@ describe('detectLanguage', () => {
   it('decides plain-ASCII questions by vocabulary, not by character set', () => {
     expect(detectLanguage('bien hoa dioxin bao nhieu tien')).toBe('vi');
     expect(detectLanguage('how much for dioxin at Bien Hoa')).toBe('en');
-    expect(detectLanguage('hop tac khac phuc hau qua chien tranh la diem sang')).toBe('vi');
-    expect(detectLanguage('my ung ho mot nuoc viet nam nhu the nao')).toBe('vi');
-    expect(detectLanguage('Which anniversary of normalised Vietnam-US relations falls in 2025?')).toBe('en');
-    expect(detectLanguage('When did the Russian President make a state visit to Vietnam?')).toBe('en');
-    expect(detectLanguage('How do I reset my iPhone password?')).toBe('en');
+    expect(detectLanguage('tim kiem bo doi viet nam hy sinh mat tich')).toBe('vi');
+    expect(detectLanguage('my se tiep tuc ho tro viet nam nhung gi')).toBe('vi');
+    expect(detectLanguage('Which exhibition does the Vietnamese defence ministry plan to hold at the end of 2026?')).toBe('en');
+    expect(detectLanguage('When did General Giang hold talks with the Russian defence minister?')).toBe('en');
+    expect(detectLanguage('How do I bake my own sourdough bread?')).toBe('en');
   });
 
   it('handles short questions and names', () => {
