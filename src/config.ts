@@ -30,6 +30,8 @@ const schema = z.object({
   TRICHDAN_MODELS_DIR: z.string().min(1).default('models'),
   TRICHDAN_MODEL_QUANTIZED: bool.default(true),
   TRICHDAN_ALLOW_REMOTE_MODELS: bool.default(true),
+  /** Hugging Face hub (or a mirror) that models are downloaded from. */
+  TRICHDAN_HF_ENDPOINT: z.url().default('https://huggingface.co/'),
   /** Use the `query: ` / `passage: ` prefixes of the E5 family (off for models without them). */
   TRICHDAN_MODEL_PREFIXES: bool.default(true),
   TRICHDAN_EMBED_BATCH: int(1, 512).default(16),
@@ -76,6 +78,7 @@ export interface Config {
     modelsDir: string;
     quantized: boolean;
     allowRemote: boolean;
+    hubUrl: string;
     prefixes: boolean;
     batchSize: number;
   };
@@ -141,6 +144,7 @@ export function loadConfig(
       modelsDir: resolve(raw.TRICHDAN_MODELS_DIR),
       quantized: raw.TRICHDAN_MODEL_QUANTIZED,
       allowRemote: raw.TRICHDAN_ALLOW_REMOTE_MODELS,
+      hubUrl: raw.TRICHDAN_HF_ENDPOINT.replace(/\/*$/, '/'),
       prefixes: raw.TRICHDAN_MODEL_PREFIXES,
       batchSize: raw.TRICHDAN_EMBED_BATCH,
     },

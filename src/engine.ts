@@ -15,8 +15,8 @@ import { tokenize } from './text/tokens.ts';
 
 /** How to load the configured model. */
 export function embedderOptions(config: Config): LoadEmbedderOptions {
-  const { id, modelsDir, quantized, allowRemote, prefixes, batchSize } = config.model;
-  return { modelId: id, modelsDir, quantized, allowRemote, prefixes, batchSize };
+  const { id, modelsDir, quantized, allowRemote, hubUrl, prefixes, batchSize } = config.model;
+  return { modelId: id, modelsDir, quantized, allowRemote, remoteHost: hubUrl, prefixes, batchSize };
 }
 
 /** Dense cosine → confidence mapping for E5-family models (see README "Abstention"). */

@@ -53,8 +53,10 @@ export interface LoadEmbedderOptions {
   batchSize: number;
   /** Called with transformers.js download events (for a progress bar). */
   onDownloadProgress?: (info: DownloadProgress) => void;
-  /** Give up loading (download included) after this many milliseconds (default 20 000). */
+  /** Give up when loading (or a download) makes no progress for this many milliseconds (default 20 000). */
   timeoutMs?: number;
+  /** Hugging Face hub (or mirror) root URL, ending in `/` (default `https://huggingface.co/`). */
+  remoteHost?: string;
   /**
    * Pool and normalise in plain loops rather than with transformers.js's Proxy-based pooling
    * (default true; used only when it reproduces the pipeline's numbers on a probe at load).
@@ -376,13 +378,23 @@ async function quietly<T>(fn: () => Promise<T>): Promise<T> {
 
 class TimeoutError extends Error {}
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+/**
+ * Rejects with a TimeoutError when `ms` pass without activity: `touch()` (called on every
+ * download event) restarts the clock, so a slow but progressing download is never cut off.
+ */
+function withTimeout<T>(promise: Promise<T>, ms: number): { result: Promise<T>; touch: () => void } {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError()), ms);
+  let fail: (error: Error) => void = () => {};
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fail(new TimeoutError()), ms);
     timer.unref();
+  };
+  const timeout = new Promise<never>((_, reject) => {
+    fail = reject;
+    arm();
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return { result: Promise.race([promise, timeout]).finally(() => clearTimeout(timer)), touch: arm };
 }
 
 /**
@@ -413,11 +425,16 @@ export async function loadEmbedder(opts: LoadEmbedderOptions): Promise<LoadEmbed
   env.allowRemoteModels = opts.allowRemote;
   env.cacheDir = opts.modelsDir; // downloads land where local lookups find them next time
   env.useBrowserCache = false;
+  env.remoteHost = opts.remoteHost ?? 'https://huggingface.co/';
 
+  let touch = () => {};
   const load = async () => {
     const extractor = (await pipeline('feature-extraction', opts.modelId, {
       quantized: opts.quantized,
-      progress_callback: opts.onDownloadProgress,
+      progress_callback: (info: DownloadProgress) => {
+        touch();
+        opts.onDownloadProgress?.(info);
+      },
     })) as unknown as FeatureExtractor;
     const probeTexts = ['ok', 'query: một câu thử dài hơn một chút, có dấu.'];
     const probe = await extractor(probeTexts, { pooling: 'mean', normalize: true });
@@ -438,7 +455,11 @@ export async function loadEmbedder(opts: LoadEmbedderOptions): Promise<LoadEmbed
 
   let loaded: { extractor: FeatureExtractor; dimension: number; fastPooling: boolean };
   try {
-    loaded = await quietly(() => withTimeout(load(), timeoutMs));
+    loaded = await quietly(() => {
+      const guarded = withTimeout(load(), timeoutMs);
+      touch = guarded.touch;
+      return guarded.result;
+    });
   } catch (err) {
     const seconds = Math.round(timeoutMs / 100) / 10;
     if (err instanceof TimeoutError) {
