@@ -162,9 +162,9 @@ describe('loadEmbedder when the model cannot be had', () => {
 
   it('model missing, downloads on, hub refuses the connection → "hub is unreachable" (local port, no network)', async () => {
     const saved = env.remoteHost;
-    env.remoteHost = 'http://127.0.0.1:9/'; // discard port: nothing listens
     try {
-      const res = await loadEmbedder(options({ modelId: 'Xenova/multilingual-e5-small', allowRemote: true, timeoutMs: 5_000 }));
+      // The discard port: nothing listens.
+      const res = await loadEmbedder(options({ modelId: 'Xenova/multilingual-e5-small', allowRemote: true, timeoutMs: 5_000, remoteHost: 'http://127.0.0.1:9/' }));
       expect(res).toEqual({
         ok: false,
         problem: expect.stringMatching(
@@ -180,10 +180,10 @@ describe('loadEmbedder when the model cannot be had', () => {
     const saved = env.remoteHost;
     const server: Server = createServer(() => {}); // accepts, never responds
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    env.remoteHost = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const remoteHost = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     try {
       const started = Date.now();
-      const res = await loadEmbedder(options({ modelId: 'Xenova/multilingual-e5-small', allowRemote: true, timeoutMs: 300 }));
+      const res = await loadEmbedder(options({ modelId: 'Xenova/multilingual-e5-small', allowRemote: true, timeoutMs: 300, remoteHost }));
       expect(Date.now() - started).toBeLessThan(3_000);
       expect(res.ok).toBe(false);
       if (!res.ok) expect(res.problem).toMatch(/did not answer within 0\.3 s: running lexical-only$/);
