@@ -50,6 +50,8 @@ function settings(extra: Record<string, string> = {}): Config {
       TRICHDAN_INDEX_DIR: indexDir,
       TRICHDAN_MODELS_DIR: path.join(ROOT, 'models'),
       TRICHDAN_ALLOW_REMOTE_MODELS: 'false',
+      // The committed test lexicon, so English works the same with or without ../shared.
+      TRICHDAN_LEXICON: path.join(ROOT, 'test/fixtures/lexicon/en-vi-small.tsv'),
       TRICHDAN_RATE_LIMIT_PER_MINUTE: String(RATE),
       TRICHDAN_LOG_LEVEL: 'debug',
       ...extra,
