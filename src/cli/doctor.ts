@@ -9,7 +9,7 @@ import { loadLexicon } from '../search/lexicon.ts';
 /** A status report of everything trichdan depends on; reads, never rebuilds. */
 export async function runDoctor(config: Config): Promise<string> {
   const lines: string[] = ['trichdan doctor', ''];
-  const row = (label: string, value: string) => lines.push(`${`${label}:`.padEnd(12)} ${value}`);
+  const row = (label: string, value: string) => lines.push(`${(label ? `${label}:` : '').padEnd(12)} ${value}`);
 
   let fingerprint: string | null = null;
   try {
