@@ -1,11 +1,12 @@
-import type { AnalyzedQuery, QueryTerm, QueryUnit } from './query-types.ts';
+import type { AnalyzedQuery } from './query-types.ts';
 import { Lexicon, MAX_PHRASE_WORDS, type Translation } from './lexicon.ts';
-import { ENGLISH_STOPWORDS, detectLanguage, isVietnameseSyllable } from '../text/language.ts';
-import { foldDiacritics, hasVietnameseDiacritics } from '../text/normalize.ts';
-import { tokenize } from '../text/tokens.ts';
+import { lemmaCandidates, resolveHead, simpleLemma, spellingVariants } from './english-words.ts';
+import { TermBag } from './term-bag.ts';
+import { ENGLISH_STOPWORDS, isVietnameseSyllable } from '../text/language.ts';
+import { foldDiacritics } from '../text/normalize.ts';
 
 /**
- * Questions → weighted lexical queries.
+ * English questions → weighted Vietnamese (and English) lexical queries.
  *
  * English questions are translated word by word with the bilingual lexicon as a
  * structured query (Pirkola 1998): multi-word heads are matched first (longest
@@ -18,9 +19,6 @@ import { tokenize } from '../text/tokens.ts';
  * kept as written (lower-cased, so they match the diacritic-folded field: "Bien Hoa"
  * finds "Biên Hòa"), and the English content words are kept at a modest weight for
  * loanwords the Vietnamese text quotes ("UNCLOS", "(sack)").
- *
- * Vietnamese questions give their syllables and adjacent pairs, with question and
- * function words down-weighted.
  */
 
 /** Tunable weights of the English query (measured on the XQuAD-vi dev English questions). */
@@ -69,209 +67,11 @@ export const DEFAULT_ENGLISH_WEIGHTS: EnglishQueryWeights = {
 };
 
 /**
- * Vietnamese question and function words, in `normalizeText` form: they say what is
- * asked, not what the answer passage contains, so they are down-weighted (see
- * {@link VIETNAMESE_FUNCTION_WEIGHT}). Multi-syllable ones ("bao nhiêu") are listed
- * by syllable. Their folded forms are derived, for questions typed without diacritics.
- */
-export const VIETNAMESE_QUESTION_WORDS: ReadonlySet<string> = new Set(
-  (
-    // question words
-    'gì nào bao nhiêu ai đâu sao như thế nào không chưa hả vậy ' +
-    // function words
-    'là của có các những một được bị thì mà và với cho về đã đang sẽ này đó ấy'
-  ).split(' '),
-);
-
-/** Folded forms of {@link VIETNAMESE_QUESTION_WORDS} (a diacritic-less question). */
-const VIETNAMESE_QUESTION_WORDS_FOLDED: ReadonlySet<string> = new Set(
-  [...VIETNAMESE_QUESTION_WORDS].map((w) => foldDiacritics(w)),
-);
-
-/** Weight of a Vietnamese question/function word (other syllables weigh 1). */
-export const VIETNAMESE_FUNCTION_WEIGHT = 0.5;
-/** Weight of an adjacent pair of syllables in a Vietnamese question. */
-export const VIETNAMESE_PAIR_WEIGHT = 0.5;
-
-/**
  * Vietnamese syllables that carry no meaning of their own inside a translation
  * (nominalisers and function words: "sự hợp tác", "cái để bảo vệ", "cuộc họp"):
  * they do not take a share of the English word's budget.
  */
 const EMPTY_TRANSLATION_SYLLABLES = new Set(['sự', 'cái', 'việc', 'cuộc', 'nỗi', 'niềm', 'những', 'các', 'của', 'một', 'được', 'bị', 'là']);
-
-// ---------------------------------------------------------------------------
-// English words → lexicon heads
-
-/** Irregular English forms → their base form (the ones questions use). */
-const IRREGULAR: ReadonlyMap<string, string> = new Map(
-  (
-    'was:be were:be been:be is:be are:be am:be did:do does:do done:do had:have has:have ' +
-    'won:win became:become began:begin begun:begin held:hold led:lead built:build made:make took:take taken:take ' +
-    'gave:give given:give found:find sold:sell bought:buy brought:bring fought:fight thought:think taught:teach ' +
-    'caught:catch wrote:write written:write spoke:speak spoken:speak chose:choose chosen:choose drove:drive ' +
-    'driven:drive grew:grow grown:grow knew:know known:know threw:throw thrown:throw flew:fly flown:fly ran:run ' +
-    'sang:sing sung:sing fell:fall fallen:fall met:meet left:leave lost:lose paid:pay said:say sent:send spent:spend ' +
-    'stood:stand told:tell understood:understand went:go gone:go saw:see seen:see ate:eat eaten:eat broke:break ' +
-    'broken:break came:come forgot:forget got:get gotten:get hid:hide kept:keep laid:lay lay:lie lent:lend ' +
-    'meant:mean rose:rise risen:rise shot:shoot slept:sleep struck:strike swore:swear swam:swim wore:wear worn:wear ' +
-    'heard:hear felt:feel fed:feed fled:flee dealt:deal drew:draw drawn:draw froze:freeze frozen:freeze hung:hang ' +
-    'sought:seek shook:shake shaken:shake stole:steal stolen:steal woke:wake bore:bear born:bear borne:bear ' +
-    'beat:beat beaten:beat bent:bend bound:bind bred:breed dug:dig forbade:forbid forgave:forgive ' +
-    'overcame:overcome overtook:overtake undertook:undertake withdrew:withdraw withdrawn:withdraw ' +
-    'men:man women:woman children:child feet:foot teeth:tooth mice:mouse geese:goose people:people ' +
-    'lives:life wives:wife knives:knife leaves:leaf halves:half wolves:wolf thieves:thief ' +
-    'criteria:criterion phenomena:phenomenon data:data media:media analyses:analysis crises:crisis theses:thesis ' +
-    'better:good best:good worse:bad worst:bad larger:large largest:large'
-  )
-    .split(' ')
-    .map((p) => p.split(':') as [string, string]),
-);
-
-/** British ↔ American spelling rewrites (suffix patterns). */
-const SPELLING_SWAPS: readonly [RegExp, string][] = [
-  [/is(e|es|ed|ing|ation|ations|er|ers)$/, 'iz$1'],
-  [/iz(e|es|ed|ing|ation|ations|er|ers)$/, 'is$1'],
-  [/yse(s|d)?$/, 'yze$1'],
-  [/yze(s|d)?$/, 'yse$1'],
-  [/ence$/, 'ense'],
-  [/ense$/, 'ence'],
-  [/our(s|ed|ing|ite|ites|able)?$/, 'or$1'],
-  [/([^aeiou])or(s|ed|ing|ite|ites|able)?$/, '$1our$2'],
-  [/([^aeiou])re(s)?$/, '$1er$2'],
-  [/([^aeiou])er(s)?$/, '$1re$2'],
-  [/ogue(s)?$/, 'og$1'],
-  [/ll(ed|ing|er|ers)$/, 'l$1'],
-  [/([aeiou])l(ed|ing|er|ers)$/, '$1ll$2'],
-  [/amme(s)?$/, 'am$1'],
-  [/([^aeiou])ae([^aeiou])/, '$1e$2'],
-  [/([^aeiou])oe([^aeiousy])/, '$1e$2'],
-];
-
-/** British ↔ American spellings of `word` (including itself first). */
-export function spellingVariants(word: string): string[] {
-  const out = new Set([word]);
-  for (const [re, replacement] of SPELLING_SWAPS) {
-    if (re.test(word)) out.add(word.replace(re, replacement));
-  }
-  return [...out];
-}
-
-/** Candidate base forms of an inflected English word by suffix rules, most likely first. */
-export function lemmaCandidates(word: string): string[] {
-  const out: string[] = [];
-  const add = (w: string) => {
-    if (w.length >= 2 && w !== word && !out.includes(w)) out.push(w);
-  };
-  const irregular = IRREGULAR.get(word);
-  if (irregular) add(irregular);
-  const undouble = (stem: string) => (/([bdfgklmnprstvz])\1$/.test(stem) ? stem.slice(0, -1) : null);
-  if (word.endsWith("'s")) add(word.slice(0, -2));
-  if (word.endsWith('ies') && word.length > 4) add(word.slice(0, -3) + 'y');
-  if (word.endsWith('ves') && word.length > 4) {
-    add(word.slice(0, -3) + 'f');
-    add(word.slice(0, -3) + 'fe');
-  }
-  if (word.endsWith('es') && word.length > 3) {
-    add(word.slice(0, -1));
-    add(word.slice(0, -2));
-  }
-  if (word.endsWith('s') && !word.endsWith('ss') && !word.endsWith('us') && !word.endsWith('is') && word.length > 3) {
-    add(word.slice(0, -1));
-  }
-  for (const suffix of ['ed', 'ing', 'er', 'est']) {
-    if (!word.endsWith(suffix) || word.length < suffix.length + 2) continue;
-    const stem = word.slice(0, -suffix.length);
-    if (stem.endsWith('i')) add(stem.slice(0, -1) + 'y'); // carried, happier
-    add(stem + 'e'); // normalised, making, used (before "us"), hoped (before "hop")
-    add(stem);
-    const single = undouble(stem);
-    if (single) add(single); // planned, running
-  }
-  if (word.endsWith('ers') && word.length > 5) {
-    add(word.slice(0, -3));
-    add(word.slice(0, -2));
-  }
-  if (word.endsWith('ily') && word.length > 5) add(word.slice(0, -3) + 'y');
-  if (word.endsWith('ally') && word.length > 6) add(word.slice(0, -2)); // officially → official
-  if (word.endsWith('ly') && word.length > 4) add(word.slice(0, -2));
-  if (word.endsWith('ically') && word.length > 8) add(word.slice(0, -4)); // historically → historic
-  return out;
-}
-
-/**
- * The lexicon head an English word (lower case) stands for: the word itself, a
- * British/American variant, a base form by suffix rules or the irregular table, or
- * a head sharing its Porter stem. `null` when none is in the lexicon.
- */
-export function resolveHead(word: string, lexicon: Lexicon): string | null {
-  let cache = headCache.get(lexicon);
-  if (!cache) headCache.set(lexicon, (cache = new Map()));
-  const cached = cache.get(word);
-  if (cached !== undefined) return cached;
-  const head = findHead(word, lexicon);
-  if (cache.size >= 20_000) cache.clear();
-  cache.set(word, head);
-  return head;
-}
-
-/** Resolved heads per lexicon (questions repeat their words). */
-const headCache = new WeakMap<Lexicon, Map<string, string | null>>();
-
-function findHead(word: string, lexicon: Lexicon): string | null {
-  const variants = spellingVariants(word);
-  for (const v of variants) if (lexicon.hasWord(v)) return v;
-  for (const v of variants) {
-    for (const lemma of lemmaCandidates(v)) {
-      for (const lv of spellingVariants(lemma)) if (lexicon.hasWord(lv)) return lv;
-    }
-  }
-  for (const v of variants) {
-    for (const base of [v, ...lemmaCandidates(v)]) {
-      for (const d of derivationCandidates(base)) {
-        for (const dv of spellingVariants(d)) if (lexicon.hasWord(dv)) return dv;
-      }
-    }
-  }
-  if (word.length >= 5 && /^[a-z]+$/.test(word)) {
-    const heads = lexicon.headsWithStem(word);
-    if (heads.length > 0) {
-      // The shortest head sharing the stem is the likeliest base form.
-      return [...heads].sort((a, b) => a.length - b.length || a.localeCompare(b))[0];
-    }
-  }
-  return null;
-}
-
-/** Derivational suffixes → what to put back ("settler" → "settle", "efficiency" → "efficient"). */
-const DERIVATIONS: readonly [string, readonly string[]][] = [
-  ['ations', ['ate', 'e', '']], ['ation', ['ate', 'e', '']], ['ions', ['e', '']], ['ion', ['e', '']],
-  ['ers', ['e', '']], ['er', ['e', '']], ['ors', ['e', '']], ['or', ['e', '']], ['ists', ['', 'e', 'y']], ['ist', ['', 'e', 'y']],
-  ['ments', ['']], ['ment', ['']], ['ness', ['']], ['ities', ['', 'e']], ['ity', ['', 'e']],
-  ['ency', ['ent']], ['ancy', ['ant']], ['acy', ['ate']], ['ual', ['']], ['al', ['', 'e']], ['ive', ['e', '']],
-  ['ical', ['ic', 'y']], ['ic', ['', 'y']], ['ism', ['', 'e']], ['ship', ['']], ['hood', ['']],
-];
-
-/** Candidate words `word` derives from, for words the lexicon lacks ("settlers" → "settle"). */
-function derivationCandidates(word: string): string[] {
-  const out: string[] = [];
-  for (const [suffix, backs] of DERIVATIONS) {
-    if (!word.endsWith(suffix) || word.length < suffix.length + 4) continue;
-    const stem = word.slice(0, -suffix.length);
-    for (const back of backs) if (!out.includes(stem + back)) out.push(stem + back);
-    if (/([bdfgklmnprstvz])\1$/.test(stem)) out.push(stem.slice(0, -1));
-  }
-  return out;
-}
-
-/** A best-effort base form without a lexicon (for keeping the English word). */
-function simpleLemma(word: string): string {
-  const irregular = IRREGULAR.get(word);
-  if (irregular) return irregular;
-  if (word.endsWith('ies') && word.length > 4) return word.slice(0, -3) + 'y';
-  if (word.endsWith('s') && !/(ss|us|is)$/.test(word) && word.length > 3) return word.slice(0, -1);
-  return word;
-}
 
 // ---------------------------------------------------------------------------
 // English tokens
@@ -366,55 +166,6 @@ const AFTER_HOW = new Set(['many', 'much', 'often']);
 // ---------------------------------------------------------------------------
 // English analysis
 
-/** Collects terms, merging repeats by adding weights. */
-class TermBag {
-  private readonly weights = new Map<string, number>();
-  readonly matched: string[] = [];
-  /** The English word (or phrase, name, number, date) whose terms are being added, or null for bonus terms. */
-  private current: { alternatives: Map<string, string[]>; weight: number } | null = null;
-  private readonly unitList: { alternatives: Map<string, string[]>; weight: number }[] = [];
-
-  /** Starts a new unit of meaning: the terms added next all stand for it. */
-  unit(weight = 1): void {
-    this.current = { alternatives: new Map(), weight };
-    this.unitList.push(this.current);
-  }
-
-  /** One way the current unit can appear in a passage: all of `terms` together (a translation's syllable pairs). */
-  alternative(terms: readonly string[]): void {
-    if (this.current && terms.length) this.current.alternatives.set(terms.join('|'), [...terms]);
-  }
-
-  /** Terms added next are extra evidence (cross pairs), not a unit of the question. */
-  noUnit(): void {
-    this.current = null;
-  }
-
-  add(text: string, weight: number): void {
-    if (!text || !(weight > 0)) return;
-    this.weights.set(text, (this.weights.get(text) ?? 0) + weight);
-  }
-
-  /** A term that stands for the current unit on its own (a name, a number, an English form). */
-  addAlone(text: string, weight: number): void {
-    this.add(text, weight);
-    if (text && weight > 0) this.alternative([text]);
-  }
-
-  units(): QueryUnit[] {
-    return this.unitList
-      .filter((u) => u.alternatives.size > 0)
-      .map((u) => ({ alternatives: [...u.alternatives.values()], weight: u.weight }));
-  }
-
-  match(translation: string): void {
-    if (!this.matched.includes(translation)) this.matched.push(translation);
-  }
-
-  terms(): QueryTerm[] {
-    return [...this.weights].map(([text, weight]) => ({ text, weight: Math.round(weight * 1000) / 1000 }));
-  }
-}
 
 /** Weight of a question-frame word ("name", "type", "called") as a unit of meaning, against 1 for others. */
 const FRAME_UNIT_WEIGHT = 0.3;
@@ -747,38 +498,4 @@ export function analyzeEnglish(
   }
 
   return { language: 'en', terms: bag.terms(), denseText: question, matchedTerms: bag.matched, units: bag.units() };
-}
-
-// ---------------------------------------------------------------------------
-// Vietnamese analysis
-
-/**
- * Analyses a Vietnamese question (with or without diacritics): each syllable (in
- * normalised form when it has diacritics, folded otherwise), adjacent pairs, and
- * question/function words down-weighted.
- */
-export function analyzeVietnamese(question: string): AnalyzedQuery {
-  const tokens = tokenize(question);
-  const bag = new TermBag();
-  const forms = tokens.map((t) => (hasVietnameseDiacritics(t.norm) ? t.norm : t.folded));
-  const isFunction = forms.map((f, i) =>
-    hasVietnameseDiacritics(f) ? VIETNAMESE_QUESTION_WORDS.has(f) : VIETNAMESE_QUESTION_WORDS_FOLDED.has(tokens[i].folded),
-  );
-  forms.forEach((form, i) => {
-    bag.add(form, isFunction[i] ? VIETNAMESE_FUNCTION_WEIGHT : 1);
-    if (i + 1 < forms.length && !(isFunction[i] && isFunction[i + 1])) {
-      const pairWeight = isFunction[i] || isFunction[i + 1] ? VIETNAMESE_PAIR_WEIGHT * VIETNAMESE_FUNCTION_WEIGHT : VIETNAMESE_PAIR_WEIGHT;
-      bag.add(`${tokens[i].norm} ${tokens[i + 1].norm}`, pairWeight);
-    }
-  });
-  return { language: 'vi', terms: bag.terms(), denseText: question, matchedTerms: [] };
-}
-
-/**
- * Analyses a question in whichever language it is written ({@link detectLanguage}).
- * Pass the lexical index as `options.vocabulary` so English words spend their budget
- * only on translations the corpus contains.
- */
-export function analyzeQuestion(question: string, lexicon: Lexicon | null, options: EnglishQueryOptions = {}): AnalyzedQuery {
-  return detectLanguage(question) === 'en' ? analyzeEnglish(question, lexicon, options) : analyzeVietnamese(question);
 }

@@ -1,15 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  analyzeEnglish,
-  analyzeQuestion,
-  analyzeVietnamese,
-  DEFAULT_ENGLISH_WEIGHTS,
-  lemmaCandidates,
-  resolveHead,
-  spellingVariants,
-} from '../../src/search/english-query.ts';
+import { analyzeQuestion } from '../../src/search/analyze.ts';
+import { analyzeEnglish, DEFAULT_ENGLISH_WEIGHTS } from '../../src/search/english-query.ts';
+import { lemmaCandidates, resolveHead, spellingVariants } from '../../src/search/english-words.ts';
+import { analyzeVietnamese } from '../../src/search/vietnamese-query.ts';
 import { Lexicon, loadLexicon } from '../../src/search/lexicon.ts';
 import type { AnalyzedQuery } from '../../src/search/query-types.ts';
 
