@@ -11,7 +11,7 @@
 import { create, insertMultiple, search } from '@orama/orama';
 import MiniSearch from 'minisearch';
 import type { Embedder } from '../index/embedder.ts';
-import { ExactVectorStore } from '../index/vector-store.ts';
+import { ExactVectorStore, type VectorStore } from '../index/vector-store.ts';
 
 /** A retrieval system under test: passage numbers (positions in the passage list), best first. */
 export interface Ranker {
@@ -63,6 +63,20 @@ export async function exactRanker(texts: readonly string[], embedder: Embedder):
     async rank(question, k) {
       const q = await embedder.embedQuery(question.trim());
       return store.search(q, k).map((hit) => hit.label);
+    },
+  };
+}
+
+/**
+ * The index's own HNSW store searched with the query vector alone: the dense side with no
+ * fusion and no re-ranking (labels are passage numbers, as the index builds them).
+ */
+export function vectorStoreRanker(name: string, store: VectorStore, embedder: Embedder): Ranker {
+  return {
+    name,
+    async rank(question, k) {
+      const q = await embedder.embedQuery(question.trim());
+      return store.search(q, Math.min(k, store.size)).map((hit) => hit.label);
     },
   };
 }

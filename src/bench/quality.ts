@@ -11,7 +11,7 @@ import type { DevQuestion, QueryStyle, XquadQuestion } from '../evaluation/datas
 import { xquadByStyle } from '../evaluation/datasets.ts';
 import { summarize, type RecallRow } from '../evaluation/metrics.ts';
 import type { RetrievalMode } from '../search/retriever.ts';
-import { exactRanker, miniSearchRanker, oramaRanker, type Ranker } from './peers.ts';
+import { exactRanker, miniSearchRanker, oramaRanker, vectorStoreRanker, type Ranker } from './peers.ts';
 
 /** A question with the rule that says whether a passage answers it. */
 export interface JudgedQuestion {
@@ -81,7 +81,8 @@ export async function systemsFor(engine: RetrievalEngine, embedder: Embedder | n
   const systems: Ranker[] = [];
   if (dense) systems.push(engineRanker(engine, 'hybrid', 'trichdan hybrid (BM25 ⊕ dense, RRF)'));
   systems.push(engineRanker(engine, 'lexical', 'trichdan lexical only'));
-  if (dense) systems.push(engineRanker(engine, 'dense', 'trichdan dense only (HNSW)'));
+  if (dense) systems.push(engineRanker(engine, 'dense', 'trichdan dense mode (HNSW + sentence re-rank)'));
+  if (dense && embedder && engine.index.vectors) systems.push(vectorStoreRanker('HNSW cosine only (the index\'s vectors)', engine.index.vectors, embedder));
   if (dense && embedder) systems.push(await exactRanker(texts, embedder));
   systems.push(miniSearchRanker(texts));
   systems.push(await oramaRanker(texts));

@@ -170,8 +170,8 @@ function scaleSection(s: ScaleReport, settings: BenchResults['settings']): strin
   const out: string[] = [];
   out.push(
     `Vectors: the ${s.sentences} real sentences of the seed corpus and XQuAD-vi embedded by the model, then up to n: ` +
-      'half uniformly random unit vectors, half "real-derived" (the sum of 2–6 consecutive real sentence vectors — a synthetic ' +
-      `passage — plus 10 % Gaussian noise). Queries: ${s.queries} real XQuAD questions (vi and en) embedded by the model. ` +
+      'half uniformly random unit vectors, half "real-derived" (a randomly weighted sum of 1–8 consecutive real sentence vectors — a ' +
+      `synthetic passage — plus 30 % Gaussian noise). Queries: ${s.queries} real XQuAD questions (vi and en) embedded by the model. ` +
       'Recall@10 is against exact brute-force cosine over the same vectors. Search is one query at a time, k = 10. ' +
       'Memory is the RSS growth over the build (the JS copy of the vectors excluded); "peak" is the whole process.',
   );
@@ -300,11 +300,16 @@ export function checkTargets(r: BenchResults): TargetCheck[] {
   const e2e = r.scale?.endToEnd;
   if (e2e) {
     const worst = e2e.latency.reduce((a, b) => (a.total.p95 >= b.total.p95 ? a : b));
+    const search = worst.search.p95;
     checks.push({
       target: 'Query p95 ≤ 100 ms at 100k passages',
       measured: `${e2e.chunks.toLocaleString('en')} passages: ${e2e.latency.map((l) => `${l.mode} ${fmtMs(l.total.p95)} ms`).join(', ')}`,
-      status: e2e.chunks < 100_000 ? 'not run' : worst.total.p95 <= 100 ? 'met' : 'missed',
-      note: e2e.chunks < 100_000 ? 'quick run: smaller corpus' : worst.total.p95 <= 100 ? '' : `over by ${fmtMs(worst.total.p95 - 100)} ms`,
+      status: r.quick ? 'not run' : worst.total.p95 <= 100 ? 'met' : 'missed',
+      note: r.quick
+        ? 'quick run: smaller corpus'
+        : worst.total.p95 <= 100
+          ? ''
+          : `over by ${fmtMs(worst.total.p95 - 100)} ms; search is ${fmtMs(search)} ms of it at p95 (${worst.mode}), almost all lexical (BM25 over long postings lists)`,
     });
   }
   const at100k = r.scale?.hnsw.filter((h) => h.n === 100_000 && h.m === r.settings.hnsw.m && h.efConstruction === r.settings.hnsw.efConstruction) ?? [];
@@ -340,6 +345,119 @@ export function checkTargets(r: BenchResults): TargetCheck[] {
     });
   }
   return checks;
+}
+
+/** What the numbers say: the reading of each section, with the numbers it rests on. */
+export function findings(r: BenchResults): string[] {
+  const out: string[] = [];
+  const q = r.quality ?? [];
+  const row = (corpus: string, system: string, style: string) => q.find((x) => x.corpus.startsWith(corpus) && x.system.startsWith(system) && x.style === style);
+  const lex = (s: string) => row('XQuAD', 'trichdan lexical', s);
+  const mini = (s: string) => row('XQuAD', 'MiniSearch', s);
+  const orama = (s: string) => row('XQuAD', 'Orama', s);
+  const hybrid = (s: string) => row('XQuAD', 'trichdan hybrid', s);
+  if (lex('vi') && mini('vi') && orama('vi')) {
+    out.push(
+      `**Quality, lexical.** On XQuAD-vi our BM25 (no model) ${['vi', 'vi-nodiac', 'en'].every((st) => (lex(st)?.r1 ?? 0) > Math.max(mini(st)?.r1 ?? 0, orama(st)?.r1 ?? 0)) ? 'leads on every style' : 'does not lead on every style'}: R@1 vi ${f3(lex('vi')!.r1)} / no diacritics ${f3(lex('vi-nodiac')?.r1 ?? NaN)} / en ${f3(lex('en')?.r1 ?? NaN)}, ` +
+        `against MiniSearch ${f3(mini('vi')!.r1)} / ${f3(mini('vi-nodiac')?.r1 ?? NaN)} / ${f3(mini('en')?.r1 ?? NaN)} and Orama ${f3(orama('vi')!.r1)} / ${f3(orama('vi-nodiac')?.r1 ?? NaN)} / ${f3(orama('en')?.r1 ?? NaN)}. ` +
+        'MiniSearch is close on Vietnamese with diacritics (both are BM25 over syllables) but has no diacritic folding, so questions typed without ' +
+        'diacritics lose most matches; English questions only match names and numbers without the en–vi lexicon. Orama\'s default English tokenizer ' +
+        'splits words at every letter outside A–Z and à è é ì ò ó ù ("Việt" → "vi", "t"; "trưởng" → "tr", "ng"), which wrecks Vietnamese with ' +
+        'diacritics, the style it should find easiest. On the seed dev questions (2–6 per style) the differences are one question either way.',
+    );
+  }
+  if (hybrid('vi') && lex('vi')) {
+    const styles = ['vi', 'vi-nodiac', 'en'];
+    const gains = styles.map((st) => (hybrid(st)?.r1 ?? NaN) - (lex(st)?.r1 ?? NaN));
+    const verdict = `${gains.every((g) => g >= -0.005) ? 'at least level with' : gains.every((g) => g <= 0.005) ? 'at most level with' : 'mixed against'} lexical alone (R@1 hybrid − lexical: ${gains.map((g, i) => `${STYLE_NAMES[styles[i]]} ${g >= 0 ? '+' : '−'}${Math.abs(g).toFixed(3)}`).join(', ')})`;
+    const pure = (st: string) => row('XQuAD', 'HNSW cosine only', st);
+    const exact = (st: string) => row('XQuAD', 'exact cosine', st);
+    out.push(
+      `**Quality, dense and hybrid${r.model.kind === 'tiny' ? ' (tiny model)' : ''}.** Cosine alone over the ${r.model.kind === 'tiny' ? "tiny model's " : ''}vectors reaches R@1 ` +
+        `vi ${f3(pure('vi')?.r1 ?? NaN)}, en ${f3(pure('en')?.r1 ?? NaN)}` +
+        (r.model.kind === 'tiny' ? ' (a bag of random word vectors knows no meaning and no translation)' : '') +
+        `; the retriever's dense mode re-ranks those candidates by their best sentence's lexical coverage (vi ${f3(row('XQuAD', 'trichdan dense mode', 'vi')?.r1 ?? NaN)}), ` +
+        `and the hybrid (R@1 vi ${f3(hybrid('vi')!.r1)}, en ${f3(hybrid('en')?.r1 ?? NaN)}) is ${verdict}. ` +
+        (r.model.kind === 'tiny'
+          ? 'This says nothing about multilingual-e5-small, which these machines cannot load; the dense weight of the fusion should be measured again once it is present. '
+          : '') +
+        (pure('vi') && exact('vi') && Math.abs(pure('vi')!.r1 - exact('vi')!.r1) < 0.005 && Math.abs((pure('en')?.r1 ?? 0) - (exact('en')?.r1 ?? 0)) < 0.005
+          ? 'HNSW and exact cosine give the same recall at this size, as they should.'
+          : 'HNSW and exact cosine differ here: see the scale section for recall against exact search.'),
+    );
+  }
+  const seedLat = r.latency?.find((l) => l.corpus.startsWith('seed') && l.mode === 'hybrid');
+  if (seedLat) {
+    out.push(
+      `**Latency, small corpora.** Warm \`ask\` is a few milliseconds (seed corpus p95 ${fmtMs(seedLat.total.p95)} ms hybrid); answer composition ` +
+        `(sentence selection and quote checks) is most of it, search and the query embedding are well under a millisecond here` +
+        (r.model.kind === 'tiny' ? ' — the multilingual model\'s query embedding (one forward pass) will add to this and could not be measured.' : '.') +
+        ' Figures are per query, one at a time, on a machine other jobs were also using: p99 is noisy.',
+    );
+  }
+  const e2e = r.scale?.endToEnd;
+  if (e2e && !r.quick) {
+    const lexMode = e2e.latency.find((l) => l.mode === 'lexical');
+    const hyb = e2e.latency.find((l) => l.mode === 'hybrid');
+    out.push(
+      `**Latency at ${e2e.chunks.toLocaleString('en')} passages.** p95 ${hyb ? fmtMs(hyb.total.p95) : '–'} ms hybrid, ${lexMode ? fmtMs(lexMode.total.p95) : '–'} ms lexical-only, ` +
+        `and the search step is ${lexMode ? fmtMs(lexMode.search.p50) : '–'} ms at p50 even without the dense side: the BM25 scorer walks the full postings ` +
+        'of every query term (common syllables such as "của", "là", "năm" occur in most passages; English questions expand into many weighted translations) and ' +
+        'allocates a score array the size of the corpus per query. HNSW search at this size costs well under a millisecond. ' +
+        `The lexical index also holds ${fmtMB(e2e.lexicalRssBytes)} for these passages (syllables, folded syllables and both kinds of pairs, as JS strings ` +
+        'and arrays). To reach 100 ms at 100k: prune postings work (MaxScore/WAND, or skip terms whose idf is near zero once enough candidates are scored), ' +
+        'keep postings in typed arrays, and reuse one score buffer. That is core work (src/index/lexical.ts), not done here.',
+    );
+  }
+  for (const i of r.ingest ?? []) {
+    if (!i.corpus.startsWith('synthetic')) continue;
+    out.push(
+      `**Ingest.** ${i.chunksPerSec.toFixed(0)} passages/s for the whole pipeline against ${i.rawChunksPerSec.toFixed(0)} for transformers.js's tokenizer + forward pass alone ` +
+        `(${pct(i.ratio)}): with ${r.model.kind === 'tiny' ? 'the tiny model, whose forward pass is one table lookup,' : 'this model'} the pipeline's own work ` +
+        `(${i.overheadMsPerChunk.toFixed(1)} ms per passage: reading and cleaning, lexical indexing, cache hashing, HNSW insert, writing files) is what is measured. ` +
+        `The ratio is ≥ 90 % for any model that embeds at most ${i.ninetyPercentUpTo.toFixed(0)} passages/s. ` +
+        (r.model.kind === 'tiny'
+          ? 'multilingual-e5-small is a 12-layer, 384-wide transformer; a ~1,300-character Vietnamese passage is a few hundred tokens, roughly 15 GFLOP per passage, ' +
+            'so on 2 cores it should embed on the order of 10 passages/s or fewer — an estimate, not a measurement, but far enough below the threshold that the 90 % target should hold with it. '
+          : '') +
+        `transformers.js's own pooling (its pipeline called as documented) is slower than trichdan's, so the pipeline beats that figure (${pct(i.ratioPooling)}).`,
+    );
+  }
+  const s = r.scale;
+  if (s && s.hnsw.length) {
+    const largest = Math.max(...s.hnsw.filter((h) => h.m === r.settings.hnsw.m && h.efConstruction === r.settings.hnsw.efConstruction).map((h) => h.n));
+    const base = s.hnsw.filter((h) => h.n === largest && h.m === r.settings.hnsw.m && h.efConstruction === r.settings.hnsw.efConstruction);
+    const rec = s.recommendation;
+    out.push(
+      '**HNSW.** ' +
+        base
+          .map((h) => {
+            const e = h.ef.find((x) => x.efSearch === r.settings.hnsw.efSearch);
+            return `At ${fmtN(h.n)} × ${h.dim} the current settings give recall@10 ${e ? f3(e.recall) : '–'} in ${e ? fmtMs(e.p95Ms) : '–'} ms p95 (build ${secs(h.buildMs)})`;
+          })
+          .join('; ') +
+        '. These vectors are likely harder than real multilingual-e5 embeddings: half are uniformly random in the full dimension, and the tiny model\'s ' +
+        'bag-of-words vectors have a high intrinsic dimension, where graph search needs larger candidate lists; queries sit far from every passage ' +
+        `(mean cosine to the 1st / 10th exact neighbour: ${base.map((h) => `${f3(h.cosTop1)} / ${f3(h.cosTop10)} at ${h.dim} dimensions`).join(', ')}). ` +
+        'Read the recall figures as pessimistic, and measure again with the real model. ' +
+        (rec
+          ? `Search time is small in absolute terms (p95 ${fmtMs(rec.p95Ms)} ms at efSearch ${rec.efSearch}), far below the lexical side, so a larger efSearch is ` +
+            `the cheap way to recall; the sweep's choice is M=${rec.m}, efConstruction=${rec.efConstruction}, efSearch=${rec.efSearch} ` +
+            `(recall@10 ${f3(rec.recall)}, build ${secs(rec.buildMs)} at ${fmtN(rec.n)} × ${rec.dim}).`
+          : 'No setting of the sweep reached the target.') +
+        ' hnswlib-node is compiled here without -march=native (no AVX), and inserts run on one thread: builds are slower than hnswlib\'s published figures.',
+    );
+  }
+  const cold = r.coldStart?.find((c) => c.label.includes('existing index'));
+  const floor = r.coldStart?.find((c) => c.label.startsWith('process'));
+  if (cold && floor) {
+    out.push(
+      `**Cold start.** ${(cold.medianMs / 1000).toFixed(2)} s with an existing index (seed corpus), of which ${(floor.medianMs / 1000).toFixed(2)} s is starting Node, ` +
+        'tsx compiling the TypeScript sources and loading the CLI modules (`--help`). A rebuild of a small corpus adds little because chunking, BM25 and the ' +
+        (r.model.kind === 'tiny' ? 'tiny model are fast; with the multilingual model a rebuild is dominated by embedding (see Ingest).' : 'model are measured together here.'),
+    );
+  }
+  return out;
 }
 
 /** The whole report as Markdown. */
@@ -402,6 +520,8 @@ export function renderReport(r: BenchResults): string {
   parts.push(r.ingest ? `## 3. Ingest throughput\n\n${ingestSection(r.ingest)}` : '## 3. Ingest throughput\n\nNot run.');
   parts.push(r.scale ? `## 4. Scale\n\n${scaleSection(r.scale, r.settings)}` : '## 4. Scale\n\nNot run.');
   parts.push(r.coldStart ? `## 5. Cold start\n\n${coldSection(r.coldStart)}` : '## 5. Cold start\n\nNot run.');
+  const found = findings(r);
+  if (found.length) parts.push(`## Findings\n\n${found.join('\n\n')}`);
   if (r.skipped.length) parts.push(`## Not run\n\n${r.skipped.map((s) => `- ${s}`).join('\n')}`);
   return `${parts.join('\n\n')}\n`;
 }

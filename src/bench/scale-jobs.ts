@@ -52,6 +52,9 @@ export interface HnswResult {
   generateMs: number;
   /** Exact brute force: median of single-query searches (ms). */
   exactMsPerQuery: number;
+  /** Mean cosine of a query to its nearest and to its k-th nearest vector (how far queries sit from the data). */
+  cosTop1: number;
+  cosTop10: number;
   /** Whether exact top-k came from the cache of an earlier job. */
   truthCached: boolean;
   ef: EfResult[];

@@ -68,6 +68,17 @@ async function runHnsw(job: HnswJob): Promise<HnswResult> {
     truth = exactTopK(data, dim, queries, k);
     await writeFile(job.truthFile, JSON.stringify(truth));
   }
+  const dot = (a: number, label: number) => {
+    let sum = 0;
+    for (let j = 0; j < dim; j++) sum += queries[a * dim + j] * data[label * dim + j];
+    return sum;
+  };
+  let cosTop1 = 0;
+  let cosTop10 = 0;
+  for (let a = 0; a < q; a++) {
+    cosTop1 += dot(a, truth[a][0]) / q;
+    cosTop10 += dot(a, truth[a][truth[a].length - 1]) / q;
+  }
   const single: number[] = [];
   for (let i = 0; i < Math.min(5, q); i++) {
     t = performance.now();
@@ -119,6 +130,8 @@ async function runHnsw(job: HnswJob): Promise<HnswResult> {
     peakRssBytes: peakRss(),
     generateMs,
     exactMsPerQuery: median(single),
+    cosTop1,
+    cosTop10,
     truthCached,
     ef,
   };
@@ -148,7 +161,7 @@ async function runEndToEnd(job: EndToEndJob): Promise<EndToEndResult> {
   const perArticle = Math.round(config.chunking.maxChars * 2.2);
   const sample = syntheticArticles(pool, 200, perArticle, 1);
   const sampleChunks = sample.reduce((s, a) => s + chunkArticle(a.article.id, a.article.text, config.chunking).length, 0);
-  const count = Math.ceil((job.targetChunks * sample.length) / Math.max(1, sampleChunks));
+  const count = Math.ceil((1.05 * job.targetChunks * sample.length) / Math.max(1, sampleChunks));
   const synthetic = syntheticArticles(pool, count, perArticle, 3);
   const chunks: Chunk[] = [];
   const chunkVectors: Float32Array[] = [];
@@ -174,6 +187,7 @@ async function runEndToEnd(job: EndToEndJob): Promise<EndToEndResult> {
   const lexicalRssBytes = process.memoryUsage().rss - rss0;
 
   say(`HNSW over ${chunks.length.toLocaleString('en')} passage vectors (M=${config.hnsw.m}, efConstruction=${config.hnsw.efConstruction})…`);
+  global.gc?.();
   rss0 = process.memoryUsage().rss;
   t = performance.now();
   const vectors = new HnswVectorStore(dim, config.hnsw, chunks.length);

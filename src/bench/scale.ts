@@ -172,7 +172,7 @@ export async function runScale(opts: ScaleOptions): Promise<ScaleReport> {
   }
 
   const d = config.hnsw;
-  const efSearch = [...new Set([...(quick ? [10, 40, 100, 200] : [10, 20, 40, 64, 100, 200, 400]), d.efSearch])].sort((a, b) => a - b);
+  const efSearch = [...new Set([...(quick ? [10, 40, 100, 200] : [10, 20, 40, 64, 100, 200, 400, 800]), d.efSearch])].sort((a, b) => a - b);
   const hnswJob = (n: number, dim: number, m: number, efConstruction: number): HnswJob => ({
     kind: 'hnsw',
     n,

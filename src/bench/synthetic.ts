@@ -5,8 +5,10 @@
  * - a **sentence pool**: every sentence of the seed corpus and of XQuAD-vi, in article order;
  * - **synthetic articles**: a real title with a serial number, and a body of runs of
  *   consecutive pool sentences (so passages stay on one topic), sized to chunk like real ones;
- * - **synthetic vectors**: random unit vectors, and "real-derived" vectors that are sums of
- *   2–6 consecutive real sentence embeddings plus 10 % Gaussian noise (a synthetic passage).
+ * - **synthetic vectors**: random unit vectors, and "real-derived" vectors: a randomly weighted
+ *   sum of 1–8 consecutive real sentence embeddings plus 30 % Gaussian noise (a synthetic
+ *   passage; random weights so that no two are near-duplicates, which would make recall@10
+ *   against exact search ill-defined).
  *
  * Everything is seeded: the same arguments always give the same data.
  */
@@ -113,12 +115,13 @@ export interface VectorRecipe {
 }
 
 /** The recipe the scale benchmark uses. */
-export const DEFAULT_VECTOR_RECIPE: VectorRecipe = { randomShare: 0.5, noise: 0.1, seed: 11 };
+export const DEFAULT_VECTOR_RECIPE: VectorRecipe = { randomShare: 0.5, noise: 0.3, seed: 11 };
 
 /**
  * `n` unit vectors of `dim` dimensions in one flat array (row i at `i * dim`): first the real
  * vectors themselves (up to n), then, mixed at random, uniformly random unit vectors and
- * real-derived ones (sum of 2–6 consecutive real vectors, plus noise, normalised).
+ * real-derived ones (1–8 consecutive real vectors with exponentially distributed weights,
+ * normalised, plus noise, normalised again).
  */
 export function syntheticVectors(real: Float32Array, dim: number, n: number, recipe: VectorRecipe = DEFAULT_VECTOR_RECIPE): Float32Array {
   const realCount = Math.floor(real.length / dim);
@@ -132,10 +135,11 @@ export function syntheticVectors(real: Float32Array, dim: number, n: number, rec
       for (let j = 0; j < dim; j++) row[j] = gaussian(random);
     } else {
       const start = Math.floor(random() * realCount);
-      const run = 2 + Math.floor(random() * 5);
+      const run = 1 + Math.floor(random() * 8);
       for (let k = 0; k < run; k++) {
+        const w = -Math.log(Math.max(random(), 1e-12));
         const src = ((start + k) % realCount) * dim;
-        for (let j = 0; j < dim; j++) row[j] += real[src + j];
+        for (let j = 0; j < dim; j++) row[j] += w * real[src + j];
       }
       normalizeInPlace(row);
       const scale = recipe.noise / Math.sqrt(dim);

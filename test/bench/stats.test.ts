@@ -108,6 +108,8 @@ describe('recommend', () => {
     peakRssBytes: 0,
     generateMs: 0,
     exactMsPerQuery: 0,
+    cosTop1: 0,
+    cosTop10: 0,
     truthCached: false,
     ef: ef.map(([efSearch, recall, p95Ms]) => ({ efSearch, recall, p95Ms, p50Ms: p95Ms, p99Ms: p95Ms, minRecall: recall })),
   });
