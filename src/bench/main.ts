@@ -109,7 +109,9 @@ function commandLine(flags: BenchFlags): string {
   return [...env, base].join(' ');
 }
 
+/** An engine over `corpusDir` with a fresh index (never one left by an older build, nor its embedding cache). */
 async function engineFor(config: Config, corpusDir: string, indexDir: string, tag: string): Promise<RetrievalEngine> {
+  await rm(indexDir, { recursive: true, force: true });
   return createEngine({ ...config, corpusDir, indexDir }, { log: (l) => log(`[${tag}] ${l}`), progress: false });
 }
 
