@@ -5,7 +5,7 @@
  * docs/bench-raw/quick.md instead), plus the raw JSON under docs/bench-raw/.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,8 @@ export interface BenchFlags {
   only: Section[];
   out?: string;
   budgetMinutes: number;
+  /** Render the report of a saved run (docs/bench-raw/*.json) instead of measuring. */
+  render?: string;
 }
 
 /** Parses the flags after `bench` (`--flag value` or `--flag=value`). Throws on an unknown flag. */
@@ -64,6 +66,9 @@ export function parseBenchFlags(argv: readonly string[], quick: boolean): BenchF
       case '--out':
         flags.out = value();
         break;
+      case '--render':
+        flags.render = value();
+        break;
       case '--budget': {
         const minutes = Number(value());
         if (!(minutes > 0)) throw new Error('--budget must be a number of minutes above 0');
@@ -85,7 +90,7 @@ export function parseBenchFlags(argv: readonly string[], quick: boolean): BenchF
       case '--quiet':
         break;
       default:
-        throw new Error(`unknown bench flag ${argv[i]} (flags: --quick, --tiny, --model-dir DIR, --shared DIR, --only ${SECTIONS.join(',')}, --budget MIN, --out FILE)`);
+        throw new Error(`unknown bench flag ${argv[i]} (flags: --quick, --tiny, --model-dir DIR, --shared DIR, --only ${SECTIONS.join(',')}, --budget MIN, --out FILE, --render RUN.json)`);
     }
   }
   return flags;
@@ -118,6 +123,13 @@ async function engineFor(config: Config, corpusDir: string, indexDir: string, ta
 /** Runs the benchmarks and writes the report. */
 export async function runBench(config: Config, opts: { quick?: boolean }): Promise<void> {
   const flags = parseBenchFlags(benchArgs(), Boolean(opts.quick));
+  if (flags.render) {
+    const saved = JSON.parse(await readFile(path.resolve(flags.render), 'utf8')) as BenchResults;
+    const out = path.resolve(flags.out ?? (saved.quick ? path.join(projectRoot, 'docs', 'bench-raw', 'quick.md') : path.join(projectRoot, 'docs', 'BENCHMARKS.md')));
+    await writeFile(out, renderReport(saved));
+    log(`report of the run of ${saved.machine.date} rendered to ${path.relative(process.cwd(), out) || out}`);
+    return;
+  }
   const started = Date.now();
   const deadline = started + flags.budgetMinutes * 60_000 * (flags.quick ? 0.25 : 1);
   const machine = machineInfo(projectRoot);

@@ -79,7 +79,7 @@ export async function systemsFor(engine: RetrievalEngine, embedder: Embedder | n
   const texts = chunks.map((c) => indexedText(c, engine.article(c.articleId)!));
   const dense = engine.status().retrieval === 'hybrid';
   const systems: Ranker[] = [];
-  if (dense) systems.push(engineRanker(engine, 'hybrid', 'trichdan hybrid (BM25 ⊕ dense, RRF)'));
+  if (dense) systems.push(engineRanker(engine, 'hybrid', 'trichdan hybrid (retriever defaults)'));
   systems.push(engineRanker(engine, 'lexical', 'trichdan lexical only'));
   if (dense) systems.push(engineRanker(engine, 'dense', 'trichdan dense mode (HNSW + sentence re-rank)'));
   if (dense && embedder && engine.index.vectors) systems.push(vectorStoreRanker('HNSW cosine only (the index\'s vectors)', engine.index.vectors, embedder));
