@@ -445,7 +445,7 @@ export function findings(r: BenchResults): string[] {
           .map((h) => {
             const e = h.ef.find((x) => x.efSearch === r.settings.hnsw.efSearch);
             const most = h.ef[h.ef.length - 1];
-            return `at ${fmtN(h.n)} × ${h.dim} the current settings give recall@10 ${e ? f3(e.recall) : '–'} in ${e ? fmtMs(e.p95Ms) : '–'} ms p95 (${f3(most.recall)} at efSearch ${most.efSearch}; build ${secs(h.buildMs)})`;
+            return `at ${fmtN(h.n)} × ${h.dim} recall@10 is ${e ? f3(e.recall) : '–'} in ${e ? fmtMs(e.p95Ms) : '–'} ms p95 (${f3(most.recall)} at efSearch ${most.efSearch}; build ${secs(h.buildMs)})`;
           })
           .join('; ') +
         '. These vectors are likely harder than real multilingual-e5 embeddings: half are uniformly random in the full dimension, and the tiny model\'s ' +
