@@ -43,9 +43,9 @@ const schema = z.object({
   TRICHDAN_MIN_CONFIDENCE_EN: z.coerce.number().min(0).max(1).default(0.45),
   TRICHDAN_MAX_QUESTION_CHARS: int(50, 100_000).default(1000),
   TRICHDAN_LEXICON: z.string().default(''),
-  TRICHDAN_HNSW_M: int(4, 128).default(16),
+  TRICHDAN_HNSW_M: int(4, 128).default(32),
   TRICHDAN_HNSW_EF_CONSTRUCTION: int(10, 2000).default(200),
-  TRICHDAN_HNSW_EF_SEARCH: int(10, 2000).default(100),
+  TRICHDAN_HNSW_EF_SEARCH: int(10, 2000).default(400),
   TRICHDAN_DB: z.string().min(1).default('data/trichdan.sqlite'),
 
   TELEGRAM_BOT_TOKEN: z.string().default(''),

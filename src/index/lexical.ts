@@ -40,7 +40,14 @@ export interface Bm25Params {
 
 const DEFAULT_PARAMS: Bm25Params = { k1: 1.2, b: 0.5 };
 
+/** Documents holding a term, with its frequency in each (typed arrays once built: compact and fast to scan). */
 interface Postings {
+  docs: Int32Array;
+  tfs: Uint16Array;
+}
+
+/** Postings while indexing. */
+interface GrowingPostings {
   docs: number[];
   tfs: number[];
 }
@@ -70,33 +77,41 @@ export function queryKey(term: string): string {
 /** An in-memory BM25 index over a list of passages (document numbers are their positions). */
 export class LexicalIndex {
   private readonly postings = new Map<string, Postings>();
-  private avgLength = 1;
+  /** Per document: k1 · (1 − b + b · length / average length), the BM25 length normalisation. */
+  private readonly norms: Float32Array;
+  /** Score accumulator reused by every search (cleared through the touched list). */
+  private readonly scores: Float64Array;
 
   private constructor(
     readonly size: number,
     private readonly params: Bm25Params,
-    private readonly docLengths: Float32Array,
-  ) {}
+    docLengths: Float32Array,
+  ) {
+    let total = 0;
+    for (const l of docLengths) total += l;
+    const avg = size ? total / size || 1 : 1;
+    this.norms = docLengths.map((l) => params.k1 * (1 - params.b + (params.b * l) / avg));
+    this.scores = new Float64Array(size);
+  }
 
   /** Indexes `texts`; document `i` is `texts[i]`. */
   static build(texts: readonly string[], params: Bm25Params = DEFAULT_PARAMS): LexicalIndex {
     const lengths = new Float32Array(texts.length);
-    const index = new LexicalIndex(texts.length, params, lengths);
+    const growing = new Map<string, GrowingPostings>();
     texts.forEach((text, doc) => {
       const { keys, length } = documentKeys(text);
       lengths[doc] = length;
       const counts = new Map<string, number>();
       for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
       for (const [k, tf] of counts) {
-        let p = index.postings.get(k);
-        if (!p) index.postings.set(k, (p = { docs: [], tfs: [] }));
+        let p = growing.get(k);
+        if (!p) growing.set(k, (p = { docs: [], tfs: [] }));
         p.docs.push(doc);
-        p.tfs.push(tf);
+        p.tfs.push(Math.min(tf, 65_535));
       }
     });
-    let total = 0;
-    for (const l of lengths) total += l;
-    index.avgLength = texts.length ? total / texts.length || 1 : 1;
+    const index = new LexicalIndex(texts.length, params, lengths);
+    for (const [k, p] of growing) index.postings.set(k, { docs: Int32Array.from(p.docs), tfs: Uint16Array.from(p.tfs) });
     return index;
   }
 
@@ -176,27 +191,71 @@ export class LexicalIndex {
 
   /** Top-`k` passages by weighted BM25; `filter` keeps only the documents it accepts. */
   search(terms: readonly QueryTerm[], k: number, filter?: (doc: number) => boolean): LexicalHit[] {
-    const scores = new Float64Array(this.size);
+    const { scores, norms } = this;
+    const k1plus1 = this.params.k1 + 1;
     const touched: number[] = [];
-    const { k1, b } = this.params;
     for (const term of merge(terms)) {
       const p = this.postings.get(queryKey(term.text));
       if (!p) continue;
-      const idf = this.idf(term.text) * term.weight;
-      for (let i = 0; i < p.docs.length; i++) {
-        const doc = p.docs[i];
-        const tf = p.tfs[i];
-        const norm = tf + k1 * (1 - b + (b * this.docLengths[doc]) / this.avgLength);
+      const weight = this.idf(term.text) * term.weight * k1plus1;
+      const { docs, tfs } = p;
+      for (let i = 0; i < docs.length; i++) {
+        const doc = docs[i];
+        const tf = tfs[i];
         if (scores[doc] === 0) touched.push(doc);
-        scores[doc] += (idf * tf * (k1 + 1)) / norm;
+        scores[doc] += (weight * tf) / (tf + norms[doc]);
       }
     }
-    const hits: LexicalHit[] = [];
+    const top = new TopK(k);
     for (const doc of touched) {
-      if (scores[doc] > 0 && (!filter || filter(doc))) hits.push({ doc, score: scores[doc] });
+      const score = scores[doc];
+      scores[doc] = 0;
+      if (score > 0 && (!filter || filter(doc))) top.offer(doc, score);
     }
-    hits.sort((x, y) => y.score - x.score || x.doc - y.doc);
-    return hits.slice(0, k);
+    return top.sorted();
+  }
+}
+
+/** The `k` best (doc, score) pairs seen, kept in a small min-heap (no sort of every match). */
+class TopK {
+  private readonly heap: LexicalHit[] = [];
+  constructor(private readonly k: number) {}
+
+  /** Worse first: lower score, or the same score and a later document. */
+  private static worse(a: LexicalHit, b: LexicalHit): boolean {
+    return a.score < b.score || (a.score === b.score && a.doc > b.doc);
+  }
+
+  offer(doc: number, score: number): void {
+    const h = this.heap;
+    if (this.k <= 0) return;
+    const hit = { doc, score };
+    if (h.length < this.k) {
+      h.push(hit);
+      for (let i = h.length - 1; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (!TopK.worse(h[i], h[parent])) break;
+        [h[i], h[parent]] = [h[parent], h[i]];
+        i = parent;
+      }
+      return;
+    }
+    if (!TopK.worse(h[0], hit)) return;
+    h[0] = hit;
+    for (let i = 0; ; ) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && TopK.worse(h[l], h[m])) m = l;
+      if (r < h.length && TopK.worse(h[r], h[m])) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m], h[i]];
+      i = m;
+    }
+  }
+
+  sorted(): LexicalHit[] {
+    return [...this.heap].sort((x, y) => y.score - x.score || x.doc - y.doc);
   }
 }
 

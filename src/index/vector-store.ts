@@ -46,7 +46,7 @@ export interface HnswParams {
 }
 
 /** Defaults of the HNSW settings. */
-export const DEFAULT_HNSW_PARAMS: HnswParams = { m: 16, efConstruction: 200, efSearch: 100 };
+export const DEFAULT_HNSW_PARAMS: HnswParams = { m: 32, efConstruction: 200, efSearch: 400 };
 
 /** A vector file that cannot be used: the message says which file, why, and to rebuild. */
 export class VectorStoreError extends Error {
