@@ -64,17 +64,8 @@ export function fmtMB(bytes: number): string {
   return Number.isFinite(bytes) ? `${(bytes / 1e6).toFixed(0)} MB` : '–';
 }
 
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG shared with the generated test model. */
+export { seededRandom } from '../index/tiny-model.ts';
 
 /** A standard normal sample from a uniform source (Box–Muller). */
 export function gaussian(random: () => number): number {

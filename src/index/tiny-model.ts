@@ -108,8 +108,8 @@ function buildVocab(words: string[]): string[] {
   return vocab;
 }
 
-/** mulberry32: a small, fast, seeded PRNG returning floats in [0, 1). */
-function mulberry32(seed: number): () => number {
+/** mulberry32: a small, fast, seeded PRNG returning floats in [0, 1) (also used by the benchmarks). */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -126,7 +126,7 @@ function mulberry32(seed: number): () => number {
  * punctuation is damped so that words dominate.
  */
 function embeddingTable(vocab: string[], dimension: number, seed: number): Float32Array {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const gaussian = () => {
     const u = Math.max(random(), 1e-12);
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
