@@ -42,7 +42,7 @@ export class RetrievalEngine implements Engine {
     private readonly config: Config,
     readonly index: LoadedIndex,
     readonly articleList: readonly Article[],
-    private readonly embedder: Embedder | null,
+    embedder: Embedder | null,
     private readonly modelProblem: string | null,
     private readonly lexicon: Lexicon | null,
     private readonly lexiconProblem: string | null,
