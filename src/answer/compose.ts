@@ -1,6 +1,6 @@
 import type { Article } from '../corpus/article.ts';
 import type { SentenceSpan } from '../index/chunk-types.ts';
-import type { LexicalIndex } from '../index/lexical.ts';
+import type { CoverageQuery, LexicalIndex } from '../index/lexical.ts';
 import type { AnalyzedQuery } from '../search/query-types.ts';
 import type { RankedChunk } from '../search/retriever.ts';
 import { normalizeFolded, normalizeText } from '../text/normalize.ts';
@@ -34,11 +34,10 @@ export function confidenceOf(
   ranked: RankedChunk,
   passage: string,
   quote: string,
-  query: AnalyzedQuery,
+  prepared: CoverageQuery,
   lexical: LexicalIndex,
   options: Pick<ComposeOptions, 'denseFloor' | 'denseCeiling'>,
 ): number {
-  const prepared = lexical.prepareCoverage(query.terms, true, query.units);
   const inPassage = lexical.coverage(passage, prepared).ratio;
   const inQuote = lexical.coverage(quote, prepared).ratio;
   // The passage as a whole, and the quoted sentence(s) themselves: a folded or translated
@@ -55,10 +54,9 @@ export function confidenceOf(
 export function selectQuote(
   article: Article,
   sentences: readonly SentenceSpan[],
-  query: AnalyzedQuery,
+  prepared: CoverageQuery,
   lexical: LexicalIndex,
 ): SentenceSpan {
-  const prepared = lexical.prepareCoverage(query.terms, true);
   const scores = sentences.map((s) => lexical.coverage(article.text.slice(s.start, s.end), prepared).matched);
   let best = 0;
   for (let i = 1; i < scores.length; i++) if (scores[i] > scores[best]) best = i;
@@ -103,14 +101,17 @@ export function composeAnswer(input: {
   const { question, query, ranked, lexical, options } = input;
   const results: AnswerResult[] = [];
   const bar = query.language === 'en' ? options.minConfidenceEnglish : options.minConfidence;
+  // Sentences are picked by their weighted terms; confidence counts units of meaning when the question has them.
+  const forQuotes = lexical.prepareCoverage(query.terms, true);
+  const forConfidence = lexical.prepareCoverage(query.terms, true, query.units);
   const seenQuotes = new Set<string>();
   const seenPassages = new Set<string>();
   for (const r of ranked) {
     const article = input.article(r.chunk.articleId);
     if (!article) continue;
-    const span = selectQuote(article, r.chunk.sentences, query, lexical);
+    const span = selectQuote(article, r.chunk.sentences, forQuotes, lexical);
     const quote = article.text.slice(span.start, span.end);
-    const confidence = confidenceOf(r, `${article.title}\n${r.chunk.text}`, quote, query, lexical, options);
+    const confidence = confidenceOf(r, `${article.title}\n${r.chunk.text}`, quote, forConfidence, lexical, options);
     // Every quoted passage must clear the bar, so nothing unrelated is quoted.
     if (confidence < bar) continue;
     if (!article.text.includes(quote) || quote.length === 0) throw new Error(`quote is not verbatim (${r.chunk.id})`);
