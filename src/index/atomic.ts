@@ -7,15 +7,23 @@ export function tempPathFor(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
-/** Writes `data` to `file` so that readers see either the old or the new content, never half. */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const temp = tempPathFor(file);
+/**
+ * Lets `write` fill a temporary file next to `file`, then renames it into place, so readers see
+ * either the old or the new content, never half; on failure the temporary file is removed.
+ */
+export async function writeAtomically(file: string, write: (temp: string) => Promise<void>): Promise<void> {
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  const temp = tempPathFor(path.resolve(file));
   try {
-    await writeFile(temp, data);
+    await write(temp);
     await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
   }
+}
+
+/** Writes `data` to `file` atomically (see {@link writeAtomically}). */
+export function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  return writeAtomically(file, (temp) => writeFile(temp, data));
 }

@@ -11,7 +11,8 @@
  * cache starts empty, says why in `problem`, and the next `save()` replaces the file.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from './atomic.ts';
 import { endianness } from 'node:os';
 import path from 'node:path';
 import type { Embedder } from './embedder.ts';
@@ -148,15 +149,7 @@ export class EmbeddingCache {
       if (LITTLE_ENDIAN) pos += Buffer.from(vec.buffer, vec.byteOffset, vec.byteLength).copy(out, pos);
       else for (let i = 0; i < vec.length; i++) pos = out.writeFloatLE(vec[i], pos);
     }
-    await mkdir(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
-    try {
-      await writeFile(tmp, out);
-      await rename(tmp, this.file);
-    } catch (err) {
-      await unlink(tmp).catch(() => {});
-      throw err;
-    }
+    await writeFileAtomic(this.file, out);
     this.dirty = false;
     (this as { problem: string | null }).problem = null;
   }

@@ -5,8 +5,8 @@
  * brute-force peer: small corpora, recall checks, benchmarks. Both score by cosine similarity
  * (1 = same direction) and persist to one file written to a temporary name and renamed.
  */
-import { mkdir, open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { open, readFile, writeFile } from 'node:fs/promises';
+import { writeAtomically } from './atomic.ts';
 import hnswlib from 'hnswlib-node';
 
 const { HierarchicalNSW } = hnswlib;
@@ -65,18 +65,6 @@ function checkAdd(dimension: number, vectors: Float32Array[], labels: number[]):
     if (!Number.isInteger(label) || label < 0 || label > 0xffffffff) {
       throw new Error(`add: label ${label} is not a non-negative 32-bit integer`);
     }
-  }
-}
-
-async function atomicWrite(file: string, write: (tmp: string) => Promise<void>): Promise<void> {
-  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    await write(tmp);
-    await rename(tmp, file);
-  } catch (err) {
-    await unlink(tmp).catch(() => {});
-    throw err;
   }
 }
 
@@ -154,7 +142,7 @@ export class HnswVectorStore implements VectorStore {
   }
 
   async save(file: string): Promise<void> {
-    await atomicWrite(file, async (tmp) => {
+    await writeAtomically(file, async (tmp) => {
       await this.index.writeIndex(tmp);
     });
   }
@@ -289,7 +277,7 @@ export class ExactVectorStore implements VectorStore {
     let pos = 16;
     for (let r = 0; r < this.count; r++) pos = out.writeUInt32LE(this.labelOf[r], pos);
     for (let i = 0; i < this.count * d; i++) pos = out.writeFloatLE(this.matrix[i], pos);
-    await atomicWrite(file, (tmp) => writeFile(tmp, out));
+    await writeAtomically(file, (tmp) => writeFile(tmp, out));
   }
 
   /** Reads a store saved by `save`; throws a `VectorStoreError` on a damaged file or another dimension. */
