@@ -10,7 +10,8 @@ import type { QueryTerm, QueryUnit } from '../search/query-types.ts';
  *
  * A query term written with diacritics matches the exact field; one written without
  * (a question typed without diacritics, an English name, a number) matches the folded
- * field, which is how "bien hoa" finds "Biên Hòa".
+ * field, which is how "bien hoa" finds "Biên Hòa", unless it is marked `exact` (a plain
+ * syllable in a question typed with diacritics: there "sang" means "sang", not "sàng").
  *
  * Hand-written rather than a library because queries are weighted term lists
  * (Pirkola-style structured queries for English) and coverage is needed for abstention;
@@ -67,10 +68,10 @@ function documentKeys(text: string): { keys: string[]; length: number } {
   return { keys, length: tokens.length };
 }
 
-/** The index key a query term is looked up under. */
-export function queryKey(term: string): string {
+/** The index key a query term is looked up under (`exact`: the exact field even without diacritics). */
+export function queryKey(term: string, exact = false): string {
   const pair = term.includes(' ');
-  if (hasVietnameseDiacritics(term)) return `${pair ? 'E' : 'e'}:${term}`;
+  if (exact || hasVietnameseDiacritics(term)) return `${pair ? 'E' : 'e'}:${term}`;
   return `${pair ? 'F' : 'f'}:${normalizeFolded(term)}`;
 }
 
@@ -116,14 +117,18 @@ export class LexicalIndex {
   }
 
   /** Inverse document frequency of a query term (BM25+ style, never negative). Unknown terms get the rarest value. */
-  idf(term: string): number {
-    const df = this.postings.get(queryKey(term))?.docs.length ?? 0;
+  idf(term: string, exact = false): number {
+    return this.idfOfKey(queryKey(term, exact));
+  }
+
+  private idfOfKey(key: string): number {
+    const df = this.postings.get(key)?.docs.length ?? 0;
     return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
   }
 
-  /** Whether any passage contains the term. */
-  has(term: string): boolean {
-    return this.postings.has(queryKey(term));
+  /** Whether any passage contains the term (`exact`: as written, without diacritic folding). */
+  has(term: string, exact = false): boolean {
+    return this.postings.has(queryKey(term, exact));
   }
 
   /**
@@ -133,10 +138,9 @@ export class LexicalIndex {
   prepareCoverage(terms: readonly QueryTerm[], pairs = false, units?: readonly QueryUnit[]): CoverageQuery {
     const keys = new Map<string, number>();
     let total = 0;
-    for (const term of merge(terms)) {
-      const key = queryKey(term.text);
+    for (const { key, weight } of merge(terms)) {
       if (!pairs && (key[0] === 'E' || key[0] === 'F')) continue;
-      const w = this.idf(term.text) * term.weight;
+      const w = this.idfOfKey(key) * weight;
       keys.set(key, w);
       total += w;
     }
@@ -150,7 +154,7 @@ export class LexicalIndex {
         const known = terms.filter((t) => this.has(t));
         const idf = known.length ? Math.max(...known.map((t) => this.idf(t))) : this.idf('\u0000');
         for (const t of terms) if (!keys.has(queryKey(t))) keys.set(queryKey(t), 0);
-        return { alternatives: u.alternatives.map((a) => a.map(queryKey)), weight: u.weight * idf };
+        return { alternatives: u.alternatives.map((a) => a.map((t) => queryKey(t))), weight: u.weight * idf };
       });
       total = preparedUnits.reduce((sum, u) => sum + u.weight, 0);
     }
@@ -195,9 +199,9 @@ export class LexicalIndex {
     const k1plus1 = this.params.k1 + 1;
     const touched: number[] = [];
     for (const term of merge(terms)) {
-      const p = this.postings.get(queryKey(term.text));
+      const p = this.postings.get(term.key);
       if (!p) continue;
-      const weight = this.idf(term.text) * term.weight * k1plus1;
+      const weight = this.idfOfKey(term.key) * term.weight * k1plus1;
       const { docs, tfs } = p;
       for (let i = 0; i < docs.length; i++) {
         const doc = docs[i];
@@ -260,14 +264,14 @@ class TopK {
 }
 
 /** Adds up the weights of repeated terms so a term asked twice counts once, with both weights. */
-function merge(terms: readonly QueryTerm[]): QueryTerm[] {
-  const byKey = new Map<string, QueryTerm>();
+function merge(terms: readonly QueryTerm[]): { key: string; weight: number }[] {
+  const byKey = new Map<string, { key: string; weight: number }>();
   for (const t of terms) {
     if (!(t.weight > 0) || !t.text) continue;
-    const key = queryKey(t.text);
+    const key = queryKey(t.text, t.exact);
     const seen = byKey.get(key);
     if (seen) seen.weight += t.weight;
-    else byKey.set(key, { text: t.text, weight: t.weight });
+    else byKey.set(key, { key, weight: t.weight });
   }
   return [...byKey.values()];
 }

@@ -10,5 +10,5 @@ import { detectLanguage } from '../text/language.ts';
  * only on translations the corpus contains.
  */
 export function analyzeQuestion(question: string, lexicon: Lexicon | null, options: EnglishQueryOptions = {}): AnalyzedQuery {
-  return detectLanguage(question) === 'en' ? analyzeEnglish(question, lexicon, options) : analyzeVietnamese(question);
+  return detectLanguage(question) === 'en' ? analyzeEnglish(question, lexicon, options) : analyzeVietnamese(question, options.vocabulary ?? null);
 }

@@ -170,9 +170,12 @@ const AFTER_HOW = new Set(['many', 'much', 'often']);
 /** Weight of a question-frame word ("name", "type", "called") as a unit of meaning, against 1 for others. */
 const FRAME_UNIT_WEIGHT = 0.3;
 
-/** Which terms a corpus holds (the lexical index): translations absent from it get no budget. */
+/**
+ * Which terms a corpus holds (the lexical index): translations absent from it get no budget.
+ * `exact`: as written, without diacritic folding.
+ */
 export interface Vocabulary {
-  has(term: string): boolean;
+  has(term: string, exact?: boolean): boolean;
 }
 
 /** Options of {@link analyzeEnglish}. */

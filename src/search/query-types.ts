@@ -4,11 +4,13 @@ import type { QuestionLanguage } from '../answer/types.ts';
  * One weighted term of a lexical query. `text` is in the index's normalised form
  * (see `normalizeText` in src/text/normalize.ts): a single syllable/word ("biên"),
  * or two syllables joined by one space ("biên hòa") to match as an adjacent pair.
- * A term written without diacritics matches the diacritic-folded field only.
+ * A term written without diacritics matches the diacritic-folded field only, unless `exact`.
  */
 export interface QueryTerm {
   text: string;
   weight: number;
+  /** Match as written even without diacritics (a plain syllable in a question typed with them). */
+  exact?: boolean;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { QueryTerm, QueryUnit } from './query-types.ts';
 
 /** Collects terms, merging repeats by adding weights. */
 export class TermBag {
+  /** Term text (prefixed with "=" when exact) → weight. */
   private readonly weights = new Map<string, number>();
   readonly matched: string[] = [];
   /** The English word (or phrase, name, number, date) whose terms are being added, or null for bonus terms. */
@@ -24,9 +25,11 @@ export class TermBag {
     this.current = null;
   }
 
-  add(text: string, weight: number): void {
+  /** Adds weight to a term; `exact` terms match as written even without diacritics. */
+  add(text: string, weight: number, exact = false): void {
     if (!text || !(weight > 0)) return;
-    this.weights.set(text, (this.weights.get(text) ?? 0) + weight);
+    const key = exact ? `=${text}` : text;
+    this.weights.set(key, (this.weights.get(key) ?? 0) + weight);
   }
 
   /** A term that stands for the current unit on its own (a name, a number, an English form). */
@@ -46,6 +49,9 @@ export class TermBag {
   }
 
   terms(): QueryTerm[] {
-    return [...this.weights].map(([text, weight]) => ({ text, weight: Math.round(weight * 1000) / 1000 }));
+    return [...this.weights].map(([key, weight]) => {
+      const rounded = Math.round(weight * 1000) / 1000;
+      return key.startsWith('=') ? { text: key.slice(1), weight: rounded, exact: true } : { text: key, weight: rounded };
+    });
   }
 }
