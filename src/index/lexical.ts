@@ -121,6 +121,15 @@ export class LexicalIndex {
     return this.idfOfKey(queryKey(term, exact));
   }
 
+  df(term: string, exact = false): number {
+    return this.postings.get(queryKey(term, exact))?.docs.length ?? 0;
+  }
+
+  /** How many passages contain the term. */
+  documentFrequency(term: string, exact = false): number {
+    return this.postings.get(queryKey(term, exact))?.docs.length ?? 0;
+  }
+
   private idfOfKey(key: string): number {
     const df = this.postings.get(key)?.docs.length ?? 0;
     return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));

@@ -1,4 +1,4 @@
-import type { AnalyzedQuery } from './query-types.ts';
+import type { AnalyzedQuery, Vocabulary } from './query-types.ts';
 import { Lexicon, MAX_PHRASE_WORDS, type Translation } from './lexicon.ts';
 import { lemmaCandidates, resolveHead, simpleLemma, spellingVariants } from './english-words.ts';
 import { TermBag } from './term-bag.ts';
@@ -169,14 +169,6 @@ const AFTER_HOW = new Set(['many', 'much', 'often']);
 
 /** Weight of a question-frame word ("name", "type", "called") as a unit of meaning, against 1 for others. */
 const FRAME_UNIT_WEIGHT = 0.3;
-
-/**
- * Which terms a corpus holds (the lexical index): translations absent from it get no budget.
- * `exact`: as written, without diacritic folding.
- */
-export interface Vocabulary {
-  has(term: string, exact?: boolean): boolean;
-}
 
 /** Options of {@link analyzeEnglish}. */
 export interface EnglishQueryOptions {

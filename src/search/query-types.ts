@@ -37,3 +37,16 @@ export interface AnalyzedQuery {
   /** Units of meaning, for translated questions; absent when every term is its own unit (Vietnamese). */
   units?: QueryUnit[];
 }
+
+/**
+ * Which terms a corpus holds (the lexical index): English translations absent from it get no
+ * budget. `exact`: as written, without diacritic folding.
+ */
+export interface Vocabulary {
+  has(term: string, exact?: boolean): boolean;
+}
+
+/** A vocabulary that also counts the passages holding a term (for grouping syllables into words). */
+export interface CorpusStatistics extends Vocabulary {
+  documentFrequency(term: string, exact?: boolean): number;
+}

@@ -45,4 +45,17 @@ describe('LexicalIndex', () => {
     expect(index.coverage(passages[2], prepared).ratio).toBeCloseTo(1);
     expect(index.coverage(passages[3], prepared).ratio).toBe(0);
   });
+
+  it('counts a multi-syllable word once: syllables the corpus keeps together share one weight', () => {
+    const news = LexicalIndex.build([
+      'Chủ tịch Lương Cường tiếp đoàn. Chủ tịch Lương Cường cảm ơn. Chủ tịch Lương Cường đề nghị tăng cường hợp tác.',
+      'Phái đoàn của Chủ tịch Lương Cường dự hội nghị thượng đỉnh ở Lima.',
+      'Bộ trưởng tiếp đoàn doanh nghiệp.',
+    ]);
+    const w = new Map(analyzeVietnamese('Chủ tịch Lương Cường dự hội nghị nào?', news).terms.map((t) => [t.text, t.weight]));
+    expect(w.get('lương')).toBeCloseTo(0.25);
+    expect(w.get('dự')).toBe(1);
+    // The repeated name no longer outweighs what the question asks about.
+    expect(news.search(analyzeVietnamese('Chủ tịch Lương Cường dự hội nghị nào?', news).terms, 3)[0].doc).toBe(1);
+  });
 });
