@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Config } from '../config.ts';
 import { createEngine, type RetrievalEngine } from '../engine.ts';
 import {
@@ -8,7 +9,19 @@ import {
   sharedPaths,
   xquadByStyle,
 } from '../evaluation/datasets.ts';
+import {
+  type CalibrationOutcome,
+  calibrationMisses,
+  calibrationTable,
+  isCorrectResult,
+  summarizeCalibration,
+} from '../evaluation/calibration.ts';
 import { firstHit, summarize, table } from '../evaluation/metrics.ts';
+
+/** Our own answerable and out-of-corpus questions for the confidence bars, committed with the code. */
+const CALIBRATION_QUESTIONS = fileURLToPath(new URL('../../eval/calibration-questions.jsonl', import.meta.url));
+/** Results asked for with the bar at 0: more than the engine ever looks at for one answer. */
+const ALL_PASSAGES = 50;
 
 /** Checks each dev question: right article first and the answer quoted, or abstention for "none". */
 async function evalDev(engine: RetrievalEngine, file: string): Promise<string> {
@@ -19,12 +32,7 @@ async function evalDev(engine: RetrievalEngine, file: string): Promise<string> {
     const answer = await engine.ask(q.q);
     let ok: boolean;
     if (q.doc === 'none') ok = !answer.answered;
-    else {
-      const top = answer.results[0];
-      const docs = q.doc.split('|');
-      const want = q.answer.normalize('NFC');
-      ok = Boolean(top && docs.some((d) => top.article.id.startsWith(d)) && (top.quote.includes(want) || top.passage.includes(want)));
-    }
+    else ok = isCorrectResult(q, answer.results[0]);
     const key = q.doc === 'none' ? 'none' : q.lang;
     const row = byLang.get(key) ?? { pass: 0, n: 0 };
     row.n++;
@@ -60,15 +68,39 @@ async function evalXquad(config: Config, paths: NonNullable<ReturnType<typeof sh
   return [`XQuAD-vi dev (${engine.status().retrieval}, ${engine.status().chunkCount} passages)`, table(['style', 'n', 'R@1', 'R@5', 'MRR', 'ms/q'], rows)].join('\n');
 }
 
-/** `npm run eval`: the dev-question checks and the XQuAD-vi recall table. */
-export async function runEval(config: Config, opts: { quick?: boolean; shared: string }): Promise<void> {
-  const paths = sharedPaths(path.resolve(opts.shared));
-  if (!paths) {
-    process.stdout.write(`No evaluation sets in ${opts.shared} (expected eval/ and datasets/xquad-vi/ there): nothing to measure.\n`);
-    return;
+/**
+ * Top confidences of our own calibration questions (bar at 0) per language group, and what the
+ * configured bars make of them: answerable questions answered correctly, out-of-corpus ones answered.
+ */
+async function evalCalibration(config: Config, engine: RetrievalEngine, file: string): Promise<string> {
+  const unbarredConfig = { ...config, retrieval: { ...config.retrieval, minConfidence: 0, minConfidenceEnglish: 0 } };
+  const unbarred = await createEngine(unbarredConfig, { log: () => {} });
+  const outcomes: CalibrationOutcome[] = [];
+  for (const question of await readDevQuestions(file)) {
+    // Every retrieved passage, so the highest confidence among them is seen, not only the top-ranked one's.
+    const open = await unbarred.ask(question.q, { topK: ALL_PASSAGES });
+    const scores = open.results.map((r) => r.score);
+    const answered = (await engine.ask(question.q)).results[0];
+    outcomes.push({ question, top: open.results[0], maxConfidence: scores.length ? Math.max(...scores) : null, answered });
   }
+  await unbarred.close();
+  const bars = { Vietnamese: config.retrieval.minConfidence, English: config.retrieval.minConfidenceEnglish };
+  const misses = calibrationMisses(outcomes);
+  return [
+    `Abstention calibration (${path.relative(process.cwd(), file)})`,
+    'confidences with the bar at 0 (correct top: its range and count); last two columns with the configured bars',
+    calibrationTable(summarizeCalibration(outcomes), bars),
+    ...(misses.length ? ['misses at the configured bars:', ...misses] : []),
+  ].join('\n');
+}
+
+/** `npm run eval`: the dev-question checks and the XQuAD-vi recall table (from ../shared), and the abstention calibration. */
+export async function runEval(config: Config, opts: { quick?: boolean; shared: string }): Promise<void> {
   const engine = await createEngine(config, { log: (l) => process.stderr.write(`${l}\n`) });
   process.stdout.write(`retrieval: ${engine.status().retrieval}${engine.status().modelProblem ? ` (${engine.status().modelProblem})` : ''}\n\n`);
-  process.stdout.write(`${await evalDev(engine, paths.devQuestions)}\n\n`);
-  process.stdout.write(`${await evalXquad(config, paths, Boolean(opts.quick))}\n`);
+  const paths = sharedPaths(path.resolve(opts.shared));
+  if (!paths) process.stdout.write(`No evaluation sets in ${opts.shared} (expected eval/ and datasets/xquad-vi/ there): dev questions and XQuAD-vi skipped.\n\n`);
+  else process.stdout.write(`${await evalDev(engine, paths.devQuestions)}\n\n`);
+  process.stdout.write(`${await evalCalibration(config, engine, CALIBRATION_QUESTIONS)}\n`);
+  if (paths) process.stdout.write(`\n${await evalXquad(config, paths, Boolean(opts.quick))}\n`);
 }
