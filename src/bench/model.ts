@@ -5,6 +5,11 @@
  * files are there; otherwise the tiny bag-of-words model of src/index/tiny-model.ts, generated
  * into `<indexDir>/bench-models`. Nothing is ever downloaded by the benchmarks: dense figures
  * measured with the tiny model say so everywhere they are printed.
+ *
+ * The ingest section also uses an "e5-shaped" generated model: the same bag of random word
+ * vectors followed by 12 residual blocks with multilingual-e5-small's per-token matrix
+ * multiplies (width 384, feed-forward 1536), so that the pipeline-versus-model ratio is
+ * measured with a forward pass of realistic cost instead of a table lookup.
  */
 import path from 'node:path';
 import type { Config } from '../config.ts';
@@ -53,14 +58,44 @@ async function load(config: Config) {
   });
 }
 
-/** Writes the tiny model of `dimension` under `dir` and returns a config that uses it. */
-export async function tinyModelConfig(config: Config, dir: string, dimension = 128): Promise<Config> {
-  const modelId = dimension === 128 ? 'trichdan/tiny-bow' : `trichdan/tiny-bow-${dimension}`;
-  const written = await writeTinyModel(dir, { dimension, modelId, quantizedCopy: false });
+/** `config` pointing at a generated model (fp32, no E5 prefixes, no downloads). */
+function generatedModelConfig(config: Config, written: { modelId: string; modelsDir: string }): Config {
   return {
     ...config,
     model: { ...config.model, id: written.modelId, modelsDir: written.modelsDir, quantized: false, prefixes: false, allowRemote: false },
   };
+}
+
+/** Writes the tiny model of `dimension` under `dir` and returns a config that uses it. */
+export async function tinyModelConfig(config: Config, dir: string, dimension = 128): Promise<Config> {
+  const modelId = dimension === 128 ? 'trichdan/tiny-bow' : `trichdan/tiny-bow-${dimension}`;
+  return generatedModelConfig(config, await writeTinyModel(dir, { dimension, modelId, quantizedCopy: false }));
+}
+
+/** Shape of multilingual-e5-small (a 12-layer BERT: hidden 384, feed-forward 1536) that the e5-shaped model copies. */
+export const E5_SMALL_SHAPE = { dimension: 384, computeLayers: 12, ffnDimension: 1536 } as const;
+
+/** Model id of the e5-shaped generated model. */
+export const E5_SHAPED_MODEL_ID = `trichdan/tiny-bow-${E5_SMALL_SHAPE.dimension}-compute${E5_SMALL_SHAPE.computeLayers}`;
+
+/** How the e5-shaped model is named wherever its figures are printed. */
+export const E5_SHAPED_MODEL_LABEL = "generated model with multilingual-e5-small's per-token matmul cost (random weights)";
+
+/**
+ * Writes the e5-shaped generated model under `dir` (about 85 MB of weights) and returns a
+ * config that uses it.
+ */
+export async function e5ShapedModelConfig(config: Config, dir: string): Promise<Config> {
+  const written = await writeTinyModel(dir, { ...E5_SMALL_SHAPE, modelId: E5_SHAPED_MODEL_ID, quantizedCopy: false });
+  return generatedModelConfig(config, written);
+}
+
+/** The e5-shaped generated model, written under `<indexDir>/bench-models` and loaded. */
+export async function loadE5ShapedModel(config: Config): Promise<{ config: Config; embedder: Embedder; loadMs: number }> {
+  const shaped = await e5ShapedModelConfig(config, path.join(config.indexDir, 'bench-models'));
+  const loaded = await load(shaped);
+  if (!loaded.ok) throw new Error(`the generated e5-shaped model did not load: ${loaded.problem}`);
+  return { config: shaped, embedder: loaded.embedder, loadMs: loaded.loadMs };
 }
 
 /**

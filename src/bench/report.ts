@@ -9,6 +9,7 @@ import type { MachineInfo } from './machine.ts';
 import type { QualityRow } from './quality.ts';
 import type { ScaleReport } from './scale.ts';
 import { RECALL_TARGET } from './scale.ts';
+import { E5_SHAPED_MODEL_ID, E5_SHAPED_MODEL_LABEL, E5_SMALL_SHAPE } from './model.ts';
 import { fmtMB, fmtMs } from './stats.ts';
 
 /** Everything one run measured. Sections not run are null (with the reason in `skipped`). */
@@ -111,7 +112,8 @@ function latencySection(rows: readonly LatencyResult[]): string {
   return `All times in milliseconds, warm (after 20 unmeasured queries), one query at a time.\n\n${mdTable(header, body)}`;
 }
 
-function ingestSection(rows: readonly IngestResult[]): string {
+/** Rows measured with the bench model (the tiny one or the configured one). */
+function benchModelIngest(rows: readonly IngestResult[]): string {
   const header = [
     'corpus',
     'articles',
@@ -138,9 +140,9 @@ function ingestSection(rows: readonly IngestResult[]): string {
     secs(r.rawMs),
     r.rawChunksPerSec.toFixed(1),
     pct(r.ratio),
-    secs(r.rawPoolingMs),
-    r.rawPoolingChunksPerSec.toFixed(1),
-    pct(r.ratioPooling),
+    r.rawPoolingMs === null ? '–' : secs(r.rawPoolingMs),
+    r.rawPoolingChunksPerSec === null ? '–' : r.rawPoolingChunksPerSec.toFixed(1),
+    r.ratioPooling === null ? '–' : pct(r.ratioPooling),
   ]);
   const stages = rows.map((r) => [
     r.corpus,
@@ -164,6 +166,64 @@ function ingestSection(rows: readonly IngestResult[]): string {
       'throughput up to which the pipeline keeps ≥ 90 % of it (1 / (9 × overhead)).',
     mdTable(['corpus', 'read + clean', 'chunk', 'lexical', 'embed', 'HNSW insert', 'overhead ms/passage', '≥ 90 % for models up to (passages/s)'], stages),
   ].join('\n\n');
+}
+
+/** Rows measured with the e5-shaped generated model. */
+function e5ShapedIngest(rows: readonly IngestResult[]): string {
+  const header = [
+    'corpus',
+    'articles',
+    'passages',
+    'tokens/passage',
+    'runs',
+    'trichdan pipeline',
+    'passages/s',
+    'transformers.js tokenizer + forward',
+    'passages/s',
+    'forward ms/passage',
+    'ratio',
+    'ratio run by run',
+    'embed stage',
+    'non-embedding ms/passage',
+  ];
+  const body = rows.map((r) => [
+    r.corpus,
+    r.articles,
+    r.chunks,
+    r.tokensPerPassage === undefined ? '–' : r.tokensPerPassage.toFixed(0),
+    r.runs,
+    secs(r.pipelineMs),
+    r.chunksPerSec.toFixed(2),
+    secs(r.rawMs),
+    r.rawChunksPerSec.toFixed(2),
+    fmtMs(r.rawMs / Math.max(1, r.chunks)),
+    pct(r.ratio),
+    r.runRatios?.map(pct).join(', ') ?? '–',
+    secs(r.stages.embed),
+    r.overheadMsPerChunk.toFixed(2),
+  ]);
+  return [
+    `**${E5_SHAPED_MODEL_LABEL}** (\`${rows[0]?.modelId ?? E5_SHAPED_MODEL_ID}\`). The tiny model's bag of random word vectors followed by ` +
+      `${E5_SMALL_SHAPE.computeLayers} residual blocks, each with the per-token matrix multiplies of a BERT layer of multilingual-e5-small's width ` +
+      `(Q/K/V projection ${E5_SMALL_SHAPE.dimension}×${3 * E5_SMALL_SHAPE.dimension}, output projection ${E5_SMALL_SHAPE.dimension}×${E5_SMALL_SHAPE.dimension}, ` +
+      `feed-forward ${E5_SMALL_SHAPE.dimension}×${E5_SMALL_SHAPE.ffnDimension} → Relu → ${E5_SMALL_SHAPE.ffnDimension}×${E5_SMALL_SHAPE.dimension}); ` +
+      'the residual branches are scaled to about 1 % so the vectors stay close to the bag-of-words ones. It is run exactly like the bench model: ' +
+      'the same pipeline, the same batch size, transformers.js tokenizer + forward on the same passage texts. ' +
+      'What it leaves out of e5-small\'s forward pass: the attention scores and their weighted sum (about 10 % of its cost at 256 tokens), ' +
+      'softmax, LayerNorm, GELU and biases; and its tokenizer is the tiny WordPiece, not e5\'s SentencePiece, so e5-small may cut the same ' +
+      'passages into a different number of tokens (tokens/passage column). The real model is therefore somewhat slower per passage than this one. ' +
+      'transformers.js\'s own pooling pipeline is not timed here (it would repeat the same forward pass). The 1st, 3rd, … runs time the ' +
+      'pipeline first, the 2nd, 4th, … the model alone first; "ratio run by run" compares the two timed back to back, and its spread is the noise of the machine. ' +
+      '"Non-embedding ms/passage" is ' +
+      '(pipeline − tokenizer + forward) ÷ passages, floored at 0: with a forward pass this slow it is within the noise of the runs.',
+    mdTable(header, body),
+  ].join('\n\n');
+}
+
+function ingestSection(rows: readonly IngestResult[]): string {
+  const benchRows = rows.filter((r) => !r.e5Shaped);
+  const shapedRows = rows.filter((r) => r.e5Shaped);
+  return [benchRows.length ? benchModelIngest(benchRows) : '', shapedRows.length ? e5ShapedIngest(shapedRows) : ''].filter(Boolean).join('\n\n');
 }
 
 function scaleSection(s: ScaleReport, settings: BenchResults['settings']): string {
@@ -242,6 +302,51 @@ export interface TargetCheck {
   measured: string;
   status: 'met' | 'missed' | 'not measurable here' | 'not run';
   note: string;
+}
+
+/** The ingest corpus family a row belongs to, for pairing e5-shaped rows with the bench model's. */
+const corpusFamily = (corpus: string) => corpus.split(/[\s(]/)[0];
+
+/**
+ * The ingest target, judged on the e5-shaped model's rows when there are any (a forward pass of
+ * realistic cost); the bench model's rows then supply the pipeline-overhead figure in the note.
+ */
+function ingestTargets(r: BenchResults): TargetCheck[] {
+  const rows = r.ingest ?? [];
+  const shaped = rows.filter((i) => i.e5Shaped);
+  const benchRows = rows.filter((i) => !i.e5Shaped);
+  if (shaped.length) {
+    return shaped.map((i) => {
+      const tiny = benchRows.find((b) => corpusFamily(b.corpus) === corpusFamily(i.corpus));
+      const overhead = tiny
+        ? `pipeline overhead measured with the ${r.model.kind === 'tiny' ? 'tiny' : 'bench'} model on ${tiny.corpus}: ${tiny.overheadMsPerChunk.toFixed(2)} ms/passage (ratio ${pct(tiny.ratio)} there)`
+        : '';
+      return {
+        target: `Pipeline ingest ≥ 90 % of raw model throughput (${i.corpus}, e5-shaped generated model)`,
+        measured:
+          `${pct(i.ratio)} (${i.chunksPerSec.toFixed(2)} vs ${i.rawChunksPerSec.toFixed(2)} passages/s)` +
+          (i.runRatios && i.runRatios.length > 1 ? `; run by run ${i.runRatios.map(pct).join(', ')}` : ''),
+        status: i.ratio >= 0.9 ? 'met' : 'missed',
+        note: [
+          `${E5_SHAPED_MODEL_LABEL}: forward ${fmtMs(i.rawMs / Math.max(1, i.chunks))} ms/passage`,
+          overhead,
+          r.quick ? 'quick run: few passages' : '',
+        ]
+          .filter(Boolean)
+          .join('; '),
+      };
+    });
+  }
+  return benchRows.map((i) => ({
+    target: `Pipeline ingest ≥ 90 % of raw model throughput (${i.corpus})`,
+    measured: `${pct(i.ratio)} (${i.chunksPerSec.toFixed(1)} vs ${i.rawChunksPerSec.toFixed(1)} passages/s)`,
+    status: i.ratio >= 0.9 ? 'met' : 'missed',
+    note:
+      i.ratio >= 0.9
+        ? ''
+        : `non-embedding work is ${i.overheadMsPerChunk.toFixed(2)} ms per passage; ${r.model.kind === 'tiny' ? 'the tiny model embeds almost for free, so that overhead dominates; ' : ''}` +
+          `the ratio reaches 90 % for any model embedding ≤ ${i.ninetyPercentUpTo.toFixed(0)} passages/s`,
+  }));
 }
 
 /** Checks the issue's targets against the results. */
@@ -335,18 +440,7 @@ export function checkTargets(r: BenchResults): TargetCheck[] {
           : 'the settings are not yet the defaults',
     });
   }
-  for (const i of r.ingest ?? []) {
-    checks.push({
-      target: `Pipeline ingest ≥ 90 % of raw model throughput (${i.corpus})`,
-      measured: `${pct(i.ratio)} (${i.chunksPerSec.toFixed(1)} vs ${i.rawChunksPerSec.toFixed(1)} passages/s)`,
-      status: i.ratio >= 0.9 ? 'met' : 'missed',
-      note:
-        i.ratio >= 0.9
-          ? ''
-          : `non-embedding work is ${i.overheadMsPerChunk.toFixed(2)} ms per passage; ${r.model.kind === 'tiny' ? 'the tiny model embeds almost for free, so that overhead dominates; ' : ''}` +
-            `the ratio reaches 90 % for any model embedding ≤ ${i.ninetyPercentUpTo.toFixed(0)} passages/s`,
-    });
-  }
+  checks.push(...ingestTargets(r));
   const existing = r.coldStart?.filter((c) => c.label.includes('existing index')) ?? [];
   for (const c of existing) {
     checks.push({
@@ -357,6 +451,61 @@ export function checkTargets(r: BenchResults): TargetCheck[] {
     });
   }
   return checks;
+}
+
+/** The reading of the ingest section: the e5-shaped measurement first, the tiny model's overhead figure with it. */
+function ingestFinding(r: BenchResults): string | null {
+  const rows = r.ingest ?? [];
+  const overheadRow = rows.find((i) => !i.e5Shaped && i.corpus.startsWith('synthetic')) ?? rows.find((i) => !i.e5Shaped);
+  const shaped = rows.filter((i) => i.e5Shaped);
+  const pooling =
+    overheadRow && overheadRow.ratioPooling !== null
+      ? `transformers.js's own pooling (its pipeline called as documented) is slower than trichdan's, so with the ${r.model.kind === 'tiny' ? 'tiny' : 'bench'} model the pipeline beats that figure (${pct(overheadRow.ratioPooling)}). `
+      : '';
+  const overhead = overheadRow
+    ? `With ${r.model.kind === 'tiny' ? 'the tiny model, whose forward pass is one table lookup,' : 'the bench model'} the pipeline ingests ${overheadRow.chunksPerSec.toFixed(0)} passages/s ` +
+      `against ${overheadRow.rawChunksPerSec.toFixed(0)} for transformers.js's tokenizer + forward pass alone (${pct(overheadRow.ratio)}, ${overheadRow.corpus}): that row measures the pipeline's own work, ` +
+      `${overheadRow.overheadMsPerChunk.toFixed(1)} ms per passage (reading and cleaning, lexical indexing, cache hashing, HNSW insert, writing files), ` +
+      `which keeps the ratio ≥ 90 % for any model that embeds at most ${overheadRow.ninetyPercentUpTo.toFixed(0)} passages/s. `
+    : '';
+  if (!shaped.length) {
+    if (!overheadRow) return null;
+    const estimate =
+      r.model.kind === 'tiny'
+        ? 'multilingual-e5-small is a 12-layer, 384-wide transformer; a ~1,300-character Vietnamese passage is a few hundred tokens, roughly 15 GFLOP per passage, ' +
+          'so on 2 cores it should embed on the order of 10 passages/s or fewer — an estimate, not a measurement. '
+        : '';
+    return `**Ingest.** ${overhead}${estimate}${pooling}`;
+  }
+  const measured = shaped
+    .map(
+      (i) =>
+        `${i.corpus}: ${i.chunksPerSec.toFixed(2)} vs ${i.rawChunksPerSec.toFixed(2)} passages/s, ${pct(i.ratio)}` +
+        `${i.runRatios && i.runRatios.length > 1 ? ` (run by run ${i.runRatios.map(pct).join(', ')})` : ''}` +
+        `, forward ${fmtMs(i.rawMs / Math.max(1, i.chunks))} ms per passage of ~${(i.tokensPerPassage ?? Number.NaN).toFixed(0)} tokens`,
+    )
+    .join('; ');
+  const allMet = shaped.every((i) => i.ratio >= 0.9);
+  const runRatios = shaped.flatMap((i) => i.runRatios ?? []);
+  const forwardMs = Math.min(...shaped.map((i) => i.rawMs / Math.max(1, i.chunks)));
+  const share = overheadRow ? ` The pipeline's own work (measured with the ${r.model.kind === 'tiny' ? 'tiny' : 'bench'} model, next) is about ${pct(overheadRow.overheadMsPerChunk / forwardMs)} of that forward pass, ` +
+      'far below what a shared machine adds or takes away from one run to the next.'
+    : '';
+  return (
+    `**Ingest.** Measured with the ${E5_SHAPED_MODEL_LABEL} — whole pipeline against transformers.js's tokenizer + forward pass alone on the same passages: ${measured}. ` +
+    (allMet
+      ? 'By the median of the runs the pipeline keeps ≥ 90 % of the raw model throughput on every corpus measured'
+      : 'By the median of the runs the pipeline falls below 90 % of the raw model throughput on at least one corpus') +
+    (runRatios.length > 1 ? `; single runs range from ${pct(Math.min(...runRatios))} to ${pct(Math.max(...runRatios))}.` : '.') +
+    share +
+    ' ' +
+    overhead +
+    'Caveats: the generated blocks have e5-small\'s per-token matrix multiplies but no attention scores (about 10 % of its cost at 256 tokens), softmax, LayerNorm or GELU, ' +
+    'and the tokenizer is not e5\'s, so the real model is somewhat slower per passage (which moves the ratio towards 100 %, not away); ' +
+    `${r.quick ? 'this quick run used a few articles per corpus; ' : ''}` +
+    'with a forward pass this slow the ratio is mostly the noise of the machine (other work shares its cores; ratios above 100 % are that noise, not a pipeline faster than its model). ' +
+    pooling
+  );
 }
 
 /** What the numbers say: the reading of each section, with the numbers it rests on. */
@@ -420,20 +569,8 @@ export function findings(r: BenchResults): string[] {
         'and arrays, while it is built). Pruning postings work (MaxScore/WAND) would cut the search step further.',
     );
   }
-  for (const i of r.ingest ?? []) {
-    if (!i.corpus.startsWith('synthetic')) continue;
-    out.push(
-      `**Ingest.** ${i.chunksPerSec.toFixed(0)} passages/s for the whole pipeline against ${i.rawChunksPerSec.toFixed(0)} for transformers.js's tokenizer + forward pass alone ` +
-        `(${pct(i.ratio)}): with ${r.model.kind === 'tiny' ? 'the tiny model, whose forward pass is one table lookup,' : 'this model'} the pipeline's own work ` +
-        `(${i.overheadMsPerChunk.toFixed(1)} ms per passage: reading and cleaning, lexical indexing, cache hashing, HNSW insert, writing files) is what is measured. ` +
-        `The ratio is ≥ 90 % for any model that embeds at most ${i.ninetyPercentUpTo.toFixed(0)} passages/s. ` +
-        (r.model.kind === 'tiny'
-          ? 'multilingual-e5-small is a 12-layer, 384-wide transformer; a ~1,300-character Vietnamese passage is a few hundred tokens, roughly 15 GFLOP per passage, ' +
-            'so on 2 cores it should embed on the order of 10 passages/s or fewer — an estimate, not a measurement, but far enough below the threshold that the 90 % target should hold with it. '
-          : '') +
-        `transformers.js's own pooling (its pipeline called as documented) is slower than trichdan's, so the pipeline beats that figure (${pct(i.ratioPooling)}).`,
-    );
-  }
+  const ingest = ingestFinding(r);
+  if (ingest) out.push(ingest);
   const s = r.scale;
   if (s && s.hnsw.length) {
     const current = s.hnsw.filter((h) => h.m === r.settings.hnsw.m && h.efConstruction === r.settings.hnsw.efConstruction);
@@ -502,7 +639,7 @@ export function renderReport(r: BenchResults): string {
       '## Commands',
       '',
       '- full run (writes this file): `npm run bench` (= `node bin/trichdan.js bench`)',
-      '- smoke run, about a minute (writes docs/bench-raw/quick.md): `npm run bench -- --quick`',
+      '- smoke run, two minutes or so (writes docs/bench-raw/quick.md): `npm run bench -- --quick`',
       '- with the multilingual model: `TRICHDAN_MODELS_DIR=/path/to/models npm run bench` or `npm run bench -- --model-dir /path/to/models` (the directory that holds `Xenova/multilingual-e5-small/`); `--tiny` forces the generated test model',
       '- other flags: `--shared DIR` (evaluation sets, default ../shared), `--only quality,latency,ingest,cold,scale`, `--budget MINUTES` (full run: 1M vectors only if they fit, default 24), `--out FILE`, `--render docs/bench-raw/RUN.json` (re-render a saved run without measuring)',
       `- this run: \`${r.command}\``,

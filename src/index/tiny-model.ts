@@ -9,6 +9,10 @@
  *
  * The tokenizer is a BERT WordPiece whose normaliser lowercases, strips accents and maps
  * "đ" to "d", so a Vietnamese syllable typed with or without diacritics gets the same token.
+ *
+ * With `computeLayers: N` the Gather is followed by N residual blocks that cost what a BERT
+ * layer's matrix multiplies cost (see `computeBlock`), so a model with the forward-pass price
+ * of multilingual-e5-small can be generated for throughput measurements.
  */
 import { mkdir } from 'node:fs/promises';
 import { writeFileAtomic } from './atomic.ts';
@@ -29,6 +33,13 @@ export interface TinyModelOptions {
   modelId?: string;
   /** Also write `onnx/model_quantized.onnx` (same graph) so `quantized: true` loads it too (default true). */
   quantizedCopy?: boolean;
+  /**
+   * Residual compute blocks after the embedding lookup (default 0: the bare Gather graph).
+   * Each costs a BERT layer's per-token matrix multiplies; see `computeBlock`.
+   */
+  computeLayers?: number;
+  /** Inner width of each block's feed-forward part (default 4 × dimension, as in BERT). */
+  ffnDimension?: number;
 }
 
 /** The model id `writeTinyModel` uses unless told otherwise. */
@@ -146,8 +157,98 @@ function embeddingTable(vocab: string[], dimension: number, seed: number): Float
   return table;
 }
 
-/** The ONNX graph: last_hidden_state[b, s, d] = embedding_table[input_ids[b, s]]. */
-function onnxModel(table: Float32Array, vocabSize: number, dimension: number): Uint8Array {
+type NodeProto = onnxProto.onnx.INodeProto;
+type TensorProto = onnxProto.onnx.ITensorProto;
+
+/** The ONNX nodes and weights of a graph under construction. */
+interface GraphParts {
+  nodes: NodeProto[];
+  initializers: TensorProto[];
+}
+
+function floatInitializer(name: string, dims: number[], values: Float32Array): TensorProto {
+  return {
+    name,
+    dataType: onnx.TensorProto.DataType.FLOAT,
+    dims,
+    rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
+  };
+}
+
+/**
+ * Deterministic [rows × cols] weights, uniform with the variance of N(0, (gain² / rows)): a
+ * vector of norm r comes out with norm about `gain × r × sqrt(cols / rows)`.
+ */
+function randomMatrix(random: () => number, rows: number, cols: number, gain: number): Float32Array {
+  const halfWidth = gain * Math.sqrt(3 / rows);
+  const out = new Float32Array(rows * cols);
+  for (let i = 0; i < out.length; i++) out[i] = (2 * random() - 1) * halfWidth;
+  return out;
+}
+
+/**
+ * Size of each block's residual branch relative to the hidden vector it is added to: small
+ * enough that the output stays close to the bag-of-words vector (retrieval unchanged in
+ * practice), large enough that the runtime cannot skip the work.
+ */
+const RESIDUAL_GAIN = 1e-2;
+
+/**
+ * Appends one residual block reading `input` and writing `output` ([batch, sequence, d]):
+ *
+ *   qkv = h · Wqkv (d × 3d); mixed = q + k + v; h' = h + mixed · Wo (d × d)
+ *   out = h' + Relu(h' · W1 (d × ffn)) · W2 (ffn × d)
+ *
+ * Per token these are the matrix multiplies of a BERT layer (the Q, K, V projections, the
+ * attention output projection and the feed-forward pair): 3d² + d² + 2·d·ffn multiply-adds.
+ * What a BERT layer does besides is left out: the attention scores and their weighted sum
+ * (2·s·d per token, about 10 % of multilingual-e5-small's cost at 256 tokens), softmax,
+ * LayerNorm, biases, GELU. Everything here is per token, so a text's vector stays a
+ * (slightly bent) bag of words and does not depend on what it is batched with.
+ */
+function computeBlock(parts: GraphParts, input: string, output: string, layer: number, d: number, ffn: number, random: () => number): void {
+  const name = (what: string) => `block${layer}_${what}`;
+  parts.initializers.push(
+    floatInitializer(name('w_qkv'), [d, 3 * d], randomMatrix(random, d, 3 * d, 1)),
+    floatInitializer(name('w_o'), [d, d], randomMatrix(random, d, d, RESIDUAL_GAIN)),
+    floatInitializer(name('w_ffn_in'), [d, ffn], randomMatrix(random, d, ffn, 1)),
+    floatInitializer(name('w_ffn_out'), [ffn, d], randomMatrix(random, ffn, d, RESIDUAL_GAIN)),
+  );
+  const node = (opType: string, inputs: string[], outputs: string[], attribute: NodeProto['attribute'] = []): NodeProto => ({
+    opType,
+    input: inputs,
+    output: outputs,
+    name: `${outputs[0]}_${opType}`, // output names are unique, so node names are too
+    attribute,
+  });
+  parts.nodes.push(
+    node('MatMul', [input, name('w_qkv')], [name('qkv')]),
+    node('Split', [name('qkv')], [name('q'), name('k'), name('v')], [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: -1 }]),
+    node('Sum', [name('q'), name('k'), name('v')], [name('mixed')]),
+    node('MatMul', [name('mixed'), name('w_o')], [name('attention_out')]),
+    node('Add', [input, name('attention_out')], [name('after_attention')]),
+    node('MatMul', [name('after_attention'), name('w_ffn_in')], [name('ffn_hidden')]),
+    node('Relu', [name('ffn_hidden')], [name('ffn_active')]),
+    node('MatMul', [name('ffn_active'), name('w_ffn_out')], [name('ffn_out')]),
+    node('Add', [name('after_attention'), name('ffn_out')], [output]),
+  );
+}
+
+/** Shape of the generated graph. */
+interface GraphShape {
+  vocabSize: number;
+  dimension: number;
+  computeLayers: number;
+  ffnDimension: number;
+  seed: number;
+}
+
+/**
+ * The ONNX graph: last_hidden_state[b, s, d] = embedding_table[input_ids[b, s]], then
+ * `computeLayers` residual blocks (none by default).
+ */
+function onnxModel(table: Float32Array, shape: GraphShape): Uint8Array {
+  const { vocabSize, dimension, computeLayers } = shape;
   const dims = (...names: (string | number)[]) => ({
     dim: names.map((n) => (typeof n === 'number' ? { dimValue: n } : { dimParam: n })),
   });
@@ -155,28 +256,32 @@ function onnxModel(table: Float32Array, vocabSize: number, dimension: number): U
     name,
     type: { tensorType: { elemType: onnx.TensorProto.DataType.INT64, shape: dims('batch', 'sequence') } },
   });
+  const parts: GraphParts = {
+    nodes: [
+      {
+        opType: 'Gather',
+        input: ['embedding_table', 'input_ids'],
+        output: [computeLayers > 0 ? 'token_vectors' : 'last_hidden_state'],
+        attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }],
+      },
+    ],
+    initializers: [floatInitializer('embedding_table', [vocabSize, dimension], table)],
+  };
+  // A seed of its own, so the embedding table is the same with or without blocks.
+  const random = seededRandom(shape.seed ^ 0x5eed_b10c);
+  for (let layer = 0; layer < computeLayers; layer++) {
+    const input = layer === 0 ? 'token_vectors' : `block${layer - 1}_out`;
+    const output = layer === computeLayers - 1 ? 'last_hidden_state' : `block${layer}_out`;
+    computeBlock(parts, input, output, layer, dimension, shape.ffnDimension, random);
+  }
   const model = onnx.ModelProto.create({
     irVersion: 7,
     producerName: 'trichdan-tiny-model',
     opsetImport: [{ domain: '', version: 13 }],
     graph: {
       name: 'tiny_bag_of_words',
-      node: [
-        {
-          opType: 'Gather',
-          input: ['embedding_table', 'input_ids'],
-          output: ['last_hidden_state'],
-          attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }],
-        },
-      ],
-      initializer: [
-        {
-          name: 'embedding_table',
-          dataType: onnx.TensorProto.DataType.FLOAT,
-          dims: [vocabSize, dimension],
-          rawData: new Uint8Array(table.buffer, table.byteOffset, table.byteLength),
-        },
-      ],
+      node: parts.nodes,
+      initializer: parts.initializers,
       input: [int64Input('input_ids'), int64Input('attention_mask'), int64Input('token_type_ids')],
       output: [
         {
@@ -239,12 +344,16 @@ export async function writeTinyModel(
   const dimension = options.dimension ?? 128;
   const seed = options.seed ?? 42;
   const modelId = options.modelId ?? TINY_MODEL_ID;
+  const computeLayers = options.computeLayers ?? 0;
+  const ffnDimension = options.ffnDimension ?? 4 * dimension;
   if (!Number.isInteger(dimension) || dimension < 1) throw new Error(`tiny model dimension must be a positive integer, got ${dimension}`);
+  if (!Number.isInteger(computeLayers) || computeLayers < 0) throw new Error(`tiny model computeLayers must be an integer ≥ 0, got ${computeLayers}`);
+  if (!Number.isInteger(ffnDimension) || ffnDimension < 1) throw new Error(`tiny model ffnDimension must be a positive integer, got ${ffnDimension}`);
   const vocab = buildVocab(options.vocab ?? defaultTinyVocab());
   const modelDir = path.join(dir, modelId);
   await mkdir(path.join(modelDir, 'onnx'), { recursive: true });
 
-  const graph = onnxModel(embeddingTable(vocab, dimension, seed), vocab.length, dimension);
+  const graph = onnxModel(embeddingTable(vocab, dimension, seed), { vocabSize: vocab.length, dimension, computeLayers, ffnDimension, seed });
   await writeFileAtomic(path.join(modelDir, 'onnx', 'model.onnx'), graph);
   if (options.quantizedCopy !== false) await writeFileAtomic(path.join(modelDir, 'onnx', 'model_quantized.onnx'), graph);
 
@@ -255,7 +364,10 @@ export async function writeTinyModel(
     vocab_size: vocab.length,
     max_position_embeddings: 512,
     pad_token_id: 0,
-    trichdan_tiny_model: { seed, note: 'generated by src/index/tiny-model.ts; a bag of random word vectors' },
+    trichdan_tiny_model:
+      computeLayers > 0
+        ? { seed, computeLayers, ffnDimension, note: 'generated by src/index/tiny-model.ts; a bag of random word vectors through random residual blocks' }
+        : { seed, note: 'generated by src/index/tiny-model.ts; a bag of random word vectors' },
   };
   await writeFileAtomic(path.join(modelDir, 'config.json'), JSON.stringify(config, null, 2));
   await writeFileAtomic(path.join(modelDir, 'tokenizer.json'), JSON.stringify(tokenizerJson(vocab)));
