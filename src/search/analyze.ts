@@ -1,6 +1,7 @@
 import type { AnalyzedQuery, CorpusStatistics } from './query-types.ts';
 import { analyzeEnglish, type EnglishQueryOptions } from './english-query.ts';
 import type { Lexicon } from './lexicon.ts';
+import { expectedAnswerType } from './answer-type.ts';
 import { analyzeVietnamese } from './vietnamese-query.ts';
 import { detectLanguage } from '../text/language.ts';
 
@@ -15,7 +16,9 @@ export interface AnalyzeOptions extends EnglishQueryOptions {
  * only on translations the corpus contains, and Vietnamese syllables are grouped into words.
  */
 export function analyzeQuestion(question: string, lexicon: Lexicon | null, options: AnalyzeOptions = {}): AnalyzedQuery {
-  return detectLanguage(question) === 'en'
-    ? analyzeEnglish(question, lexicon, options)
-    : analyzeVietnamese(question, options.vocabulary ?? null);
+  const query =
+    detectLanguage(question) === 'en'
+      ? analyzeEnglish(question, lexicon, options)
+      : analyzeVietnamese(question, options.vocabulary ?? null);
+  return { ...query, answerType: expectedAnswerType(question, query.language) };
 }

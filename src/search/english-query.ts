@@ -354,9 +354,8 @@ export function analyzeEnglish(
    * known and the form is not in it, the form could match nothing; it is kept only
    * when it tells that the question is about something the corpus lacks: an
    * untranslated name ("FIFA", "iPhone"). A translated word is represented by its
-   * translations, and a common word the lexicon does not know ("cite") says nothing
-   * about the corpus either way; keeping them would only make every English question
-   * look less covered than it is.
+   * translations; a common word the lexicon does not know ("cite") cannot match as
+   * written, and stays only as a unit no passage covers (see `absentUnless` below).
    */
   const keepEnglish = (form: string, weight: number, translated: boolean, isNameForm: boolean) => {
     if (vocabulary && !vocabulary.has(form) && (translated || !isNameForm)) return;
@@ -468,6 +467,10 @@ export function analyzeEnglish(
     for (const form of new Set([t.lower, kept])) {
       if (!isVietnameseSyllable(form)) keepEnglish(form, weight, translated || (inPhrase[i] && phraseFound[i]), false);
     }
+    // A content word the corpus has no way to say (no translation of it, nor the word, occurs
+    // there: "banh mi", "troops" in a corpus without them) still belongs to the question:
+    // it stays a unit no passage covers, so the answer's confidence says what is missing.
+    if (vocabulary && !inPhrase[i] && !frame) bag.absentUnless(kept);
   }
 
   // 4. Neighbouring translated words: Vietnamese puts the head first ("defence cooperation"

@@ -1,4 +1,5 @@
 import type { QuestionLanguage } from '../answer/types.ts';
+import type { AnswerType } from './answer-type.ts';
 
 /**
  * One weighted term of a lexical query. `text` is in the index's normalised form
@@ -36,6 +37,8 @@ export interface AnalyzedQuery {
   matchedTerms: string[];
   /** Units of meaning, for translated questions; absent when every term is its own unit (Vietnamese). */
   units?: QueryUnit[];
+  /** The kind of answer the question's wording asks for (a quantity, a time), when it says. */
+  answerType?: AnswerType | null;
 }
 
 /**

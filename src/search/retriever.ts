@@ -3,6 +3,7 @@ import type { Embedder } from '../index/embedder.ts';
 import type { LexicalIndex } from '../index/lexical.ts';
 import type { VectorStore } from '../index/vector-store.ts';
 import type { AnalyzedQuery } from './query-types.ts';
+import { holdsAnswerType } from './answer-type.ts';
 
 const byScore = (a: RankedChunk, b: RankedChunk) => b.score - a.score || b.lexicalScore - a.lexicalScore || a.doc - b.doc;
 
@@ -34,6 +35,11 @@ export interface RetrieverOptions {
   rerankDepth: number;
   /** Weight of the best sentence's query coverage (0..1) against the fused score (scaled to 0..1 by the top one). */
   sentenceWeight: number;
+  /**
+   * Added to a sentence's coverage when it holds what the question asks for (a number for
+   * "bao nhiêu"/"how many", a date for "khi nào"/"when"; see src/search/answer-type.ts).
+   */
+  answerTypeBonus: number;
 }
 
 /**
@@ -47,6 +53,7 @@ export const DEFAULT_RETRIEVER_OPTIONS: RetrieverOptions = {
   denseWeight: 0.5,
   rerankDepth: 20,
   sentenceWeight: 1.5,
+  answerTypeBonus: 0.1,
 };
 
 /** What a retrieval needs: the chunk table, the lexical index and (optionally) the dense side. */
@@ -147,16 +154,18 @@ export class Retriever {
    * that scatters them: the top passages are re-scored with their best sentence's coverage.
    */
   private rerankBySentence(ranked: RankedChunk[], query: AnalyzedQuery): RankedChunk[] {
-    const { rerankDepth, sentenceWeight } = this.options;
+    const { rerankDepth, sentenceWeight, answerTypeBonus } = this.options;
     if (sentenceWeight <= 0 || ranked.length < 2 || query.terms.length === 0) return ranked;
     const head = ranked.slice(0, rerankDepth);
     const top = head[0].score || 1;
     const prepared = this.sources.lexical.prepareCoverage(query.terms, true);
+    const type = query.answerType;
     for (const r of head) {
       let best = 0;
       for (const s of r.chunk.sentences) {
         const text = r.chunk.text.slice(s.start - r.chunk.start, s.end - r.chunk.start);
-        best = Math.max(best, this.sources.lexical.coverage(text, prepared).ratio);
+        const ratio = this.sources.lexical.coverage(text, prepared).ratio;
+        best = Math.max(best, ratio > 0 && type && holdsAnswerType(text, type) ? ratio + answerTypeBonus : ratio);
       }
       r.score = r.score / top + sentenceWeight * best;
     }

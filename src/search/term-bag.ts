@@ -38,6 +38,11 @@ export class TermBag {
     if (text && weight > 0) this.alternative([text]);
   }
 
+  /** When the current unit has no way to appear in the corpus, records `form` as its only (absent) way. */
+  absentUnless(form: string): void {
+    if (this.current && this.current.alternatives.size === 0) this.alternative([form]);
+  }
+
   units(): QueryUnit[] {
     return this.unitList
       .filter((u) => u.alternatives.size > 0)

@@ -135,6 +135,14 @@ describe('analyzeEnglish', () => {
     expect(weights(analyzeEnglish('Where did the Huguenots go?', lex, { vocabulary })).has('huguenot')).toBe(true);
   });
 
+  it('keeps a content word the corpus cannot say as a unit no passage covers, so confidence shows it is missing', () => {
+    const vocabulary = { has: (term: string) => ['nhà', 'làm'].includes(term) };
+    const q = analyzeEnglish('How do I make banh mi at home?', lex, { vocabulary });
+    const alternatives = (q.units ?? []).flatMap((u) => u.alternatives.map((a) => a.join(' ')));
+    expect(alternatives).toEqual(expect.arrayContaining(['banh', 'mi']));
+    expect(weights(q).has('banh')).toBe(false); // not a search term: it matches nothing
+  });
+
   it('gives question-frame words ("name", "type", "called") a small budget', () => {
     const small = Lexicon.fromText('name\ttên\nname\tđặt tên\nname\tgọi\nname\tdanh\nriver\tsông\nriver\tdòng sông\nriver\tgiang\nriver\thà\n');
     const w = weights(analyzeEnglish('What is the name of the river?', small, { weights: { englishTranslated: 0 } }));

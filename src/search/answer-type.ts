@@ -1,0 +1,55 @@
+import type { QuestionLanguage } from '../answer/types.ts';
+import { foldDiacritics, hasVietnameseDiacritics, normalizeFolded, normalizeText } from '../text/normalize.ts';
+
+/**
+ * What kind of answer a question asks for, when its wording says so: a quantity ("bao
+ * nhiêu", "how many") or a time ("khi nào", "năm nào", "when"). A sentence that holds
+ * such a thing is a likelier answer than one that only repeats the question's words
+ * (the classic expected-answer-type check of extractive QA).
+ */
+export type AnswerType = 'quantity' | 'time';
+
+/** Whole-word, case-insensitive match of any of the phrases (letters around them do not count). */
+function phrases(list: readonly string[]): RegExp {
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${list.join('|')})(?![\\p{L}\\p{N}])`, 'u');
+}
+
+/** Vietnamese cues in normalised form; a question typed without diacritics is matched against their folded forms. */
+const VIETNAMESE_CUES: readonly [string[], AnswerType][] = [
+  [['khi nào', 'bao giờ', 'lúc nào', '(?:năm|ngày|tháng|thời điểm|thời gian) (?:nào|bao nhiêu|mấy)'], 'time'],
+  [['bao nhiêu', 'mấy'], 'quantity'],
+];
+
+const ENGLISH_CUES: readonly [string[], AnswerType][] = [
+  [['when', '(?:in )?(?:what|which) (?:year|date|month|day|century|decade)', 'since when', 'how long ago'], 'time'],
+  [['how (?:many|much|long|far|old|large|big|tall|high)', 'what (?:percentage|percent|number|amount|share)'], 'quantity'],
+];
+
+const compiled = {
+  vi: VIETNAMESE_CUES.map(([list, type]) => [phrases(list), type] as const),
+  folded: VIETNAMESE_CUES.map(([list, type]) => [phrases(list.map(foldDiacritics)), type] as const),
+  en: ENGLISH_CUES.map(([list, type]) => [phrases(list), type] as const),
+};
+
+/** The answer type the question asks for, or null when its wording does not say. */
+export function expectedAnswerType(question: string, language: QuestionLanguage): AnswerType | null {
+  let cues = compiled.en;
+  let text = question.toLowerCase();
+  if (language !== 'en') {
+    // "mấy" (how many) and "máy" (machine) fold alike: fold only a question typed without diacritics.
+    const folded = !hasVietnameseDiacritics(question);
+    cues = folded ? compiled.folded : compiled.vi;
+    text = folded ? normalizeFolded(question) : normalizeText(question);
+  }
+  for (const [cue, type] of cues) if (cue.test(text)) return type;
+  return null;
+}
+
+/** A year, a day/month date, or "tháng 7", "ngày 19" (folded: "thang 7", "ngay 19"). */
+const TIME_IN_TEXT = /\b(1[0-9]{3}|20[0-9]{2})\b|\b\d{1,2}\/\d{1,2}\b|\b(thang|ngay|nam|the ky) \d|\b(january|february|march|april|may|june|july|august|september|october|november|december) \d/;
+const NUMBER_IN_TEXT = /\d/;
+
+/** Whether a sentence holds something of the expected type (a number for quantities, a date or year for times). */
+export function holdsAnswerType(text: string, type: AnswerType): boolean {
+  return type === 'time' ? TIME_IN_TEXT.test(normalizeFolded(text)) : NUMBER_IN_TEXT.test(text);
+}
