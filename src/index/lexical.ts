@@ -121,10 +121,6 @@ export class LexicalIndex {
     return this.idfOfKey(queryKey(term, exact));
   }
 
-  df(term: string, exact = false): number {
-    return this.postings.get(queryKey(term, exact))?.docs.length ?? 0;
-  }
-
   /** How many passages contain the term. */
   documentFrequency(term: string, exact = false): number {
     return this.postings.get(queryKey(term, exact))?.docs.length ?? 0;

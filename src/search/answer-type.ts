@@ -9,7 +9,7 @@ import { foldDiacritics, hasVietnameseDiacritics, normalizeFolded, normalizeText
  */
 export type AnswerType = 'quantity' | 'time';
 
-/** Whole-word, case-insensitive match of any of the phrases (letters around them do not count). */
+/** Whole-word match of any of the phrases (letters or digits around them do not count); texts are lower-cased first. */
 function phrases(list: readonly string[]): RegExp {
   return new RegExp(`(?<![\\p{L}\\p{N}])(?:${list.join('|')})(?![\\p{L}\\p{N}])`, 'u');
 }
