@@ -151,7 +151,6 @@ export class LexicalIndex {
     }
     let preparedUnits: CoverageQuery['units'];
     if (units?.length) {
-      // A unit weighs as much as its rarest term the corpus has (or fully, when it has none).
       // A unit weighs as much as its rarest term the corpus has (fully, when it has none),
       // and is covered by a passage that holds one of its alternatives whole.
       preparedUnits = units.map((u) => {
