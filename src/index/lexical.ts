@@ -1,5 +1,6 @@
 import { hasVietnameseDiacritics, normalizeFolded } from '../text/normalize.ts';
 import { tokenize } from '../text/tokens.ts';
+import { PostingsStore } from './postings.ts';
 import type { QueryTerm, QueryUnit } from '../search/query-types.ts';
 
 /**
@@ -41,33 +42,6 @@ export interface Bm25Params {
 
 const DEFAULT_PARAMS: Bm25Params = { k1: 1.2, b: 0.5 };
 
-/** Documents holding a term, with its frequency in each (typed arrays once built: compact and fast to scan). */
-interface Postings {
-  docs: Int32Array;
-  tfs: Uint16Array;
-}
-
-/** Postings while indexing. */
-interface GrowingPostings {
-  docs: number[];
-  tfs: number[];
-}
-
-/** The four index keys of a document's tokens. */
-function documentKeys(text: string): { keys: string[]; length: number } {
-  const tokens = tokenize(text);
-  const keys: string[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    keys.push(`e:${t.norm}`, `f:${t.folded}`);
-    if (i + 1 < tokens.length) {
-      const n = tokens[i + 1];
-      keys.push(`E:${t.norm} ${n.norm}`, `F:${t.folded} ${n.folded}`);
-    }
-  }
-  return { keys, length: tokens.length };
-}
-
 /** The index key a query term is looked up under (`exact`: the exact field even without diacritics). */
 export function queryKey(term: string, exact = false): string {
   const pair = term.includes(' ');
@@ -77,7 +51,6 @@ export function queryKey(term: string, exact = false): string {
 
 /** An in-memory BM25 index over a list of passages (document numbers are their positions). */
 export class LexicalIndex {
-  private readonly postings = new Map<string, Postings>();
   /** Per document: k1 · (1 − b + b · length / average length), the BM25 length normalisation. */
   private readonly norms: Float32Array;
   /** Score accumulator reused by every search (cleared through the touched list). */
@@ -86,6 +59,7 @@ export class LexicalIndex {
   private constructor(
     readonly size: number,
     private readonly params: Bm25Params,
+    private readonly postings: PostingsStore,
     docLengths: Float32Array,
   ) {
     let total = 0;
@@ -97,23 +71,8 @@ export class LexicalIndex {
 
   /** Indexes `texts`; document `i` is `texts[i]`. */
   static build(texts: readonly string[], params: Bm25Params = DEFAULT_PARAMS): LexicalIndex {
-    const lengths = new Float32Array(texts.length);
-    const growing = new Map<string, GrowingPostings>();
-    texts.forEach((text, doc) => {
-      const { keys, length } = documentKeys(text);
-      lengths[doc] = length;
-      const counts = new Map<string, number>();
-      for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
-      for (const [k, tf] of counts) {
-        let p = growing.get(k);
-        if (!p) growing.set(k, (p = { docs: [], tfs: [] }));
-        p.docs.push(doc);
-        p.tfs.push(Math.min(tf, 65_535));
-      }
-    });
-    const index = new LexicalIndex(texts.length, params, lengths);
-    for (const [k, p] of growing) index.postings.set(k, { docs: Int32Array.from(p.docs), tfs: Uint16Array.from(p.tfs) });
-    return index;
+    const { store, lengths } = PostingsStore.build(texts);
+    return new LexicalIndex(texts.length, params, store, lengths);
   }
 
   /** Inverse document frequency of a query term (BM25+ style, never negative). Unknown terms get the rarest value. */
@@ -123,17 +82,20 @@ export class LexicalIndex {
 
   /** How many passages contain the term. */
   documentFrequency(term: string, exact = false): number {
-    return this.postings.get(queryKey(term, exact))?.docs.length ?? 0;
+    return this.postings.documentFrequency(queryKey(term, exact));
   }
 
   private idfOfKey(key: string): number {
-    const df = this.postings.get(key)?.docs.length ?? 0;
+    return this.idfOfFrequency(this.postings.documentFrequency(key));
+  }
+
+  private idfOfFrequency(df: number): number {
     return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
   }
 
   /** Whether any passage contains the term (`exact`: as written, without diacritic folding). */
   has(term: string, exact = false): boolean {
-    return this.postings.has(queryKey(term, exact));
+    return this.postings.list(queryKey(term, exact)) >= 0;
   }
 
   /**
@@ -200,14 +162,16 @@ export class LexicalIndex {
   /** Top-`k` passages by weighted BM25; `filter` keeps only the documents it accepts. */
   search(terms: readonly QueryTerm[], k: number, filter?: (doc: number) => boolean): LexicalHit[] {
     const { scores, norms } = this;
+    const { offsets, docs, tfs } = this.postings;
     const k1plus1 = this.params.k1 + 1;
     const touched: number[] = [];
     for (const term of merge(terms)) {
-      const p = this.postings.get(term.key);
-      if (!p) continue;
-      const weight = this.idfOfKey(term.key) * term.weight * k1plus1;
-      const { docs, tfs } = p;
-      for (let i = 0; i < docs.length; i++) {
+      const list = this.postings.list(term.key);
+      if (list < 0) continue;
+      const start = offsets[list];
+      const end = offsets[list + 1];
+      const weight = this.idfOfFrequency(end - start) * term.weight * k1plus1;
+      for (let i = start; i < end; i++) {
         const doc = docs[i];
         const tf = tfs[i];
         if (scores[doc] === 0) touched.push(doc);
