@@ -2,24 +2,70 @@ import { tokenize } from '../text/tokens.ts';
 
 /**
  * Compact postings of the four lexical fields (exact and folded syllables, exact and
- * folded adjacent pairs), built in one pass.
+ * folded adjacent pairs; query keys "e:hòa", "f:hoa", "E:biên hòa", "F:bien hoa"), built
+ * in one pass.
  *
- * Syllables are interned to numbers and every key is a number (field + syllable ids), so
- * indexing a passage counts numbers instead of building and hashing four strings per token,
- * and all postings live in three flat typed arrays (compressed-row layout) instead of two
- * typed arrays per key: at 100k passages there are millions of keys, and per-key objects
- * were most of the index's memory and build time.
+ * Syllables are interned to numbers and each key gets a list number from them (an array
+ * for single syllables, a typed-array hash table for pairs), so indexing a passage counts
+ * small integers instead of building and hashing four strings per token, and all postings
+ * live in three flat typed arrays (compressed-row layout) instead of two typed arrays per
+ * key: at 100k passages there are millions of keys, and per-key objects were most of the
+ * index's memory and build time.
  */
 
-/** The four fields, as they appear in query keys ("e:hòa", "f:hoa", "E:biên hòa", "F:bien hoa"). */
-const FIELD = { e: 0, f: 1, E: 2, F: 3 } as const;
-type FieldLetter = keyof typeof FIELD;
+/**
+ * List numbers of syllable pairs, in an open-addressing hash table over typed arrays: at 100k
+ * passages there are millions of pairs, and a Map with one heap number per key made every
+ * lookup a cache miss.
+ */
+class PairTable {
+  private firsts = new Int32Array(1 << 16);
+  private seconds = new Int32Array(1 << 16);
+  private lists = new Int32Array(1 << 16).fill(-1);
+  private count = 0;
 
-/** Distinct syllables per field the key arithmetic allows (pair codes stay below 2^53). */
-const MAX_SYLLABLES = 2 ** 24;
+  private slot(first: number, second: number): number {
+    const mask = this.lists.length - 1;
+    let h = Math.imul(first, 0x9e3779b1) ^ Math.imul(second + 0x7f4a7c15, 0x85ebca77);
+    h ^= h >>> 15;
+    let i = h & mask;
+    while (this.lists[i] !== -1 && (this.firsts[i] !== first || this.seconds[i] !== second)) i = (i + 1) & mask;
+    return i;
+  }
 
-const singleCode = (id: number, field: number) => id * 4 + field;
-const pairCode = (first: number, second: number, field: number) => (first * MAX_SYLLABLES + second) * 4 + field;
+  /** The list number of the pair, or -1. */
+  get(first: number, second: number): number {
+    return this.lists[this.slot(first, second)];
+  }
+
+  /** The list number of the pair, giving it `next()` when it has none yet. */
+  getOrAdd(first: number, second: number, next: () => number): number {
+    let i = this.slot(first, second);
+    if (this.lists[i] !== -1) return this.lists[i];
+    if (2 * (this.count + 1) > this.lists.length) {
+      this.grow();
+      i = this.slot(first, second);
+    }
+    this.firsts[i] = first;
+    this.seconds[i] = second;
+    this.count++;
+    return (this.lists[i] = next());
+  }
+
+  private grow(): void {
+    const { firsts, seconds, lists } = this;
+    this.firsts = new Int32Array(lists.length * 2);
+    this.seconds = new Int32Array(lists.length * 2);
+    this.lists = new Int32Array(lists.length * 2).fill(-1);
+    for (let j = 0; j < lists.length; j++) {
+      if (lists[j] === -1) continue;
+      const i = this.slot(firsts[j], seconds[j]);
+      this.firsts[i] = firsts[j];
+      this.seconds[i] = seconds[j];
+      this.lists[i] = lists[j];
+    }
+  }
+}
 
 /** An Int32Array/Uint16Array that grows by doubling (a plain array of numbers costs 8+ bytes an entry). */
 class Growable<T extends Int32Array | Uint16Array> {
@@ -39,13 +85,23 @@ class Growable<T extends Int32Array | Uint16Array> {
   }
 }
 
+/** List numbers of single syllables, indexed by syllable id (-1: none yet). */
+function singleLists(): Growable<Int32Array> {
+  return new Growable(new Int32Array(1 << 16), (n) => new Int32Array(n));
+}
+
+/** The list numbers of one kind of key (exact or folded): single syllables by id, pairs by id pair. */
+interface FieldLists {
+  ids: Map<string, number>;
+  singles: Growable<Int32Array>;
+  pairs: PairTable;
+}
+
 /** Postings of every key: documents in increasing order, with the key's frequency in each. */
 export class PostingsStore {
   private constructor(
-    private readonly exactIds: Map<string, number>,
-    private readonly foldedIds: Map<string, number>,
-    /** Key code → list number. */
-    private readonly lists: Map<number, number>,
+    private readonly exact: FieldLists,
+    private readonly folded: FieldLists,
     /** List `l` is `docs[offsets[l]..offsets[l + 1])`, with `tfs` alongside. */
     readonly offsets: Int32Array,
     readonly docs: Int32Array,
@@ -54,23 +110,26 @@ export class PostingsStore {
 
   /** Indexes `texts` (document `i` is `texts[i]`) and returns the store with each document's length in tokens. */
   static build(texts: readonly string[]): { store: PostingsStore; lengths: Float32Array } {
-    const exactIds = new Map<string, number>();
-    const foldedIds = new Map<string, number>();
-    const intern = (ids: Map<string, number>, syllable: string) => {
-      let id = ids.get(syllable);
+    const exact: FieldLists = { ids: new Map(), singles: singleLists(), pairs: new PairTable() };
+    const folded: FieldLists = { ids: new Map(), singles: singleLists(), pairs: new PairTable() };
+    let listCount = 0;
+    const newList = () => listCount++;
+    /** The syllable's id in the field, and its single-syllable list number. */
+    const single = (field: FieldLists, syllable: string): [number, number] => {
+      let id = field.ids.get(syllable);
       if (id === undefined) {
-        if (ids.size >= MAX_SYLLABLES) throw new Error(`more than ${MAX_SYLLABLES} distinct words: too many to index`);
-        ids.set(syllable, (id = ids.size));
+        field.ids.set(syllable, (id = field.ids.size));
+        field.singles.push(newList());
       }
-      return id;
+      return [id, field.singles.values[id]];
     };
-    const lists = new Map<number, number>();
     const listOf = new Growable(new Int32Array(1 << 16), (n) => new Int32Array(n));
     const tfOf = new Growable(new Uint16Array(1 << 16), (n) => new Uint16Array(n));
     const docEnds = new Int32Array(texts.length);
     const lengths = new Float32Array(texts.length);
+    // Term frequencies within one document, by list number (small integers: fast map keys).
     const counts = new Map<number, number>();
-    const count = (code: number) => counts.set(code, (counts.get(code) ?? 0) + 1);
+    const count = (list: number) => counts.set(list, (counts.get(list) ?? 0) + 1);
 
     texts.forEach((text, doc) => {
       const tokens = tokenize(text);
@@ -79,20 +138,18 @@ export class PostingsStore {
       let previousExact = -1;
       let previousFolded = -1;
       for (const t of tokens) {
-        const exact = intern(exactIds, t.norm);
-        const folded = intern(foldedIds, t.folded);
-        count(singleCode(exact, FIELD.e));
-        count(singleCode(folded, FIELD.f));
+        const [exactId, exactList] = single(exact, t.norm);
+        const [foldedId, foldedList] = single(folded, t.folded);
+        count(exactList);
+        count(foldedList);
         if (previousExact >= 0) {
-          count(pairCode(previousExact, exact, FIELD.E));
-          count(pairCode(previousFolded, folded, FIELD.F));
+          count(exact.pairs.getOrAdd(previousExact, exactId, newList));
+          count(folded.pairs.getOrAdd(previousFolded, foldedId, newList));
         }
-        previousExact = exact;
-        previousFolded = folded;
+        previousExact = exactId;
+        previousFolded = foldedId;
       }
-      for (const [code, tf] of counts) {
-        let list = lists.get(code);
-        if (list === undefined) lists.set(code, (list = lists.size));
+      for (const [list, tf] of counts) {
         listOf.push(list);
         tfOf.push(Math.min(tf, 65_535));
       }
@@ -100,10 +157,10 @@ export class PostingsStore {
     });
 
     // Counting sort of the (document, list) entries by list: each list's documents stay in order.
-    const offsets = new Int32Array(lists.size + 1);
+    const offsets = new Int32Array(listCount + 1);
     for (let i = 0; i < listOf.length; i++) offsets[listOf.values[i] + 1]++;
-    for (let l = 0; l < lists.size; l++) offsets[l + 1] += offsets[l];
-    const next = offsets.slice(0, lists.size);
+    for (let l = 0; l < listCount; l++) offsets[l + 1] += offsets[l];
+    const next = offsets.slice(0, listCount);
     const docs = new Int32Array(listOf.length);
     const tfs = new Uint16Array(listOf.length);
     let i = 0;
@@ -114,29 +171,25 @@ export class PostingsStore {
         tfs[at] = tfOf.values[i];
       }
     }
-    return { store: new PostingsStore(exactIds, foldedIds, lists, offsets, docs, tfs), lengths };
+    return { store: new PostingsStore(exact, folded, offsets, docs, tfs), lengths };
   }
 
   /** The list number of a query key ("e:hòa", "F:bien hoa"; see `queryKey`), or -1 when no document has it. */
   list(key: string): number {
-    const field = FIELD[key[0] as FieldLetter];
-    if (field === undefined || key[1] !== ':') return -1;
-    const ids = field === FIELD.e || field === FIELD.E ? this.exactIds : this.foldedIds;
+    if (key[1] !== ':') return -1;
+    const kind = key[0];
+    const field = kind === 'e' || kind === 'E' ? this.exact : kind === 'f' || kind === 'F' ? this.folded : null;
+    if (!field) return -1;
     const text = key.slice(2);
-    let code: number;
-    if (field === FIELD.e || field === FIELD.f) {
-      const id = ids.get(text);
-      if (id === undefined) return -1;
-      code = singleCode(id, field);
-    } else {
-      const parts = text.split(' ');
-      if (parts.length !== 2) return -1;
-      const first = ids.get(parts[0]);
-      const second = ids.get(parts[1]);
-      if (first === undefined || second === undefined) return -1;
-      code = pairCode(first, second, field);
+    if (kind === 'e' || kind === 'f') {
+      const id = field.ids.get(text);
+      return id === undefined ? -1 : field.singles.values[id];
     }
-    return this.lists.get(code) ?? -1;
+    const space = text.indexOf(' ');
+    if (space < 0 || text.indexOf(' ', space + 1) >= 0) return -1;
+    const first = field.ids.get(text.slice(0, space));
+    const second = field.ids.get(text.slice(space + 1));
+    return first === undefined || second === undefined ? -1 : field.pairs.get(first, second);
   }
 
   /** How many documents hold the key. */
