@@ -160,8 +160,10 @@ export async function measureIngest(
       texts = index.chunks.map((c) => indexedText(c, byId.get(c.articleId)!));
       articles = loaded.articles.length;
     });
+  // What the model is given for each passage (with the E5 prefix when the model uses it).
+  const modelInputs = () => texts.map((t) => (config.model.prefixes ? `passage: ${t}` : t));
   const timeRaw = async () => {
-    const input = texts.map((t) => (config.model.prefixes ? `passage: ${t}` : t));
+    const input = modelInputs();
     const t0 = performance.now();
     for (let i = 0; i < input.length; i += batch) {
       await extractor.model(extractor.tokenizer(input.slice(i, i + batch), { padding: true, truncation: true }));
@@ -178,12 +180,12 @@ export async function measureIngest(
       await timeRaw();
     }
     if (!poolingBaseline) continue;
-    const input = texts.map((t) => (config.model.prefixes ? `passage: ${t}` : t));
+    const input = modelInputs();
     const t0 = performance.now();
     for (let i = 0; i < input.length; i += batch) await extractor(input.slice(i, i + batch), { pooling: 'mean', normalize: true });
     rawPoolingMs.push(performance.now() - t0);
   }
-  const tokensPerPassage = meanTokens(extractor, texts.map((t) => (config.model.prefixes ? `passage: ${t}` : t)), batch);
+  const tokensPerPassage = meanTokens(extractor, modelInputs(), batch);
 
   // Each stage on its own, for the breakdown.
   let t = performance.now();
