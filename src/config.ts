@@ -64,6 +64,22 @@ const schema = z.object({
   /** Overall broadcast rate (messages per second). */
   TRICHDAN_BROADCAST_PER_SECOND: int(1, 30).default(25),
 
+  /** Telegram user ids allowed to /add, /remove, /feeds, /reindex (comma- or space-separated). */
+  TRICHDAN_ADMIN_IDS: z
+    .string()
+    .regex(/^\s*(\d+([\s,]+\d+)*)?\s*$/, 'expected Telegram user ids separated by commas, e.g. 12345678,87654321')
+    .default(''),
+  /** RSS 2.0 / Atom feed URLs polled by the bot (comma- or space-separated). */
+  TRICHDAN_FEEDS: z.string().default(''),
+  /** Minutes between feed polls. */
+  TRICHDAN_FEED_INTERVAL: z.coerce.number().min(0.05).max(24 * 60).default(15),
+  /** Let URLs resolve to loopback, private or link-local addresses (only for tests and intranets). */
+  TRICHDAN_ALLOW_PRIVATE_URLS: bool.default(false),
+  TRICHDAN_FETCH_TIMEOUT_MS: int(1000, 120_000).default(15_000),
+  TRICHDAN_FETCH_MAX_BYTES: int(10_000, 100_000_000).default(5_000_000),
+  /** Seconds between checks of the corpus folder for files added or changed by hand (0: off). */
+  TRICHDAN_WATCH_SECONDS: z.coerce.number().min(0).max(3600).default(5),
+
   TRICHDAN_LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
 });
 
@@ -98,8 +114,22 @@ export interface Config {
     ratePerMinute: number;
   };
   digest: { defaultTime: string; defaultZone: string; graceMinutes: number; broadcastPerSecond: number };
+  /** Live corpus: who may change it, feeds, and the limits of every web request. */
+  ingest: {
+    adminIds: number[];
+    feeds: string[];
+    feedIntervalMs: number;
+    watchMs: number;
+    fetch: { timeoutMs: number; maxBytes: number; maxRedirects: number; allowPrivate: boolean; userAgent: string };
+  };
   logLevel: 'error' | 'warn' | 'info' | 'debug';
 }
+
+/** Sent as User-Agent with every web request. */
+export const USER_AGENT = 'trichdan/0.1 (+https://github.com/trichdan/trichdan; news citation bot)';
+
+/** Splits a comma- or space-separated setting into its items. */
+const items = (value: string): string[] => value.split(/[\s,]+/u).filter(Boolean);
 
 /** Lexicon locations tried when TRICHDAN_LEXICON is not set (the second is the shared data beside a checkout). */
 const DEFAULT_LEXICON_PATHS = ['lexicons/en-vi.tsv', '../shared/lexicons/en-vi/en-vi.tsv'];
@@ -176,6 +206,19 @@ export function loadConfig(
       defaultZone: raw.TRICHDAN_DIGEST_DEFAULT_TZ,
       graceMinutes: raw.TRICHDAN_DIGEST_GRACE_MINUTES,
       broadcastPerSecond: raw.TRICHDAN_BROADCAST_PER_SECOND,
+    },
+    ingest: {
+      adminIds: items(raw.TRICHDAN_ADMIN_IDS).map(Number),
+      feeds: items(raw.TRICHDAN_FEEDS),
+      feedIntervalMs: Math.round(raw.TRICHDAN_FEED_INTERVAL * 60_000),
+      watchMs: Math.round(raw.TRICHDAN_WATCH_SECONDS * 1000),
+      fetch: {
+        timeoutMs: raw.TRICHDAN_FETCH_TIMEOUT_MS,
+        maxBytes: raw.TRICHDAN_FETCH_MAX_BYTES,
+        maxRedirects: 5,
+        allowPrivate: raw.TRICHDAN_ALLOW_PRIVATE_URLS,
+        userAgent: USER_AGENT,
+      },
     },
     logLevel: raw.TRICHDAN_LOG_LEVEL,
   };
