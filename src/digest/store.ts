@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Article } from '../corpus/article.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { MIGRATIONS } from './migrations.ts';
+import { openDatabase } from './database.ts';
+
+export { DigestStoreError } from './database.ts';
 
 /** Language of a chat's confirmations and digests. */
 export type Language = 'vi' | 'en';
@@ -112,11 +112,6 @@ interface DeliveryRow {
   sent_at: string | null;
 }
 
-/** The database was written by a newer trichdan, or cannot be opened. */
-export class DigestStoreError extends Error {
-  override name = 'DigestStoreError';
-}
-
 const toSubscriber = (r: SubscriberRow): Subscriber => ({
   chatId: r.chat_id,
   language: r.language,
@@ -166,35 +161,7 @@ export class DigestStore {
   constructor(file: string, options: DigestStoreOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.maxTopics = options.maxTopics ?? 10;
-    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-    try {
-      this.db = new Database(file);
-    } catch (err) {
-      throw new DigestStoreError(
-        `Cannot open the digest database ${file}: ${(err as Error).message}. Check TRICHDAN_DB and the folder's permissions.`,
-      );
-    }
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.migrate();
-  }
-
-  /** Applies the migrations this file has not seen yet, each in its own transaction. */
-  private migrate(): void {
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    if (version > MIGRATIONS.length) {
-      throw new DigestStoreError(
-        `The digest database is at schema version ${version}, newer than this trichdan knows (${MIGRATIONS.length}). Upgrade trichdan or point TRICHDAN_DB elsewhere.`,
-      );
-    }
-    for (let v = version; v < MIGRATIONS.length; v++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v]);
-        this.db.pragma(`user_version = ${v + 1}`);
-      })();
-    }
+    this.db = openDatabase(file);
   }
 
   /** Schema version of the open file. */
