@@ -57,4 +57,30 @@ export const MIGRATIONS: readonly string[] = [
     removed_at    TEXT                              -- set when the file left the corpus
   );
   `,
+  // 2: RSS/Atom feeds: polite polling state and the items already handled.
+  `
+  CREATE TABLE feeds (
+    url            TEXT    PRIMARY KEY,
+    etag           TEXT,                            -- sent back as If-None-Match
+    last_modified  TEXT,                            -- sent back as If-Modified-Since
+    last_status    TEXT    CHECK (last_status IN ('ok', 'not_modified', 'error')),
+    last_error     TEXT,
+    last_polled_at TEXT,                            -- ISO instant
+    next_poll_at   TEXT,                            -- ISO instant; later after failures (back-off)
+    failures       INTEGER NOT NULL DEFAULT 0,      -- consecutive failed polls
+    items_added    INTEGER NOT NULL DEFAULT 0       -- articles this feed brought in, in all
+  );
+
+  CREATE TABLE feed_items (
+    feed_url      TEXT    NOT NULL,
+    item_id       TEXT    NOT NULL,                 -- guid / Atom id, else the link
+    url           TEXT    NOT NULL,
+    status        TEXT    NOT NULL CHECK (status IN ('added', 'duplicate', 'failed', 'gave_up', 'skipped')),
+    attempts      INTEGER NOT NULL DEFAULT 0,       -- ingest attempts (failed items are retried)
+    last_error    TEXT,
+    first_seen_at TEXT    NOT NULL,
+    updated_at    TEXT    NOT NULL,
+    PRIMARY KEY (feed_url, item_id)
+  );
+  `,
 ];
