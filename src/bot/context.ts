@@ -1,9 +1,11 @@
 /**
- * What the bot's handlers share: the engine (loaded once), the button codec, the log and the
- * limits. Created once by `createBot` and passed to each handler module.
+ * What the bot's handlers share: the engine (loaded once), the live library when there is one,
+ * the button codec, the log and the limits. Created once by `createBot` and passed to each
+ * handler module.
  */
 import type { Context } from 'grammy';
 import type { Engine } from '../engine-types.ts';
+import type { Library } from '../library/types.ts';
 import type { CallbackCodec } from './callbacks.ts';
 import type { Logger } from './log.ts';
 import { replyLanguage, type CommandDescription, type Lang } from './strings.ts';
@@ -11,6 +13,10 @@ import { replyLanguage, type CommandDescription, type Lang } from './strings.ts'
 /** The shared state of one running bot. */
 export interface BotServices {
   engine: Engine;
+  /** The live corpus behind /add, /remove, /feeds, /reindex and /stats; absent on a fixed index. */
+  library?: Library;
+  /** Telegram user ids allowed to change the corpus (config TRICHDAN_ADMIN_IDS). */
+  adminIds: readonly number[];
   codec: CallbackCodec;
   log: Logger;
   /** Results per answer (config TRICHDAN_TOP_K). */

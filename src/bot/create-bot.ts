@@ -2,7 +2,8 @@
  * Wiring: one grammY bot on one loaded engine, with its plugins and handlers in order.
  *
  *   in-flight tracking → channels dropped → sequentialize per chat → /start /help /sources /ask
- *   → extensions (the digest's commands) → buttons → questions and media
+ *   → /stats and the admins' /add /remove /feeds /reindex (and links) → extensions (the digest's
+ *   commands) → buttons → questions and media
  *
  * API calls go through a failure log (no token, no text) and grammY's auto-retry (429 and 5xx).
  * Starting and stopping (polling or webhook) is in run.ts.
@@ -13,6 +14,9 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
 import type { Config } from '../config.ts';
 import type { Engine } from '../engine-types.ts';
+import type { Library } from '../library/types.ts';
+import { adminHandlers } from './admin.ts';
+import { ADMIN_COMMANDS, STATS_COMMAND } from './admin-strings.ts';
 import { buttonHandlers } from './buttons.ts';
 import { CallbackCodec } from './callbacks.ts';
 import { commandHandlers } from './commands.ts';
@@ -38,8 +42,10 @@ export interface BotExtension {
 
 /** What `createBot` needs. */
 export interface CreateBotOptions {
-  /** The loaded retrieval core (model and index loaded once, shared by every question). */
+  /** The loaded retrieval core (model and index loaded once, shared by every question); with a library, its `engine`. */
   engine: Engine;
+  /** The live corpus for /add, /remove, /feeds, /reindex (admins) and /stats; without it those say they are not available. */
+  library?: Library;
   config: Config;
   /** Bot API root; default `config.telegram.apiRoot` (a local emulator in tests). */
   apiRoot?: string;
@@ -99,13 +105,17 @@ export function createBot(options: CreateBotOptions): TrichdanBot {
   const extensions = options.extensions ?? [];
   const services: BotServices = {
     engine,
+    library: options.library,
+    adminIds: config.ingest.adminIds,
     codec: new CallbackCodec(),
     log,
     topK: config.retrieval.topK,
     maxQuestionChars: config.retrieval.maxQuestionChars,
     ratePerMinute: config.telegram.ratePerMinute,
-    commands: [...CORE_COMMANDS, ...extensions.flatMap((e) => e.commands ?? [])],
+    commands: [...CORE_COMMANDS, STATS_COMMAND, ...extensions.flatMap((e) => e.commands ?? [])],
   };
+  // /help also lists the admins' commands (marked as such) when the corpus can change; the menu does not.
+  const helpServices: BotServices = options.library ? { ...services, commands: [...services.commands, ...ADMIN_COMMANDS] } : services;
 
   const apiRoot = options.apiRoot ?? config.telegram.apiRoot;
   const bot = new Bot(config.telegram.token, {
@@ -147,7 +157,8 @@ export function createBot(options: CreateBotOptions): TrichdanBot {
   chats.use(sequentialize((ctx: Context) => (ctx.chat ? String(ctx.chat.id) : ctx.from ? `u${ctx.from.id}` : undefined)));
 
   const limiter = createQuestionLimiter(config.telegram.ratePerMinute, log);
-  chats.use(commandHandlers(services, limiter));
+  chats.use(commandHandlers(helpServices, limiter));
+  chats.use(adminHandlers(services));
   for (const extension of extensions) chats.use(extension.middleware);
   chats.use(buttonHandlers(services, limiter));
   chats.use(questionHandlers(services, limiter));
