@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeHtml } from '../../src/answer/citation.ts';
 import { MAX_ARGUMENT_CHARS, PendingLinks, plainLink } from '../../src/bot/admin.ts';
-import { formatLocalTime } from '../../src/bot/admin-render.ts';
+import { formatLocalTime, renderFeeds, renderStats } from '../../src/bot/admin-render.ts';
 import { adminStrings } from '../../src/bot/admin-strings.ts';
 import { createBot, type TrichdanBot } from '../../src/bot/create-bot.ts';
 import { createLogger } from '../../src/bot/log.ts';
@@ -229,6 +229,22 @@ describe('/feeds and /stats', () => {
     expect(text).toContain('https://vnexpress.net/rss/the-gioi.rss\n  tốt, tải lần cuối 20/11/2025 09:15, đã thêm 12 bài');
     expect(text).toContain('lỗi, tải lần cuối 20/11/2025 09:16, đã thêm 0 bài\n  Lỗi: The site answered 503');
     expect(text).not.toContain('lần tới');
+  });
+
+  it('splits a long feed list between feeds, each message valid Telegram HTML', () => {
+    const many: FeedStatus[] = Array.from({ length: 120 }, (_, i) => ({
+      ...FEEDS[1],
+      url: `https://example.org/rss/${i}?a=1&b=<2>`,
+      lastError: `<script>${'x'.repeat(400)}`,
+    }));
+    for (const messages of [renderFeeds(many, 'vi'), renderStats({ ...library.stats(), feeds: many }, 'en')]) {
+      expect(messages.length).toBeGreaterThan(1);
+      for (const m of messages) {
+        expect(m.length).toBeLessThanOrEqual(4096);
+        expect(telegramHtmlProblems(m)).toEqual([]);
+      }
+      expect(messages.join('\n').match(/https:\/\/example\.org\/rss\//g)).toHaveLength(120);
+    }
   });
 
   it('formats instants as dd/MM/yyyy HH:mm in Asia/Ho_Chi_Minh', () => {
