@@ -1,12 +1,10 @@
 /**
- * Test helpers for feeds: an RSS builder, a tiny HTTP server on 127.0.0.1 that serves feeds with
- * ETag / Last-Modified and records what it was asked, and a stand-in for safeFetch built on
- * Node's fetch (same contract: throws IngestError for statuses ≥ 400, returns 2xx and 304).
+ * Test helpers for feeds: an RSS builder, and a tiny HTTP server on 127.0.0.1 that serves feeds
+ * with ETag / Last-Modified (answering 304 to a matching conditional request) and records what
+ * it was asked.
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FeedFetch } from '../../../src/ingest/feed-poller.ts';
-import { IngestError } from '../../../src/ingest/types.ts';
 
 /** One `<item>` of {@link rssFeed}. */
 export interface RssItem {
@@ -102,27 +100,3 @@ export async function startFeedServer(): Promise<FeedServer> {
       }),
   };
 }
-
-/** safeFetch's contract on Node's fetch, without its address checks: for tests against 127.0.0.1. */
-export const nodeFetch: FeedFetch = async (url, policy, init = {}) => {
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      headers: { 'user-agent': policy.userAgent, ...(init.accept ? { accept: init.accept } : {}), ...init.headers },
-      signal: AbortSignal.timeout(policy.timeoutMs),
-    });
-  } catch (err) {
-    throw new IngestError('network', `Could not reach ${url}: ${(err as Error).message}.`);
-  }
-  if (res.status >= 400) throw new IngestError('http_status', `${url} answered HTTP ${res.status}.`, res.status);
-  const type = res.headers.get('content-type') ?? '';
-  const body = Buffer.from(await res.arrayBuffer());
-  return {
-    url: res.url,
-    status: res.status,
-    headers: res.headers,
-    contentType: type.split(';')[0].trim().toLowerCase(),
-    charset: /charset=([^;]+)/i.exec(type)?.[1]?.trim() ?? null,
-    body,
-  };
-};
