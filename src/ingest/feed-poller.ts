@@ -166,7 +166,7 @@ export class FeedPoller {
       return report;
     } catch (err) {
       const failures = (state?.failures ?? 0) + 1;
-      const message = err instanceof Error ? err.message : String(err);
+      const message = oneLine(err);
       const delay = backoffMs(intervalMs, failures);
       const now = this.clock();
       store.updateFeed(url, {
@@ -176,7 +176,7 @@ export class FeedPoller {
         failures,
         error: message,
       });
-      this.log(`feed ${url}: ${message} (failure ${failures} in a row; next try in ${minutes(delay)})`);
+      this.log(`feed ${url}: ${message} (failure ${failures} in a row; next try in ${readableDelay(delay)})`);
       return { ...report, status: 'error', error: message };
     }
   }
@@ -218,7 +218,7 @@ export class FeedPoller {
         if (status === 'added') report.added++;
         else report.duplicates++;
       } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
+        const message = oneLine(err);
         const stored = store.markItem(feedUrl, item.id, item.url, 'failed', message);
         report.failed++;
         if (stored === 'failed') complete = false;
@@ -241,4 +241,7 @@ function readFeed(url: string, res: SafeResponse): FeedItem[] {
   return parseFeed(decodeFeed(res.body, res.charset), res.url || url).items;
 }
 
-const minutes = (ms: number) => (ms >= 3_600_000 ? `${Math.round(ms / 360_000) / 10} h` : `${Math.round(ms / 6000) / 10} min`);
+const readableDelay = (ms: number) => (ms >= 3_600_000 ? `${Math.round(ms / 360_000) / 10} h` : `${Math.round(ms / 6000) / 10} min`);
+
+/** An error's message on one line (never a stack): logs and /feeds show it as it is. */
+const oneLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').trim();
