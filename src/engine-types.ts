@@ -14,6 +14,8 @@ export interface EngineStatus {
   corpusDir: string;
   lexiconLoaded: boolean;
   lexiconProblem: string | null;
+  /** Last change to the index (add, remove, refresh), ISO instant. */
+  lastIngestAt?: string | null;
 }
 
 /**

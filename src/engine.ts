@@ -1,9 +1,9 @@
 import type { Config } from './config.ts';
 import type { Article } from './corpus/article.ts';
-import { loadCorpus, sortNewestFirst } from './corpus/load.ts';
+import { sortNewestFirst } from './corpus/load.ts';
 import type { Chunk } from './index/chunk-types.ts';
 import { loadEmbedder, type Embedder, type LoadEmbedderOptions } from './index/embedder.ts';
-import { openIndex, type LoadedIndex } from './index/build.ts';
+import { openIndex, type IndexSettings, type LoadedIndex } from './index/build.ts';
 import { createProgress, type Progress } from './index/progress.ts';
 import { composeAnswer, type ComposeOptions } from './answer/compose.ts';
 import type { Answer, AskOptions, InputProblem } from './answer/types.ts';
@@ -31,30 +31,52 @@ export interface AskInternals {
   timings?: RetrievalTimings & { composeMs: number };
 }
 
-/** The retrieval core: corpus, index, model and lexicon, loaded once. */
+/** What outlives an index snapshot: settings, the model and the lexicon, loaded once per process. */
+export interface EngineResources {
+  config: Config;
+  embedder: Embedder | null;
+  /** Why there is no model, when there is none. */
+  modelProblem: string | null;
+  lexicon: Lexicon | null;
+  lexiconProblem: string | null;
+}
+
+/** How the index is built with these resources. */
+export function indexSettings(resources: EngineResources, progress?: boolean): IndexSettings {
+  const { config, embedder, modelProblem } = resources;
+  return {
+    indexDir: config.indexDir,
+    chunking: config.chunking,
+    embedder,
+    embedderProblem: modelProblem,
+    model: { quantized: config.model.quantized, prefixes: config.model.prefixes },
+    hnsw: config.hnsw,
+    progress,
+  };
+}
+
+/** The retrieval core on one index snapshot: a new snapshot makes a new engine, the resources are shared. */
 export class RetrievalEngine implements Engine {
+  private readonly config: Config;
   private readonly byId: Map<string, Article>;
   private readonly chunkById: Map<string, Chunk>;
   private readonly retriever: Retriever;
   private readonly newestFirst: Article[];
 
   constructor(
-    private readonly config: Config,
+    readonly resources: EngineResources,
     readonly index: LoadedIndex,
-    readonly articleList: readonly Article[],
-    embedder: Embedder | null,
-    private readonly modelProblem: string | null,
-    private readonly lexicon: Lexicon | null,
-    private readonly lexiconProblem: string | null,
   ) {
-    this.byId = new Map(articleList.map((a) => [a.id, a]));
-    this.chunkById = new Map(index.chunks.map((c) => [c.id, c]));
-    this.newestFirst = sortNewestFirst([...articleList]);
+    this.config = resources.config;
+    this.byId = new Map(index.articles.map((a) => [a.id, a]));
+    this.chunkById = new Map();
+    for (const c of index.chunks) if (c) this.chunkById.set(c.id, c);
+    this.newestFirst = sortNewestFirst([...index.articles]);
     this.retriever = new Retriever({
       chunks: index.chunks,
       lexical: index.lexical,
       vectors: index.vectors,
-      embedder,
+      embedder: resources.embedder,
     });
   }
 
@@ -73,7 +95,7 @@ export class RetrievalEngine implements Engine {
     if (problem) {
       return { question, answered: false, language: 'vi', results: [], matchedTerms: [], retrieval, inputProblem: problem };
     }
-    const query = analyzeQuestion(question.trim(), this.lexicon, { vocabulary: this.index.lexical });
+    const query = analyzeQuestion(question.trim(), this.resources.lexicon, { vocabulary: this.index.lexical });
     const topK = options.topK ?? this.config.retrieval.topK;
     const offset = options.offset ?? 0;
     const ranked = await this.retriever.retrieve(query, (offset + topK) * OVERFETCH, {
@@ -105,7 +127,7 @@ export class RetrievalEngine implements Engine {
 
   /** Ranked passages without answer composition (for evaluation and benchmarks). */
   async rank(question: string, k: number, mode?: RetrievalMode) {
-    return this.retriever.retrieve(analyzeQuestion(question.trim(), this.lexicon, { vocabulary: this.index.lexical }), k, { mode });
+    return this.retriever.retrieve(analyzeQuestion(question.trim(), this.resources.lexicon, { vocabulary: this.index.lexical }), k, { mode });
   }
 
   articles(): readonly Article[] {
@@ -124,13 +146,14 @@ export class RetrievalEngine implements Engine {
     return {
       retrieval: this.retriever.hybrid ? 'hybrid' : 'lexical',
       modelId: this.config.model.id,
-      modelProblem: this.modelProblem,
-      articleCount: this.articleList.length,
-      chunkCount: this.index.chunks.length,
+      modelProblem: this.resources.modelProblem,
+      articleCount: this.index.articles.length,
+      chunkCount: this.index.chunkCount,
       indexDir: this.config.indexDir,
       corpusDir: this.config.corpusDir,
-      lexiconLoaded: this.lexicon !== null,
-      lexiconProblem: this.lexiconProblem,
+      lexiconLoaded: this.resources.lexicon !== null,
+      lexiconProblem: this.resources.lexiconProblem,
+      lastIngestAt: this.index.manifest.updatedAt,
     };
   }
 
@@ -139,18 +162,9 @@ export class RetrievalEngine implements Engine {
   }
 }
 
-/**
- * Loads the corpus, the model (when it can be had), the lexicon and the index
- * (rebuilding what no longer matches), and says in one line each what it did.
- */
-export async function createEngine(
-  config: Config,
-  options: EngineOptions & { forceRebuild?: boolean } = {},
-): Promise<RetrievalEngine> {
+/** Loads the model (when it can be had) and the lexicon, and says in one line each what is missing. */
+export async function loadResources(config: Config, options: EngineOptions = {}): Promise<EngineResources> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const { articles, skipped } = await loadCorpus(config.corpusDir);
-  for (const s of skipped) log(`warning: skipped ${s.path}: ${s.reason}`);
-
   let lexicon: Lexicon | null = null;
   let lexiconProblem: string | null = null;
   if (config.lexiconPath) {
@@ -181,18 +195,25 @@ export async function createEngine(
   const embedder = loaded.ok ? loaded.embedder : null;
   const modelProblem = loaded.ok ? null : loaded.problem;
   if (modelProblem) log(`lexical-only retrieval: ${modelProblem}`);
+  return { config, embedder, modelProblem, lexicon, lexiconProblem };
+}
 
-  const index = await openIndex({
-    indexDir: config.indexDir,
-    articles,
-    chunking: config.chunking,
-    embedder,
-    embedderProblem: modelProblem,
-    model: { quantized: config.model.quantized, prefixes: config.model.prefixes },
-    hnsw: config.hnsw,
+/**
+ * Loads the model, the lexicon and the index (bringing it in step with the corpus folder, or
+ * rebuilding what no longer matches), and says in one line each what it did.
+ */
+export async function createEngine(
+  config: Config,
+  options: EngineOptions & { forceRebuild?: boolean } = {},
+): Promise<RetrievalEngine> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const resources = await loadResources(config, options);
+  const { index, skipped } = await openIndex({
+    ...indexSettings(resources, options.progress),
+    corpusDir: config.corpusDir,
     force: options.forceRebuild,
-    progress: options.progress,
   });
+  for (const s of skipped) log(`warning: skipped ${s.path}: ${s.reason}`);
   for (const action of index.actions) log(action);
-  return new RetrievalEngine(config, index, articles, embedder, modelProblem, lexicon, lexiconProblem);
+  return new RetrievalEngine(resources, index);
 }

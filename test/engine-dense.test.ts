@@ -29,15 +29,16 @@ describe('hybrid retrieval with a generated model', () => {
     // First without the model: lexical-only index.
     const lexical = await createEngine(testConfig({ ...env, TRICHDAN_MODEL: 'missing/model' }), { log: () => {}, progress: false });
     expect(lexical.status().retrieval).toBe('lexical');
-    const chunksBefore = await readFile(path.join(env.TRICHDAN_INDEX_DIR, 'chunks.json'), 'utf8');
+    const segmentFile = path.join(env.TRICHDAN_INDEX_DIR, `${lexical.index.manifest.segments[0].name}.json`);
+    const segmentBefore = await readFile(segmentFile, 'utf8');
 
-    // The model arrives: vectors are added, the chunk table is untouched.
+    // The model arrives: vectors are added, the segments (articles, chunks, postings) are untouched.
     const hybrid = await createEngine(testConfig(env), { log: () => {}, progress: false });
     expect(hybrid.status().retrieval).toBe('hybrid');
     expect(hybrid.index.actions[0]).toMatch(/^dense vectors added with trichdan\/tiny-bow/);
-    expect(await readFile(path.join(env.TRICHDAN_INDEX_DIR, 'chunks.json'), 'utf8')).toBe(chunksBefore);
+    expect(await readFile(segmentFile, 'utf8')).toBe(segmentBefore);
     expect(hybrid.index.manifest.dense).toMatchObject({ modelId: 'trichdan/tiny-bow', dimension: 128 });
-    expect(hybrid.index.vectors?.size).toBe(hybrid.index.chunks.length);
+    expect(hybrid.index.vectors?.size).toBe(hybrid.index.chunkCount);
 
     // Restart: the persisted HNSW index is loaded, nothing is rebuilt, answers are identical.
     const question = 'Việt Nam đã trao trả cho Mỹ bao nhiêu hòm hài cốt?';
@@ -62,7 +63,7 @@ describe('hybrid retrieval with a generated model', () => {
     const otherModels = await tempDir('trichdan-models-');
     const { modelId } = await writeTinyModel(otherModels, { modelId: 'trichdan/tiny-other', dimension: 64, seed: 7 });
     const engine = await createEngine(testConfig({ ...env, TRICHDAN_MODELS_DIR: otherModels, TRICHDAN_MODEL: modelId }), { log: () => {}, progress: false });
-    expect(engine.index.actions[0]).toMatch(/^vectors rebuilt: the model or its settings changed/);
+    expect(engine.index.actions[0]).toMatch(/^vectors rebuilt: the model, its settings or the vector file changed/);
     expect(engine.index.manifest.dense?.dimension).toBe(64);
   });
 });

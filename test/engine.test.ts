@@ -123,35 +123,41 @@ describe('retrieval engine on the seed corpus, lexical-only', () => {
   });
 });
 
-describe('index manifest: a mismatch rebuilds, with a message', () => {
-  it('rebuilds when the corpus or the chunking changes, or the chunk table is damaged', async () => {
+describe('index manifest: a change updates, a mismatch rebuilds, with a message', () => {
+  it('updates a changed article in place; rebuilds when the chunking changes or a file of the index is damaged', async () => {
     const corpusDir = await copySeedCorpus();
     const indexDir = await tempDir('trichdan-index-');
     const env = { TRICHDAN_CORPUS_DIR: corpusDir, TRICHDAN_INDEX_DIR: indexDir };
     const open = (over: Record<string, string> = {}) => createEngine(testConfig({ ...env, ...over }), { log: () => {}, progress: false });
 
-    expect((await open()).index.actions).toEqual(['index built']);
+    expect((await open()).index.actions).toEqual(['index built (5 articles, 19 passages)']);
     expect((await open()).index.actions).toEqual([]);
 
     await appendFile(path.join(corpusDir, '003_576ff9567dded38c.txt'), '\n\nTàu ngầm Kilo mới được bàn giao tại Cam Ranh.\n');
     const changed = await open();
-    expect(changed.index.actions).toEqual(['index rebuilt: the corpus changed since the index was built']);
+    expect(changed.index.actions).toEqual(['index updated: 1 changed']);
     const answer = await changed.ask('tàu ngầm Kilo bàn giao ở đâu');
     expect(answer.results[0].quote).toContain('Cam Ranh');
+    expect(changed.articles()).toHaveLength(5);
 
-    expect((await open({ TRICHDAN_CHUNK_CHARS: '800' })).index.actions).toEqual(['index rebuilt: the chunking settings changed']);
+    expect((await open({ TRICHDAN_CHUNK_CHARS: '800' })).index.actions[0]).toMatch(/^index rebuilt: the chunking settings changed \(5 articles/);
 
-    await writeFile(path.join(indexDir, 'chunks.json'), '[["broken"');
-    expect((await open({ TRICHDAN_CHUNK_CHARS: '800' })).index.actions).toEqual(['index rebuilt: the chunk table is missing or damaged']);
+    const manifest = JSON.parse(await readFile(path.join(indexDir, 'manifest.json'), 'utf8'));
+    await writeFile(path.join(indexDir, `${manifest.segments[0].name}.lex`), 'broken');
+    expect((await open({ TRICHDAN_CHUNK_CHARS: '800' })).index.actions[0]).toMatch(
+      /^index rebuilt: a file of the index is missing or damaged \(seg-\d+\.lex is damaged \(checksum mismatch\)\)/,
+    );
+    expect((await open({ TRICHDAN_CHUNK_CHARS: '800' })).index.actions).toEqual([]);
   });
 
-  it('writes a manifest that records model, chunking and the corpus fingerprint', async () => {
+  it('writes a manifest that records model, chunking, segments and their checksums', async () => {
     const indexDir = await tempDir('trichdan-index-');
     const corpusDir = await copySeedCorpus();
     await createEngine(testConfig({ TRICHDAN_CORPUS_DIR: corpusDir, TRICHDAN_INDEX_DIR: indexDir }), { log: () => {}, progress: false });
     const manifest = JSON.parse(await readFile(path.join(indexDir, 'manifest.json'), 'utf8'));
-    expect(manifest).toMatchObject({ formatVersion: 1, articleCount: 5, chunking: { maxChars: 1600, overlapSentences: 1 }, dense: null });
-    expect(manifest.corpusFingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(manifest).toMatchObject({ formatVersion: 2, articleCount: 5, chunkCount: 19, chunking: { maxChars: 1600, overlapSentences: 1 }, dense: null });
+    expect(manifest.segments).toHaveLength(1);
+    expect(manifest.segments[0].postingsSha256).toMatch(/^[0-9a-f]{64}$/);
   });
 });
 

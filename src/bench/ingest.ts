@@ -19,7 +19,7 @@ import path from 'node:path';
 import { env, pipeline } from '@xenova/transformers';
 import type { Config } from '../config.ts';
 import { loadCorpus } from '../corpus/load.ts';
-import { indexedText, openIndex } from '../index/build.ts';
+import { indexedText, liveChunks, openIndex } from '../index/build.ts';
 import { chunkArticle } from '../index/chunk.ts';
 import type { Embedder } from '../index/embedder.ts';
 import { LexicalIndex } from '../index/lexical.ts';
@@ -143,10 +143,9 @@ export async function measureIngest(
   const timePipeline = () =>
     withTempDir(async (indexDir) => {
       const t0 = performance.now();
-      const loaded = await loadCorpus(corpusDir);
-      const index = await openIndex({
+      const { index } = await openIndex({
         indexDir,
-        articles: loaded.articles,
+        corpusDir,
         chunking: config.chunking,
         embedder,
         embedderProblem: null,
@@ -156,9 +155,9 @@ export async function measureIngest(
         progress: false,
       });
       pipelineMs.push(performance.now() - t0);
-      const byId = new Map(loaded.articles.map((a) => [a.id, a]));
-      texts = index.chunks.map((c) => indexedText(c, byId.get(c.articleId)!));
-      articles = loaded.articles.length;
+      const byId = new Map(index.articles.map((a) => [a.id, a]));
+      texts = liveChunks(index).map((c) => indexedText(c, byId.get(c.articleId)!));
+      articles = index.articles.length;
     });
   // What the model is given for each passage (with the E5 prefix when the model uses it).
   const modelInputs = () => texts.map((t) => (config.model.prefixes ? `passage: ${t}` : t));

@@ -4,6 +4,7 @@
  * start. Prints the tables and writes docs/BENCHMARKS.md (a `--quick` smoke run writes
  * docs/bench-raw/quick.md instead), plus the raw JSON under docs/bench-raw/.
  */
+import { liveChunks } from '../index/build.ts';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -216,14 +217,14 @@ export async function runBench(config: Config, opts: { quick?: boolean }): Promi
   if (want('quality')) {
     quality = [];
     if (xquad) {
-      log(`quality: XQuAD-vi (${xquad.index.chunks.length} passages)…`);
+      log(`quality: XQuAD-vi (${xquad.index.chunkCount} passages)…`);
       const systems = await systemsFor(xquad, model.embedder);
-      quality.push(...(await measureQuality('XQuAD-vi dev questions', xquad.index.chunks, systems, sample(judgeXquad(xquadQuestions)))));
+      quality.push(...(await measureQuality('XQuAD-vi dev questions', liveChunks(xquad.index), systems, sample(judgeXquad(xquadQuestions)))));
     }
     if (devQuestions.length) {
-      log(`quality: seed corpus dev questions (${seed.index.chunks.length} passages)…`);
+      log(`quality: seed corpus dev questions (${seed.index.chunkCount} passages)…`);
       const systems = await systemsFor(seed, model.embedder);
-      quality.push(...(await measureQuality('seed corpus dev questions', seed.index.chunks, systems, judgeDev(devQuestions))));
+      quality.push(...(await measureQuality('seed corpus dev questions', liveChunks(seed.index), systems, judgeDev(devQuestions))));
     }
   } else skipped.push('quality: not selected (--only)');
 

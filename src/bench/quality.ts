@@ -5,7 +5,7 @@
  */
 import type { Chunk } from '../index/chunk-types.ts';
 import type { Embedder } from '../index/embedder.ts';
-import { indexedText } from '../index/build.ts';
+import { indexedText, liveChunks } from '../index/build.ts';
 import type { RetrievalEngine } from '../engine.ts';
 import type { DevQuestion, QueryStyle, XquadQuestion } from '../evaluation/datasets.ts';
 import { xquadByStyle } from '../evaluation/datasets.ts';
@@ -75,7 +75,7 @@ export function engineRanker(engine: RetrievalEngine, mode: RetrievalMode, name:
 
 /** Every system of the comparison over the engine's passages (dense ones only when it has vectors). */
 export async function systemsFor(engine: RetrievalEngine, embedder: Embedder | null): Promise<Ranker[]> {
-  const chunks = engine.index.chunks;
+  const chunks = liveChunks(engine.index);
   const texts = chunks.map((c) => indexedText(c, engine.article(c.articleId)!));
   const dense = engine.status().retrieval === 'hybrid';
   const systems: Ranker[] = [];

@@ -201,17 +201,24 @@ async function runEndToEnd(job: EndToEndJob): Promise<EndToEndResult> {
 
   let lexicon: Lexicon | null = null;
   if (config.lexiconPath && existsSync(config.lexiconPath)) lexicon = await loadLexicon(config.lexiconPath);
+  const now = new Date().toISOString();
+  // An in-memory snapshot of one segment (nothing is written: only retrieval is measured).
   const index: LoadedIndex = {
     chunks,
+    chunkCount: chunks.length,
     lexical,
     vectors,
     manifest: {
       formatVersion: INDEX_FORMAT_VERSION,
-      createdAt: new Date().toISOString(),
-      corpusFingerprint: 'synthetic',
+      createdAt: now,
+      updatedAt: now,
+      chunking: config.chunking,
+      segments: [],
+      removed: {},
+      nextDoc: chunks.length,
+      nextSegment: 0,
       articleCount: articles.length,
       chunkCount: chunks.length,
-      chunking: config.chunking,
       dense: {
         modelId: embedder.modelId,
         dimension: dim,
@@ -222,12 +229,12 @@ async function runEndToEnd(job: EndToEndJob): Promise<EndToEndResult> {
         vectorsSha256: '',
       },
       denseProblem: null,
-      chunksFile: '(in memory)',
-      chunksSha256: '',
     },
+    segments: [],
+    articles: articles.map((a) => ({ ...a, fileSize: 0, mtimeMs: 0, addedAt: now, docStart: 0, docEnd: 0 })),
     actions: [],
   };
-  const engine = new RetrievalEngine(config, index, articles, embedder, null, lexicon, lexicon ? null : 'no lexicon');
+  const engine = new RetrievalEngine({ config, embedder, modelProblem: null, lexicon, lexiconProblem: lexicon ? null : 'no lexicon' }, index);
   const latency = [];
   for (const mode of ['hybrid', 'lexical'] as const) {
     say(`${job.count} warm queries (${mode})…`);

@@ -1,21 +1,34 @@
 import path from 'node:path';
 import type { Config } from '../config.ts';
-import { loadCorpus } from '../corpus/load.ts';
+import { scanCorpus } from '../corpus/scan.ts';
+import { corpusChanges, loadIndex } from '../index/build.ts';
 import { loadEmbedder } from '../index/embedder.ts';
-import { embedderOptions } from '../engine.ts';
-import { MANIFEST_FILE, corpusFingerprint, readManifest, staleReason } from '../index/manifest.ts';
+import { embedderOptions, indexSettings } from '../engine.ts';
+import { MANIFEST_FILE, readManifest } from '../index/manifest.ts';
 import { loadLexicon } from '../search/lexicon.ts';
+
+/** Whether the index matches the corpus folder and the settings, in words (reads, never writes). */
+async function indexState(config: Config, corpusReadable: boolean): Promise<string> {
+  const loaded = await loadIndex({ ...indexSettings({ config, embedder: null, modelProblem: null, lexicon: null, lexiconProblem: null }), progress: false });
+  if ('reason' in loaded) return `out of date: ${loaded.reason} (rebuilt on next start)`;
+  if (!corpusReadable) return 'the corpus folder cannot be read';
+  const { changes } = await corpusChanges(loaded.index, config.corpusDir, false);
+  const pending = changes.upsert.length + changes.remove.length;
+  return pending
+    ? `${changes.upsert.length} new or changed and ${changes.remove.length} removed article file(s) not indexed yet (indexed on next start or by npx trichdan index)`
+    : 'matches the corpus and settings';
+}
 
 /** A status report of everything trichdan depends on; reads, never rebuilds. */
 export async function runDoctor(config: Config): Promise<string> {
   const lines: string[] = ['trichdan doctor', ''];
   const row = (label: string, value: string) => lines.push(`${(label ? `${label}:` : '').padEnd(12)} ${value}`);
 
-  let fingerprint: string | null = null;
+  let corpusReadable = false;
   try {
-    const { articles, skipped } = await loadCorpus(config.corpusDir);
-    fingerprint = corpusFingerprint(articles);
-    row('corpus', `${config.corpusDir}: ${articles.length} articles${skipped.length ? `, ${skipped.length} skipped` : ''}`);
+    const { files, skipped } = await scanCorpus(config.corpusDir);
+    corpusReadable = true;
+    row('corpus', `${config.corpusDir}: ${files.length} article files${skipped.length ? `, ${skipped.length} skipped` : ''}`);
     for (const s of skipped) row('', `skipped ${path.basename(s.path)}: ${s.reason}`);
   } catch (error) {
     row('corpus', `PROBLEM: ${(error as Error).message}`);
@@ -28,10 +41,9 @@ export async function runDoctor(config: Config): Promise<string> {
   const manifest = await readManifest(path.join(config.indexDir, MANIFEST_FILE));
   if (!manifest) row('index', `${config.indexDir}: none yet (built on first use, or run: npx trichdan index)`);
   else {
-    const stale = fingerprint ? staleReason(manifest, fingerprint, config.chunking) : null;
-    row('index', `${config.indexDir}: ${manifest.chunkCount} passages from ${manifest.articleCount} articles, built ${manifest.createdAt}`);
+    row('index', `${config.indexDir}: ${manifest.chunkCount} passages from ${manifest.articleCount} articles, built ${manifest.createdAt}, last changed ${manifest.updatedAt}`);
     row('', manifest.dense ? `dense vectors: ${manifest.dense.modelId}, dimension ${manifest.dense.dimension}` : `no dense vectors (${manifest.denseProblem ?? 'no model'})`);
-    row('', stale ? `out of date: ${stale} (rebuilt on next start)` : 'matches the corpus and settings');
+    row('', await indexState(config, corpusReadable));
   }
 
   if (!config.lexiconPath) row('lexicon', 'not configured: English questions use their English words only (set TRICHDAN_LEXICON)');

@@ -1,193 +1,158 @@
+/**
+ * Opening the index for a corpus folder: read what is on disk (manifest, segments, vectors; no
+ * article is re-read or re-tokenised), then bring it in step with the folder: files that are new
+ * or whose size or time changed are read and indexed, files that are gone are removed. So a start
+ * with nothing changed reads the index in one pass, and after a crash mid-ingest it finishes
+ * (the file is there, its passages are not: they are added) or rolls back (passages of a file
+ * that is gone are removed). A rebuild happens only when the format, the chunking or a file of
+ * the index itself is wrong, and says why.
+ */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Article } from '../corpus/article.ts';
-import type { Chunk, ChunkingOptions } from './chunk-types.ts';
-import { chunkArticle } from './chunk.ts';
-import type { Embedder } from './embedder.ts';
-import { EMBEDDING_CACHE_FILE, EmbeddingCache, embedWithCache } from './embedding-cache.ts';
-import { LexicalIndex } from './lexical.ts';
-import {
-  INDEX_FORMAT_VERSION,
-  MANIFEST_FILE,
-  type Manifest,
-  corpusFingerprint,
-  readManifest,
-  sha256,
-  staleReason,
-  writeManifest,
-} from './manifest.ts';
-import { writeFileAtomic } from './atomic.ts';
+import type { SkippedFile } from '../corpus/article.ts';
+import { CorpusError } from '../corpus/load.ts';
+import { type CorpusFile, readCorpusFile, scanCorpus } from '../corpus/scan.ts';
+import { withIndexLock } from './lock.ts';
+import { MANIFEST_FILE, type Manifest, readManifest, sha256, staleReason } from './manifest.ts';
 import { createProgress } from './progress.ts';
-import { HnswVectorStore, type HnswParams, type VectorStore } from './vector-store.ts';
+import { type Segment, SegmentError, readSegment } from './segment-files.ts';
+import { type IndexSettings, type LoadedIndex, assembleSnapshot } from './snapshot.ts';
+import { type ArticleUpsert, type IndexChanges, denseSettings, emptyIndex, sameDense, updateIndex } from './update.ts';
+import { HnswVectorStore, type VectorStore } from './vector-store.ts';
 
-const CHUNKS_FILE = 'chunks.json';
-const VECTORS_FILE = 'vectors.hnsw';
+export type { IndexSettings, LoadedIndex } from './snapshot.ts';
+export { liveChunks } from './snapshot.ts';
+export { indexedText } from './segment-files.ts';
 
-/** Everything retrieval needs, loaded from (or just written to) the index directory. */
-export interface LoadedIndex {
-  chunks: Chunk[];
-  lexical: LexicalIndex;
-  /** The dense side, or null when no model is loaded. */
-  vectors: VectorStore | null;
-  manifest: Manifest;
-  /** What happened on open, for start-up lines ("index rebuilt: the corpus changed…"). */
-  actions: string[];
-}
-
-export interface OpenIndexOptions {
-  indexDir: string;
-  articles: readonly Article[];
-  chunking: ChunkingOptions;
-  embedder: Embedder | null;
-  /** Why there is no embedder (recorded in the manifest), when there is none. */
-  embedderProblem: string | null;
-  model: { quantized: boolean; prefixes: boolean };
-  hnsw: HnswParams;
+/** Options of {@link openIndex}. */
+export interface OpenIndexOptions extends IndexSettings {
+  corpusDir: string;
   /** Rebuild even when the index on disk is current. */
   force?: boolean;
-  progress?: boolean;
 }
 
-/** Stored chunk row: text is not stored, it is the article text between the offsets. */
-type StoredChunk = [id: string, articleId: string, start: number, end: number, sentences: number[]];
+/** An opened index and the corpus files that could not be articles (shown as warnings). */
+export interface OpenedIndex {
+  index: LoadedIndex;
+  skipped: SkippedFile[];
+}
 
-/** The text a chunk is indexed under: the article title gives every chunk its topic. */
-export function indexedText(chunk: Chunk, article: Article): string {
-  return `${article.title}\n${chunk.text}`;
+/** Files read at once while indexing. */
+const READ_CONCURRENCY = 16;
+
+/**
+ * Reads the index in `settings.indexDir` as it is on disk, or says why it cannot be used as it is.
+ * Vectors are loaded only when the model in `settings` made them.
+ */
+export async function loadIndex(settings: IndexSettings): Promise<{ index: LoadedIndex } | { reason: string }> {
+  const manifest = await readManifest(path.join(settings.indexDir, MANIFEST_FILE));
+  const reason = staleReason(manifest, settings.chunking);
+  if (reason || !manifest) return { reason: reason ?? 'no index yet' };
+  let segments: Segment[];
+  try {
+    segments = await Promise.all(manifest.segments.map((entry) => readSegment(settings.indexDir, entry)));
+  } catch (error) {
+    if (error instanceof SegmentError) return { reason: `a file of the index is missing or damaged (${error.message})` };
+    return { reason: `the index cannot be read (${(error as Error).message})` };
+  }
+  const vectors = settings.embedder ? await loadVectors(settings, manifest) : null;
+  return { index: assembleSnapshot(manifest, segments, vectors, []) };
 }
 
 /**
- * Opens the index for `articles`, rebuilding whatever no longer matches (corpus,
- * chunking, model) and saying why. The manifest is written last, so a crash
- * mid-build leaves the old manifest, which no longer matches, and the next start rebuilds.
+ * Opens the index for the corpus folder, updating or rebuilding it as needed (under the index
+ * lock). Throws {@link CorpusError} when the folder is missing or holds no article file.
  */
-export async function openIndex(options: OpenIndexOptions): Promise<LoadedIndex> {
-  const { indexDir, articles, chunking, embedder } = options;
-  const manifestPath = path.join(indexDir, MANIFEST_FILE);
-  const fingerprint = corpusFingerprint(articles);
-  const previous = options.force ? null : await readManifest(manifestPath);
-  const actions: string[] = [];
-  const byId = new Map(articles.map((a) => [a.id, a]));
+export async function openIndex(options: OpenIndexOptions): Promise<OpenedIndex> {
+  return withIndexLock(options.indexDir, async () => {
+    const loaded = options.force ? { reason: 'a rebuild was asked for' } : await loadIndex(options);
+    let current: LoadedIndex;
+    let rebuilt: string | null = null;
+    if ('reason' in loaded) {
+      current = emptyIndex(options);
+      current.manifest.nextSegment = await firstFreeFileNumber(options.indexDir);
+      rebuilt = loaded.reason === 'no index yet' ? 'index built' : `index rebuilt: ${loaded.reason}`;
+    } else current = loaded.index;
 
-  // Chunking is cheap and deterministic, so it is redone on every start and compared with
-  // the stored table: a change in cleaning or sentence splitting is caught like a corpus change.
-  const chunks = articles.flatMap((a) => chunkArticle(a.id, a.text, chunking));
-  const rows: StoredChunk[] = chunks.map((c) => [c.id, c.articleId, c.start, c.end, c.sentences.flatMap((s) => [s.start, s.end])]);
-  const chunksJson = JSON.stringify(rows);
-  const chunksSha = sha256(chunksJson);
-
-  let reason = options.force ? 'a rebuild was asked for' : staleReason(previous, fingerprint, chunking);
-  if (!reason && previous && previous.chunksSha256 !== chunksSha) reason = 'the text processing (cleaning or sentence splitting) changed';
-  if (!reason && previous && !(await fileHasSha(path.join(indexDir, previous.chunksFile), chunksSha)))
-    reason = 'the chunk table is missing or damaged';
-  if (reason || !previous) {
-    actions.push(previous || options.force ? `index rebuilt: ${reason}` : 'index built');
-    await writeFileAtomic(path.join(indexDir, CHUNKS_FILE), chunksJson);
-  }
-
-  const texts = chunks.map((c) => indexedText(c, byId.get(c.articleId)!));
-  const lexical = LexicalIndex.build(texts);
-
-  let vectors: VectorStore | null = null;
-  let dense: Manifest['dense'] = null;
-  if (embedder) {
-    const reusable =
-      !reason &&
-      previous?.dense &&
-      previous.dense.modelId === embedder.modelId &&
-      previous.dense.quantized === options.model.quantized &&
-      previous.dense.prefixes === options.model.prefixes &&
-      previous.dense.hnsw.m === options.hnsw.m &&
-      previous.dense.hnsw.efConstruction === options.hnsw.efConstruction;
-    if (reusable && previous.dense) {
-      vectors = await loadVectors(path.join(indexDir, previous.dense.vectorsFile), previous.dense, options.hnsw);
-      if (vectors) dense = previous.dense;
-      else actions.push('vectors rebuilt: the vector file is missing or damaged');
-    } else if (!reason && previous) {
-      actions.push(
-        previous.dense
-          ? `vectors rebuilt: the model or its settings changed (${previous.dense.modelId} → ${embedder.modelId})`
-          : `dense vectors added with ${embedder.modelId} (the index was lexical-only)`,
-      );
+    const { changes, skipped, files } = await corpusChanges(current, options.corpusDir, options.progress);
+    if (files === 0) throw new CorpusError(`Corpus directory ${options.corpusDir} has no .txt or .md articles.`);
+    const needsVectors = Boolean(options.embedder && !current.vectors);
+    if (!changes.upsert.length && !changes.remove.length && !needsVectors && !rebuilt) return { index: current, skipped };
+    const index = await updateIndex(current, options, changes);
+    if (rebuilt) {
+      // A whole build: one line saying why and how much, not the per-change lines.
+      index.actions.splice(0, index.actions.length, `${rebuilt} (${index.articles.length} articles, ${index.chunkCount} passages)`);
     }
-    if (!vectors) {
-      const built = await buildVectors(indexDir, texts, embedder, options);
-      vectors = built.store;
-      dense = {
-        modelId: embedder.modelId,
-        dimension: embedder.dimension,
-        quantized: options.model.quantized,
-        prefixes: options.model.prefixes,
-        hnsw: { m: options.hnsw.m, efConstruction: options.hnsw.efConstruction },
-        vectorsFile: VECTORS_FILE,
-        vectorsSha256: built.sha,
-      };
-    }
-  } else if (previous?.dense && !reason) {
-    // Keep the vectors on disk for when the model is back; this run is lexical-only.
-    dense = previous.dense;
+    return { index, skipped };
+  });
+}
+
+/**
+ * What differs between the index and the folder: files that are new, or whose size or time
+ * changed and whose bytes really differ, and articles whose file is gone or no longer an article.
+ */
+export async function corpusChanges(
+  current: LoadedIndex,
+  corpusDir: string,
+  progress?: boolean,
+): Promise<{ changes: IndexChanges; skipped: SkippedFile[]; files: number }> {
+  const listing = await scanCorpus(corpusDir);
+  const indexed = new Map(current.articles.map((a) => [a.id, a]));
+  const toRead: CorpusFile[] = [];
+  for (const file of listing.files) {
+    const known = indexed.get(file.id);
+    if (known && known.path === file.path && known.fileSize === file.size && known.mtimeMs === file.mtimeMs) continue;
+    toRead.push(file);
   }
-
-  const manifest: Manifest = {
-    formatVersion: INDEX_FORMAT_VERSION,
-    createdAt: previous && !reason && sameDense(previous.dense, dense) ? previous.createdAt : new Date().toISOString(),
-    corpusFingerprint: fingerprint,
-    articleCount: articles.length,
-    chunkCount: chunks.length,
-    chunking: { maxChars: chunking.maxChars, overlapSentences: chunking.overlapSentences },
-    dense,
-    denseProblem: embedder ? null : options.embedderProblem,
-    chunksFile: CHUNKS_FILE,
-    chunksSha256: chunksSha,
-  };
-  if (JSON.stringify(manifest) !== JSON.stringify(previous)) await writeManifest(manifestPath, manifest);
-  return { chunks, lexical, vectors, manifest, actions };
-}
-
-function sameDense(a: Manifest['dense'], b: Manifest['dense']): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
-async function fileHasSha(file: string, expected: string): Promise<boolean> {
-  try {
-    return sha256(await readFile(file)) === expected;
-  } catch {
-    return false;
+  const upsert: ArticleUpsert[] = [];
+  const skipped = [...listing.skipped];
+  const unusable = new Set<string>();
+  const bar = progress === false || toRead.length < 200 ? null : createProgress('Reading articles', toRead.length);
+  for (let i = 0; i < toRead.length; i += READ_CONCURRENCY) {
+    const batch = toRead.slice(i, i + READ_CONCURRENCY);
+    const results = await Promise.all(batch.map((f) => readCorpusFile(f)));
+    results.forEach((result, k) => {
+      const file = batch[k];
+      if ('reason' in result) {
+        skipped.push(result);
+        unusable.add(file.id);
+        return;
+      }
+      const known = indexed.get(file.id);
+      // Touched but identical (a checkout, a copy): nothing to re-index.
+      if (known && known.contentHash === result.contentHash && known.path === file.path) return;
+      upsert.push({ article: result, file: { size: file.size, mtimeMs: file.mtimeMs } });
+    });
+    bar?.update(Math.min(i + READ_CONCURRENCY, toRead.length));
   }
+  bar?.stop();
+  const present = new Set(listing.files.map((f) => f.id));
+  const remove = current.articles.filter((a) => !present.has(a.id) || unusable.has(a.id)).map((a) => a.id);
+  return { changes: { upsert, remove }, skipped, files: listing.files.length };
 }
 
-async function loadVectors(
-  file: string,
-  dense: NonNullable<Manifest['dense']>,
-  params: HnswParams,
-): Promise<VectorStore | null> {
+/** The first segment/vector file number no file in the folder uses (a rebuild never overwrites a listed file). */
+async function firstFreeFileNumber(dir: string): Promise<number> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  let next = 0;
+  for (const name of names) {
+    const m = /^(?:seg|vectors)-(\d+)\./u.exec(name);
+    if (m) next = Math.max(next, Number(m[1]) + 1);
+  }
+  return next;
+}
+
+/** The vectors on disk, when they were made by this model with these settings and their file is intact. */
+async function loadVectors(settings: IndexSettings, manifest: Manifest): Promise<VectorStore | null> {
+  const { dense } = manifest;
+  const wanted = denseSettings(settings);
+  if (!dense || !wanted || !sameDense(dense, wanted)) return null;
+  const file = path.join(settings.indexDir, dense.vectorsFile);
   try {
-    if (!existsSync(file)) return null;
-    if (sha256(await readFile(file)) !== dense.vectorsSha256) return null;
-    return await HnswVectorStore.load(file, dense.dimension, params);
+    if (!existsSync(file) || sha256(await readFile(file)) !== dense.vectorsSha256) return null;
+    return await HnswVectorStore.load(file, dense.dimension, settings.hnsw);
   } catch {
     return null;
-  }
-}
-
-async function buildVectors(
-  indexDir: string,
-  texts: string[],
-  embedder: Embedder,
-  options: OpenIndexOptions,
-): Promise<{ store: VectorStore; sha: string }> {
-  const cache = await EmbeddingCache.open(path.join(indexDir, EMBEDDING_CACHE_FILE), embedder.key, embedder.dimension);
-  const bar = options.progress === false ? null : createProgress('Embedding passages', texts.length);
-  try {
-    const vecs = await embedWithCache(embedder, cache, texts, (done) => bar?.update(done));
-    await cache.save();
-    const store = new HnswVectorStore(embedder.dimension, options.hnsw, Math.max(texts.length, 1));
-    if (vecs.length) store.add(vecs, vecs.map((_, i) => i));
-    const file = path.join(indexDir, VECTORS_FILE);
-    await store.save(file);
-    return { store, sha: sha256(await readFile(file)) };
-  } finally {
-    bar?.stop();
   }
 }

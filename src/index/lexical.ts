@@ -49,30 +49,68 @@ export function queryKey(term: string, exact = false): string {
   return `${pair ? 'F' : 'f'}:${normalizeFolded(term)}`;
 }
 
-/** An in-memory BM25 index over a list of passages (document numbers are their positions). */
+/**
+ * One immutable part of the lexical index: the postings of documents `base … base + count - 1`
+ * (global document numbers; a document with length 0 is a hole left by a removed article).
+ * New articles arrive as new segments, so adding one never rewrites the others.
+ */
+export class LexicalSegment {
+  constructor(
+    readonly base: number,
+    readonly store: PostingsStore,
+    readonly lengths: Float32Array,
+  ) {}
+
+  /** Indexes `texts` as documents `base`, `base + 1`, … (an empty text is a hole). */
+  static build(texts: readonly string[], base = 0): LexicalSegment {
+    const { store, lengths } = PostingsStore.build(texts);
+    return new LexicalSegment(base, store, lengths);
+  }
+
+  get count(): number {
+    return this.lengths.length;
+  }
+}
+
+/**
+ * A BM25 index over passages, made of segments (document numbers are global). Statistics
+ * (document frequencies, average length) are summed over the segments, so scores are the
+ * same as one index over the same documents; removed documents are filtered out by the caller
+ * and still count in the statistics until the segments are rebuilt (as in Lucene).
+ */
 export class LexicalIndex {
+  /** One past the highest document number. */
+  readonly size: number;
   /** Per document: k1 · (1 − b + b · length / average length), the BM25 length normalisation. */
   private readonly norms: Float32Array;
   /** Score accumulator reused by every search (cleared through the touched list). */
   private readonly scores: Float64Array;
 
   private constructor(
-    readonly size: number,
+    readonly segments: readonly LexicalSegment[],
     private readonly params: Bm25Params,
-    private readonly postings: PostingsStore,
-    docLengths: Float32Array,
   ) {
+    this.size = segments.reduce((max, s) => Math.max(max, s.base + s.count), 0);
+    const lengths = new Float32Array(this.size);
     let total = 0;
-    for (const l of docLengths) total += l;
-    const avg = size ? total / size || 1 : 1;
-    this.norms = docLengths.map((l) => params.k1 * (1 - params.b + (params.b * l) / avg));
-    this.scores = new Float64Array(size);
+    let documents = 0;
+    for (const s of segments) {
+      lengths.set(s.lengths, s.base);
+      for (const l of s.lengths) if (l > 0) (total += l), documents++;
+    }
+    const avg = documents ? total / documents : 1;
+    this.norms = lengths.map((l) => params.k1 * (1 - params.b + (params.b * l) / avg));
+    this.scores = new Float64Array(this.size);
   }
 
   /** Indexes `texts`; document `i` is `texts[i]`. */
   static build(texts: readonly string[], params: Bm25Params = DEFAULT_PARAMS): LexicalIndex {
-    const { store, lengths } = PostingsStore.build(texts);
-    return new LexicalIndex(texts.length, params, store, lengths);
+    return new LexicalIndex([LexicalSegment.build(texts)], params);
+  }
+
+  /** An index over these segments (shared, not copied: segments never change). */
+  static fromSegments(segments: readonly LexicalSegment[], params: Bm25Params = DEFAULT_PARAMS): LexicalIndex {
+    return new LexicalIndex([...segments].sort((a, b) => a.base - b.base), params);
   }
 
   /** Inverse document frequency of a query term (BM25+ style, never negative). Unknown terms get the rarest value. */
@@ -82,11 +120,17 @@ export class LexicalIndex {
 
   /** How many passages contain the term. */
   documentFrequency(term: string, exact = false): number {
-    return this.postings.documentFrequency(queryKey(term, exact));
+    return this.frequencyOfKey(queryKey(term, exact));
+  }
+
+  private frequencyOfKey(key: string): number {
+    let df = 0;
+    for (const s of this.segments) df += s.store.documentFrequency(key);
+    return df;
   }
 
   private idfOfKey(key: string): number {
-    return this.idfOfFrequency(this.postings.documentFrequency(key));
+    return this.idfOfFrequency(this.frequencyOfKey(key));
   }
 
   private idfOfFrequency(df: number): number {
@@ -95,7 +139,8 @@ export class LexicalIndex {
 
   /** Whether any passage contains the term (`exact`: as written, without diacritic folding). */
   has(term: string, exact = false): boolean {
-    return this.postings.list(queryKey(term, exact)) >= 0;
+    const key = queryKey(term, exact);
+    return this.segments.some((s) => s.store.list(key) >= 0);
   }
 
   /**
@@ -162,21 +207,28 @@ export class LexicalIndex {
   /** Top-`k` passages by weighted BM25; `filter` keeps only the documents it accepts. */
   search(terms: readonly QueryTerm[], k: number, filter?: (doc: number) => boolean): LexicalHit[] {
     const { scores, norms } = this;
-    const { offsets, docs, tfs } = this.postings;
     const k1plus1 = this.params.k1 + 1;
     const touched: number[] = [];
     for (const term of merge(terms)) {
-      const list = this.postings.list(term.key);
-      if (list < 0) continue;
-      const start = offsets[list];
-      const end = offsets[list + 1];
-      const weight = this.idfOfFrequency(end - start) * term.weight * k1plus1;
-      for (let i = start; i < end; i++) {
-        const doc = docs[i];
-        const tf = tfs[i];
-        if (scores[doc] === 0) touched.push(doc);
-        scores[doc] += (weight * tf) / (tf + norms[doc]);
-      }
+      const lists = this.segments.map((s) => s.store.list(term.key));
+      let df = 0;
+      this.segments.forEach((s, n) => {
+        if (lists[n] >= 0) df += s.store.offsets[lists[n] + 1] - s.store.offsets[lists[n]];
+      });
+      if (df === 0) continue;
+      const weight = this.idfOfFrequency(df) * term.weight * k1plus1;
+      this.segments.forEach((segment, n) => {
+        const list = lists[n];
+        if (list < 0) return;
+        const { offsets, docs, tfs } = segment.store;
+        const base = segment.base;
+        for (let i = offsets[list], end = offsets[list + 1]; i < end; i++) {
+          const doc = base + docs[i];
+          const tf = tfs[i];
+          if (scores[doc] === 0) touched.push(doc);
+          scores[doc] += (weight * tf) / (tf + norms[doc]);
+        }
+      });
     }
     const top = new TopK(k);
     for (const doc of touched) {

@@ -1,23 +1,40 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { Article } from '../corpus/article.ts';
 import type { ChunkingOptions } from './chunk-types.ts';
 import { writeFileAtomic } from './atomic.ts';
 
 /**
  * Bumped whenever cleaning, chunking or the on-disk layout changes in a way that
  * makes an old index wrong; a different version triggers a rebuild.
+ * 2: segments (articles and postings stored, read at start instead of rebuilt), tombstones.
  */
-export const INDEX_FORMAT_VERSION = 1;
+export const INDEX_FORMAT_VERSION = 2;
+
+const segmentSchema = z.object({
+  name: z.string(),
+  base: z.number().int().nonnegative(),
+  count: z.number().int().nonnegative(),
+  dataSha256: z.string(),
+  postingsSha256: z.string(),
+});
 
 const manifestSchema = z.object({
   formatVersion: z.number().int(),
   createdAt: z.string(),
-  corpusFingerprint: z.string(),
+  /** Last change (add, remove, refresh): "last ingest" in /stats. */
+  updatedAt: z.string(),
+  chunking: z.object({ maxChars: z.number().int(), overlapSentences: z.number().int() }),
+  /** The segments, oldest first; together they cover documents 0 … nextDoc - 1. */
+  segments: z.array(segmentSchema),
+  /** Tombstones: per segment name, the positions of its articles that were removed or replaced. */
+  removed: z.record(z.string(), z.array(z.number().int().nonnegative())),
+  /** The next document number (numbers are never reused, so vector labels stay valid). */
+  nextDoc: z.number().int().nonnegative(),
+  /** The next segment file number. */
+  nextSegment: z.number().int().nonnegative(),
   articleCount: z.number().int(),
   chunkCount: z.number().int(),
-  chunking: z.object({ maxChars: z.number().int(), overlapSentences: z.number().int() }),
   /** The dense side, or null when the index is lexical-only (no model could be loaded). */
   dense: z
     .object({
@@ -32,24 +49,12 @@ const manifestSchema = z.object({
     .nullable(),
   /** Why there is no dense side (shown by `doctor`). */
   denseProblem: z.string().nullable(),
-  chunksFile: z.string(),
-  chunksSha256: z.string(),
 });
 
 /** What `embeddings/manifest.json` records about the index next to it. */
 export type Manifest = z.infer<typeof manifestSchema>;
 
 export const MANIFEST_FILE = 'manifest.json';
-
-/** A fingerprint of the corpus as the index sees it: ids, file hashes and cleaned texts, in id order. */
-export function corpusFingerprint(articles: readonly Article[]): string {
-  const h = createHash('sha256');
-  h.update(`format ${INDEX_FORMAT_VERSION}\n`);
-  for (const a of [...articles].sort((x, y) => x.id.localeCompare(y.id))) {
-    h.update(`${a.id}\t${a.contentHash}\t${sha256(`${a.title}\n${a.text}`)}\n`);
-  }
-  return h.digest('hex');
-}
 
 /** sha256 (hex) of a buffer or string. */
 export function sha256(data: string | Uint8Array): string {
@@ -71,15 +76,10 @@ export async function writeManifest(file: string, manifest: Manifest): Promise<v
   await writeFileAtomic(file, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
-/** Why an index on disk cannot serve this corpus and these settings, or null when it can. */
-export function staleReason(
-  manifest: Manifest | null,
-  fingerprint: string,
-  chunking: ChunkingOptions,
-): string | null {
+/** Why an index on disk cannot be updated in place for these settings (a rebuild is needed), or null. */
+export function staleReason(manifest: Manifest | null, chunking: ChunkingOptions): string | null {
   if (!manifest) return 'no index yet';
   if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return `index format ${manifest.formatVersion} is not ${INDEX_FORMAT_VERSION}`;
-  if (manifest.corpusFingerprint !== fingerprint) return 'the corpus changed since the index was built';
   if (manifest.chunking.maxChars !== chunking.maxChars || manifest.chunking.overlapSentences !== chunking.overlapSentences)
     return 'the chunking settings changed';
   return null;

@@ -24,6 +24,18 @@ class PairTable {
   private lists = new Int32Array(1 << 16).fill(-1);
   private count = 0;
 
+  /** The table's arrays, for writing it to disk (see {@link PairTable.restore}). */
+  arrays(): { firsts: Int32Array; seconds: Int32Array; lists: Int32Array; count: number } {
+    return { firsts: this.firsts, seconds: this.seconds, lists: this.lists, count: this.count };
+  }
+
+  /** A table from arrays written by {@link arrays} (same capacity, so the same slots). */
+  static restore(firsts: Int32Array, seconds: Int32Array, lists: Int32Array, count: number): PairTable {
+    const table = new PairTable();
+    Object.assign(table, { firsts, seconds, lists, count });
+    return table;
+  }
+
   private slot(first: number, second: number): number {
     const mask = this.lists.length - 1;
     let h = Math.imul(first, 0x9e3779b1) ^ Math.imul(second + 0x7f4a7c15, 0x85ebca77);
@@ -95,6 +107,25 @@ interface FieldLists {
   ids: Map<string, number>;
   singles: Growable<Int32Array>;
   pairs: PairTable;
+}
+
+/** One field's dictionary and list numbers, as stored on disk. */
+export interface FieldSections {
+  syllables: string[];
+  singles: Int32Array;
+  firsts: Int32Array;
+  seconds: Int32Array;
+  lists: Int32Array;
+  count: number;
+}
+
+/** Everything a {@link PostingsStore} holds, as plain arrays. */
+export interface PostingsSections {
+  exact: FieldSections;
+  folded: FieldSections;
+  offsets: Int32Array;
+  docs: Int32Array;
+  tfs: Uint16Array;
 }
 
 /** Postings of every key: documents in increasing order, with the key's frequency in each. */
@@ -172,6 +203,32 @@ export class PostingsStore {
       }
     }
     return { store: new PostingsStore(exact, folded, offsets, docs, tfs), lengths };
+  }
+
+  /**
+   * The store as bytes (see postings-file.ts), so that a start reads the index instead of
+   * rebuilding it: syllable dictionaries, pair tables and the three postings arrays.
+   */
+  toSections(): PostingsSections {
+    const field = (f: FieldLists) => ({
+      syllables: [...f.ids.keys()],
+      singles: f.singles.values.subarray(0, f.ids.size),
+      ...f.pairs.arrays(),
+    });
+    return { exact: field(this.exact), folded: field(this.folded), offsets: this.offsets, docs: this.docs, tfs: this.tfs };
+  }
+
+  /** The store from {@link toSections}' output. */
+  static fromSections(s: PostingsSections): PostingsStore {
+    const field = (f: FieldSections): FieldLists => {
+      const ids = new Map<string, number>();
+      for (let i = 0; i < f.syllables.length; i++) ids.set(f.syllables[i], i);
+      const singles = singleLists();
+      singles.values = f.singles;
+      singles.length = f.singles.length;
+      return { ids, singles, pairs: PairTable.restore(f.firsts, f.seconds, f.lists, f.count) };
+    };
+    return new PostingsStore(field(s.exact), field(s.folded), s.offsets, s.docs, s.tfs);
   }
 
   /** The list number of a query key ("e:hòa", "F:bien hoa"; see `queryKey`), or -1 when no document has it. */

@@ -29,6 +29,8 @@ export interface VectorStore {
    * Adding a label again replaces its vector.
    */
   add(vectors: Float32Array[], labels: number[]): void;
+  /** Removes the vectors of these labels (labels it does not hold are ignored); their room is reused by later adds. */
+  remove(labels: readonly number[]): void;
   /** The `k` nearest vectors by cosine similarity, best first; `filter` keeps only the labels it accepts. */
   search(query: Float32Array, k: number, filter?: (label: number) => boolean): VectorHit[];
   /** Writes the store to `file` atomically (temporary file in the same directory, then rename). */
@@ -106,7 +108,13 @@ export class HnswVectorStore implements VectorStore {
     this.index = new HierarchicalNSW('cosine', dimension);
     // `load` fills the index from a file instead (hnswlib must not have an index to replace then).
     if (!HnswVectorStore.loading) {
-      this.index.initIndex({ maxElements: Math.max(1, capacity), m: params.m, efConstruction: params.efConstruction, randomSeed: 100 });
+      this.index.initIndex({
+        maxElements: Math.max(1, capacity),
+        m: params.m,
+        efConstruction: params.efConstruction,
+        randomSeed: 100,
+        allowReplaceDeleted: true,
+      });
       this.index.setEf(params.efSearch);
     }
   }
@@ -126,7 +134,18 @@ export class HnswVectorStore implements VectorStore {
     const needed = this.index.getCurrentCount() + vectors.length;
     const capacity = this.index.getMaxElements();
     if (needed > capacity) this.index.resizeIndex(Math.max(needed, Math.ceil(capacity * 1.5)));
-    for (let i = 0; i < vectors.length; i++) this.index.addPoint(Array.from(vectors[i]), labels[i]);
+    // Slots of removed vectors are reused (replaceDeleted), so a corpus that churns does not grow the graph.
+    for (let i = 0; i < vectors.length; i++) this.index.addPoint(Array.from(vectors[i]), labels[i], true);
+  }
+
+  remove(labels: readonly number[]): void {
+    for (const label of labels) {
+      try {
+        this.index.markDelete(label);
+      } catch {
+        // not held (or already removed): nothing to do
+      }
+    }
   }
 
   search(query: Float32Array, k: number, filter?: (label: number) => boolean): VectorHit[] {
@@ -177,7 +196,7 @@ export class HnswVectorStore implements VectorStore {
       HnswVectorStore.loading = false;
     }
     try {
-      await store.index.readIndex(file);
+      await store.index.readIndex(file, true);
     } catch (err) {
       throw new VectorStoreError(
         `HNSW index ${file} is damaged (${(err as Error).message ?? err}): rebuild it with \`trichdan index\``,
@@ -259,6 +278,22 @@ export class ExactVectorStore implements VectorStore {
       }
     }
     return best;
+  }
+
+  remove(labels: readonly number[]): void {
+    const d = this.dimension;
+    for (const label of labels) {
+      const row = this.rowOf.get(label);
+      if (row === undefined) continue;
+      const last = this.count - 1;
+      if (row !== last) {
+        this.matrix.copyWithin(row * d, last * d, (last + 1) * d);
+        this.labelOf[row] = this.labelOf[last];
+        this.rowOf.set(this.labelOf[row], row);
+      }
+      this.rowOf.delete(label);
+      this.count--;
+    }
   }
 
   /** The stored (normalised) vector of `label`, or undefined. */

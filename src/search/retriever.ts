@@ -58,7 +58,8 @@ export const DEFAULT_RETRIEVER_OPTIONS: RetrieverOptions = {
 
 /** What a retrieval needs: the chunk table, the lexical index and (optionally) the dense side. */
 export interface RetrievalSources {
-  chunks: readonly Chunk[];
+  /** Passages by document number; undefined where an article was removed (never returned). */
+  chunks: readonly (Chunk | undefined)[];
   lexical: LexicalIndex;
   vectors: VectorStore | null;
   embedder: Embedder | null;
@@ -100,7 +101,12 @@ export class Retriever {
   ): Promise<RankedChunk[]> {
     const { chunks, lexical, vectors, embedder } = this.sources;
     const allowed = options.articleIds ? new Set(options.articleIds) : null;
-    const filter = allowed ? (doc: number) => allowed.has(chunks[doc].articleId) : undefined;
+    // Only passages of this snapshot: removed ones are holes, and the shared vector store may
+    // already hold passages of a newer snapshot (labels past the end of this table).
+    const filter = (doc: number) => {
+      const chunk = chunks[doc];
+      return chunk !== undefined && (!allowed || allowed.has(chunk.articleId));
+    };
     const mode = options.mode ?? (this.hybrid ? 'hybrid' : 'lexical');
     const n = Math.max(k, this.options.candidates);
 
@@ -126,7 +132,7 @@ export class Retriever {
     const fused = new Map<number, RankedChunk>();
     const entry = (doc: number) => {
       let e = fused.get(doc);
-      if (!e) fused.set(doc, (e = { chunk: chunks[doc], doc, score: 0, lexicalScore: 0, denseScore: null }));
+      if (!e) fused.set(doc, (e = { chunk: chunks[doc]!, doc, score: 0, lexicalScore: 0, denseScore: null }));
       return e;
     };
     const { fusion, rrfK, denseWeight } = this.options;

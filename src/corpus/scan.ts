@@ -1,0 +1,88 @@
+/**
+ * Lists a corpus folder without reading its files: names, sizes and modification times, so
+ * the index can tell which files changed since it last read them and read only those.
+ * The same rules as `loadCorpus`: `.txt`/`.md` regular files directly in the folder, no
+ * dot-files (temporary files of an ingest in progress are dot-files), ids unique.
+ * Symbolic links are not followed: a link could make the bot quote any file on the machine.
+ */
+import type { Dirent } from 'node:fs';
+import { lstat, readdir, readFile, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import type { Article, SkippedFile } from './article.ts';
+import { ARTICLE_EXTENSIONS, CorpusError, articleFromBytes } from './load.ts';
+
+/** One article file as the folder lists it. */
+export interface CorpusFile {
+  id: string;
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** The article files of a folder, and those that cannot be articles. */
+export interface CorpusListing {
+  files: CorpusFile[];
+  skipped: SkippedFile[];
+}
+
+/** The article id of a file name (the name without its extension). */
+export function articleIdOf(name: string): string {
+  return name.slice(0, name.length - extname(name).length);
+}
+
+/** Whether a file name is read as an article. */
+export function isArticleFileName(name: string): boolean {
+  return !name.startsWith('.') && ARTICLE_EXTENSIONS.includes(extname(name).toLowerCase());
+}
+
+/** Lists `dir`; throws {@link CorpusError} when the folder itself is missing or unreadable. */
+export async function scanCorpus(dir: string): Promise<CorpusListing> {
+  let entries: Dirent[];
+  try {
+    const info = await stat(dir);
+    if (!info.isDirectory()) throw new CorpusError(`Corpus path ${dir} is not a directory: point TRICHDAN_CORPUS_DIR or --corpus at a folder of .txt/.md articles.`);
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if (error instanceof CorpusError) throw error;
+    const code = (error as NodeJS.ErrnoException)?.code;
+    if (code === 'ENOENT') throw new CorpusError(`Corpus directory ${dir} does not exist: create it with your articles, or set TRICHDAN_CORPUS_DIR / --corpus.`);
+    throw new CorpusError(`Corpus directory ${dir} cannot be read (${code ?? String(error)}).`);
+  }
+  const names = entries
+    .filter((e) => isArticleFileName(e.name) && (e.isFile() || e.isSymbolicLink()))
+    .map((e) => e.name)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const files: CorpusFile[] = [];
+  const skipped: SkippedFile[] = [];
+  const seen = new Map<string, string>();
+  for (const name of names) {
+    const path = join(dir, name);
+    const id = articleIdOf(name);
+    const info = await lstat(path).catch(() => null);
+    if (!info) continue; // removed while listing
+    if (info.isSymbolicLink()) {
+      skipped.push({ path, reason: 'symbolic link, not followed: copy the file into the corpus instead' });
+      continue;
+    }
+    const clash = seen.get(id);
+    if (clash !== undefined) {
+      skipped.push({ path, reason: `same article id "${id}" as ${clash}: rename one of them` });
+      continue;
+    }
+    seen.set(id, name);
+    files.push({ id, path, size: info.size, mtimeMs: info.mtimeMs });
+  }
+  return { files, skipped };
+}
+
+/** Reads and cleans one listed file. */
+export async function readCorpusFile(file: CorpusFile): Promise<Article | SkippedFile> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file.path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException)?.code;
+    return { path: file.path, reason: `cannot be read (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? String(error))})` };
+  }
+  return articleFromBytes(file.path, file.id, bytes);
+}

@@ -1,0 +1,61 @@
+/**
+ * One writer per index directory at a time, across processes (the bot, `trichdan add`, a cron
+ * `trichdan feeds --once`): an exclusive lock file holding the owner's pid. A lock whose process
+ * is gone (kill -9) is taken over; a live owner is waited for, then reported by name.
+ */
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+
+const LOCK_FILE = '.lock';
+
+/** The index is locked by another live process for longer than we waited. */
+export class IndexLockedError extends Error {
+  override name = 'IndexLockedError';
+}
+
+function alive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Runs `work` holding the lock of `dir`. In-process callers must serialise themselves (the
+ * library does); this guards against other processes.
+ */
+export async function withIndexLock<T>(dir: string, work: () => Promise<T>, waitMs = 30_000): Promise<T> {
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, LOCK_FILE);
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      const handle = await open(file, 'wx');
+      await handle.writeFile(`${process.pid}\n`);
+      await handle.close();
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number.parseInt(await readFile(file, 'utf8').catch(() => ''), 10);
+      if (owner === process.pid) throw new Error(`index lock of ${dir} taken twice by one process`);
+      if (!alive(owner)) {
+        // Left by a process that died; a half-written pid (empty file) counts as dead only once it is old enough to not be mid-write.
+        if (Number.isNaN(owner)) await new Promise((resolve) => setTimeout(resolve, 50));
+        await rm(file, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new IndexLockedError(`the index ${dir} is being changed by another trichdan process (pid ${owner}); try again when it has finished`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await rm(file, { force: true });
+  }
+}

@@ -1,0 +1,287 @@
+/**
+ * Changing an index without rebuilding it: new and changed articles become a new segment (only
+ * their passages are tokenised and embedded), removed and replaced ones become tombstones, the
+ * HNSW graph takes `addPoint` / `markDelete`. Small segments are merged as they pile up (four of
+ * a size tier become one: each passage is re-tokenised O(log n) times over its life), and a
+ * segment whose articles are mostly gone is rewritten without them.
+ *
+ * Crash safety: every file is written under a new name, the manifest is written last (atomic
+ * rename), and files the new manifest no longer lists are deleted after it. A crash at any point
+ * leaves the previous manifest and every file it lists intact.
+ */
+import { readdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Article } from '../corpus/article.ts';
+import type { Chunk } from './chunk-types.ts';
+import { chunkArticle } from './chunk.ts';
+import type { Embedder } from './embedder.ts';
+import { EMBEDDING_CACHE_FILE, EmbeddingCache, embedWithCache } from './embedding-cache.ts';
+import { INDEX_FORMAT_VERSION, MANIFEST_FILE, type Manifest, sha256, writeManifest } from './manifest.ts';
+import { createProgress } from './progress.ts';
+import { type IndexedArticle, type Segment, indexedText, segmentFileNames, writeSegment } from './segment-files.ts';
+import { type IndexSettings, type LoadedIndex, assembleSnapshot, liveArticles } from './snapshot.ts';
+import { HnswVectorStore, type VectorStore } from './vector-store.ts';
+
+/** One article to add or replace, with its file's size and time (so an unchanged file is not re-read). */
+export interface ArticleUpsert {
+  article: Article;
+  file: { size: number; mtimeMs: number };
+}
+
+/** What to change. An upsert whose id is indexed replaces that article. */
+export interface IndexChanges {
+  upsert: readonly ArticleUpsert[];
+  remove: readonly string[];
+}
+
+/** Segments of the same size tier (a factor of 4) merged into one once there are this many. */
+const MERGE_FACTOR = 4;
+/** A segment is rewritten without its removed articles once this share of its passages is gone. */
+const MAX_DEAD_SHARE = 0.5;
+
+/** An index with nothing in it, to build a new one from. */
+export function emptyIndex(settings: IndexSettings, now = new Date()): LoadedIndex {
+  const manifest: Manifest = {
+    formatVersion: INDEX_FORMAT_VERSION,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    chunking: { maxChars: settings.chunking.maxChars, overlapSentences: settings.chunking.overlapSentences },
+    segments: [],
+    removed: {},
+    nextDoc: 0,
+    nextSegment: 0,
+    articleCount: 0,
+    chunkCount: 0,
+    dense: null,
+    denseProblem: settings.embedderProblem,
+  };
+  return assembleSnapshot(manifest, [], null, []);
+}
+
+const segmentName = (n: number) => `seg-${String(n).padStart(6, '0')}`;
+const vectorsName = (n: number) => `vectors-${String(n).padStart(6, '0')}.hnsw`;
+
+/**
+ * Applies `changes` to `current` and commits them to disk; returns the new snapshot (the old
+ * one stays usable for questions in flight). Also adds or rebuilds the dense side when the
+ * model is there and the index has none, or one from another model.
+ */
+export async function updateIndex(current: LoadedIndex, settings: IndexSettings, changes: IndexChanges, now = new Date()): Promise<LoadedIndex> {
+  const actions: string[] = [];
+  const manifest: Manifest = structuredClone(current.manifest);
+  manifest.removed = Object.fromEntries(Object.entries(manifest.removed).map(([k, v]) => [k, [...v]]));
+  let segments = [...current.segments];
+  const live = new Map(liveArticles(segments, manifest.removed).map((l) => [l.article.id, l]));
+
+  // Tombstones for removed and replaced articles; their vectors are dropped from the graph.
+  const goneDocs: number[] = [];
+  const replacedAddedAt = new Map<string, string>();
+  const tombstone = (id: string) => {
+    const entry = live.get(id);
+    if (!entry) return false;
+    (manifest.removed[entry.segment.entry.name] ??= []).push(entry.position);
+    for (let d = entry.article.docStart; d < entry.article.docEnd; d++) goneDocs.push(d);
+    live.delete(id);
+    replacedAddedAt.set(id, entry.article.addedAt);
+    return true;
+  };
+  const removed = changes.remove.filter(tombstone);
+  const upserts = dedupeById(changes.upsert);
+  const updated = upserts.filter((u) => tombstone(u.article.id)).map((u) => u.article.id);
+
+  // New passages, numbered after every number ever used.
+  const fresh: { article: IndexedArticle; chunks: Chunk[] }[] = [];
+  let nextDoc = manifest.nextDoc;
+  for (const { article, file } of upserts) {
+    const chunks = chunkArticle(article.id, article.text, settings.chunking);
+    const indexed: IndexedArticle = {
+      ...article,
+      fileSize: file.size,
+      mtimeMs: file.mtimeMs,
+      addedAt: replacedAddedAt.get(article.id) ?? now.toISOString(),
+      docStart: nextDoc,
+      docEnd: nextDoc + chunks.length,
+    };
+    nextDoc += chunks.length;
+    fresh.push({ article: indexed, chunks });
+  }
+  if (fresh.length) {
+    const name = segmentName(manifest.nextSegment++);
+    const segment = await writeSegment(settings.indexDir, name, manifest.nextDoc, nextDoc - manifest.nextDoc, fresh);
+    segments.push(segment);
+    manifest.nextDoc = nextDoc;
+  }
+
+  segments = await mergeSegments(segments, manifest, settings, fresh.length > 0 || removed.length > 0 || updated.length > 0);
+
+  // The dense side: kept in step, built when missing, rebuilt when the model changed, dropped without a model.
+  let vectors = current.vectors;
+  const dense = denseSettings(settings);
+  const denseMatches = dense && manifest.dense && sameDense(manifest.dense, dense) && vectors;
+  let vectorsChanged = false;
+  if (settings.embedder && dense) {
+    if (denseMatches && vectors) {
+      if (goneDocs.length) vectors.remove(goneDocs);
+      const texts = fresh.flatMap(({ article, chunks }) => chunks.map((c) => indexedText(c, article)));
+      if (texts.length) {
+        vectors.add(await embedPassages(settings, texts), fresh.flatMap(({ article }) => range(article.docStart, article.docEnd)));
+      }
+      vectorsChanged = goneDocs.length > 0 || texts.length > 0;
+    } else {
+      if (manifest.dense) actions.push(`vectors rebuilt: the model, its settings or the vector file changed (${manifest.dense.modelId} → ${settings.embedder.modelId})`);
+      else if (current.articles.length) actions.push(`dense vectors added with ${settings.embedder.modelId} (the index was lexical-only)`);
+      vectors = await buildVectors(settings.embedder, settings, segments, manifest);
+      vectorsChanged = true;
+    }
+  } else if (manifest.dense && (fresh.length || goneDocs.length)) {
+    // Lexical-only run that changed the corpus: the vectors on disk no longer match it.
+    manifest.dense = null;
+  }
+  if (vectorsChanged && vectors && dense) {
+    const file = vectorsName(manifest.nextSegment++);
+    await vectors.save(path.join(settings.indexDir, file));
+    manifest.dense = { ...dense, vectorsFile: file, vectorsSha256: sha256(await readFile(path.join(settings.indexDir, file))) };
+  }
+  manifest.denseProblem = settings.embedder ? null : settings.embedderProblem;
+
+  manifest.segments = segments.map((s) => s.entry);
+  const snapshot = assembleSnapshot(manifest, segments, settings.embedder ? vectors : null, []);
+  manifest.articleCount = snapshot.articles.length;
+  manifest.chunkCount = snapshot.chunkCount;
+  const changed = fresh.length > 0 || removed.length > 0;
+  if (changed) manifest.updatedAt = now.toISOString();
+  if (JSON.stringify(manifest) !== JSON.stringify(current.manifest)) {
+    await writeManifest(path.join(settings.indexDir, MANIFEST_FILE), manifest);
+  }
+  await removeUnlisted(settings.indexDir, manifest);
+
+  const added = fresh.length - updated.length;
+  const parts = [
+    added && `${added} article${added === 1 ? '' : 's'} added`,
+    updated.length && `${updated.length} changed`,
+    removed.length && `${removed.length} removed`,
+  ].filter(Boolean);
+  if (parts.length) actions.push(`index updated: ${parts.join(', ')}`);
+  snapshot.actions.push(...actions);
+  return snapshot;
+}
+
+/** The last upsert of each id wins (a file listed twice is indexed once). */
+function dedupeById(upserts: readonly ArticleUpsert[]): ArticleUpsert[] {
+  return [...new Map(upserts.map((u) => [u.article.id, u])).values()];
+}
+
+function range(start: number, end: number): number[] {
+  return Array.from({ length: end - start }, (_, i) => start + i);
+}
+
+/** The manifest's description of the dense side these settings make (without its file). */
+export function denseSettings(settings: IndexSettings) {
+  const { embedder } = settings;
+  if (!embedder) return null;
+  return {
+    modelId: embedder.modelId,
+    dimension: embedder.dimension,
+    quantized: settings.model.quantized,
+    prefixes: settings.model.prefixes,
+    hnsw: { m: settings.hnsw.m, efConstruction: settings.hnsw.efConstruction },
+  };
+}
+
+export function sameDense(stored: NonNullable<Manifest['dense']>, wanted: NonNullable<ReturnType<typeof denseSettings>>): boolean {
+  return (
+    stored.modelId === wanted.modelId &&
+    stored.dimension === wanted.dimension &&
+    stored.quantized === wanted.quantized &&
+    stored.prefixes === wanted.prefixes &&
+    stored.hnsw.m === wanted.hnsw.m &&
+    stored.hnsw.efConstruction === wanted.hnsw.efConstruction
+  );
+}
+
+/** Embeds a few new passages directly (the cache pays off only for whole builds). */
+async function embedPassages(settings: IndexSettings, texts: string[]): Promise<Float32Array[]> {
+  return settings.embedder!.embedPassages(texts);
+}
+
+/** Embeds every live passage (through the content-hash cache) into a new HNSW graph. */
+async function buildVectors(embedder: Embedder, settings: IndexSettings, segments: readonly Segment[], manifest: Manifest): Promise<VectorStore> {
+  const texts: string[] = [];
+  const labels: number[] = [];
+  for (const { segment, article } of liveArticles(segments, manifest.removed)) {
+    for (let doc = article.docStart; doc < article.docEnd; doc++) {
+      texts.push(indexedText(segment.chunks[doc - segment.entry.base]!, article));
+      labels.push(doc);
+    }
+  }
+  const cache = await EmbeddingCache.open(path.join(settings.indexDir, EMBEDDING_CACHE_FILE), embedder.key, embedder.dimension);
+  const bar = settings.progress === false ? null : createProgress('Embedding passages', texts.length);
+  try {
+    const vecs = await embedWithCache(embedder, cache, texts, (done) => bar?.update(done));
+    await cache.save();
+    const store = new HnswVectorStore(embedder.dimension, settings.hnsw, Math.max(texts.length, 1));
+    if (vecs.length) store.add(vecs, labels);
+    return store;
+  } finally {
+    bar?.stop();
+  }
+}
+
+/** Size tier of a segment (a factor of {@link MERGE_FACTOR} per tier). */
+const tier = (liveDocs: number) => Math.floor(Math.log(Math.max(liveDocs, 1)) / Math.log(MERGE_FACTOR));
+
+/**
+ * Merges the newest segments while the last {@link MERGE_FACTOR} share a size tier, and rewrites
+ * segments that are mostly tombstones. Document numbers are kept, so vectors stay valid.
+ */
+async function mergeSegments(segments: Segment[], manifest: Manifest, settings: IndexSettings, changed: boolean): Promise<Segment[]> {
+  if (!changed) return segments;
+  const liveDocs = (s: Segment) => {
+    const gone = new Set(manifest.removed[s.entry.name] ?? []);
+    return s.articles.reduce((sum, a, i) => sum + (gone.has(i) ? 0 : a.docEnd - a.docStart), 0);
+  };
+  const rewrite = async (group: Segment[]): Promise<Segment> => {
+    const members = liveArticles(group, manifest.removed).map(({ segment, article }) => ({
+      article,
+      chunks: segment.chunks.slice(article.docStart - segment.entry.base, article.docEnd - segment.entry.base) as Chunk[],
+    }));
+    const base = group[0].entry.base;
+    const last = group[group.length - 1].entry;
+    const merged = await writeSegment(settings.indexDir, segmentName(manifest.nextSegment++), base, last.base + last.count - base, members);
+    for (const s of group) delete manifest.removed[s.entry.name];
+    return merged;
+  };
+
+  let result = [...segments];
+  for (let i = 0; i < result.length; i++) {
+    const s = result[i];
+    if (s.entry.count > 0 && (manifest.removed[s.entry.name]?.length ?? 0) > 0 && liveDocs(s) <= (1 - MAX_DEAD_SHARE) * s.entry.count) {
+      result[i] = await rewrite([s]);
+    }
+  }
+  while (result.length >= MERGE_FACTOR) {
+    const tail = result.slice(-MERGE_FACTOR);
+    const tiers = tail.map((s) => tier(liveDocs(s)));
+    if (!tiers.every((t) => t === tiers[0])) break;
+    result = [...result.slice(0, -MERGE_FACTOR), await rewrite(tail)];
+  }
+  return result;
+}
+
+/**
+ * Deletes what the manifest does not list: segments merged away, the previous vector file, and
+ * temporary files of writes that died. Runs after the manifest is committed, under the index lock.
+ */
+export async function removeUnlisted(dir: string, manifest: Manifest): Promise<void> {
+  const keep = new Set<string>([MANIFEST_FILE, EMBEDDING_CACHE_FILE, ...manifest.segments.flatMap((s) => segmentFileNames(s.name))]);
+  // A lexical-only run keeps `dense` (and its file) for when the model is back, unless it changed the corpus.
+  if (manifest.dense) keep.add(manifest.dense.vectorsFile);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  const ours = /^(seg-\d+\.(json|lex)|vectors(-\d+)?\.hnsw|chunks\.json|\..*\.tmp)$/u;
+  await Promise.all(names.filter((n) => ours.test(n) && !keep.has(n)).map((n) => rm(path.join(dir, n), { force: true })));
+}
