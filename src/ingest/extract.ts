@@ -41,8 +41,9 @@ interface PageMetadata {
 /** An extracted article, before the fetch adds where it was requested and found. */
 export type ExtractedArticle = Omit<WebArticle, 'requestedUrl' | 'finalUrl'>;
 
-/** Fewest characters and sentences of body text that count as an article. */
+/** Fewest characters of body text that count as an article. */
 export const MIN_ARTICLE_CHARS = 200;
+/** Fewest sentences of body text that count as an article. */
 export const MIN_ARTICLE_SENTENCES = 2;
 /** Vietnamese sites publish in +07:00; a UTC ("Z") timestamp is moved there before its date is taken. */
 const SITE_UTC_OFFSET_HOURS = 7;
@@ -272,24 +273,22 @@ export function extractArticle(html: string, pageUrl: string): ExtractedArticle 
   removeCaptions(document);
   const parsedArticle = new Readability<DomNode>(parsed, { serializer: (node) => node as unknown as DomNode }).parse();
   const paragraphs = parsedArticle?.content ? paragraphsOf(parsedArticle.content) : [];
-  if (lead && !paragraphs.some((p) => p.includes(lead))) paragraphs.unshift(lead);
-  const text = paragraphs.join('\n\n');
-  if (text.length < MIN_ARTICLE_CHARS || sentenceCount(text) < MIN_ARTICLE_SENTENCES) {
+  // Judged before the lead is added: a listing page's first teaser must not make it an article.
+  const body = paragraphs.join('\n\n');
+  if (body.length < MIN_ARTICLE_CHARS || sentenceCount(body) < MIN_ARTICLE_SENTENCES) {
     throw new IngestError('no_article', 'no article text found on the page');
   }
+  if (lead && !paragraphs.some((p) => p.includes(lead))) paragraphs.unshift(lead);
 
-  const canonicalUrl = metadata.urls.map((u) => (u ? normalizeArticleUrl(u, pageUrl) : null)).find(Boolean) ?? normalizeArticleUrl(pageUrl)!;
-  const siteNames = [...metadata.sourceNames.filter((n): n is string => !!n), new URL(canonicalUrl).hostname.replace(/^www\./u, '').split('.')[0]];
-  const title =
-    [...metadata.titles, parsedArticle?.title, pageTitle]
-      .map((t) => stripSiteSuffix(tidy(t), siteNames))
-      .find(Boolean) ?? '';
+  const canonicalUrl = metadata.urls.map((u) => (u ? normalizeArticleUrl(u, pageUrl) : null)).find(Boolean) ?? normalizeArticleUrl(pageUrl) ?? pageUrl;
+  const sourceNames = metadata.sourceNames.map(tidy).filter(Boolean);
+  const siteNames = [...sourceNames, new URL(canonicalUrl).hostname.replace(/^www\./u, '').split('.')[0]];
   return {
     canonicalUrl,
-    title,
+    title: [...metadata.titles, parsedArticle?.title, pageTitle].map((t) => stripSiteSuffix(tidy(t), siteNames)).find(Boolean) ?? '',
     date: metadata.dates.map((d) => (d ? pageLocalDate(d) : null)).find(Boolean) ?? null,
-    source: chooseSource(metadata.sourceNames.filter((n): n is string => !!n).map(tidy), canonicalUrl),
-    text,
+    source: chooseSource(sourceNames, canonicalUrl),
+    text: paragraphs.join('\n\n'),
   };
 }
 
@@ -315,6 +314,7 @@ export function decodeHtml(body: Buffer, headerCharset: string | null): string {
 /** Fetches a news page within `policy` and extracts its article. */
 export async function fetchArticle(url: string, policy: FetchPolicy): Promise<WebArticle> {
   const response = await safeFetch(url, policy, { accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1' });
+  // A page sent without a type is tried: extraction still refuses one without an article.
   if (response.contentType && !HTML_TYPES.has(response.contentType)) {
     throw new IngestError('not_html', `the address gives ${response.contentType}, not a web page (HTML)`);
   }

@@ -40,6 +40,7 @@ export interface ReceivedRequest {
   headers: http.IncomingHttpHeaders;
 }
 
+/** A running test server; `close()` ends it and every open connection. */
 export interface WebServer {
   /** Absolute URL of a path on this server, e.g. `url('/fixtures/a.html')`. */
   url(path: string): string;

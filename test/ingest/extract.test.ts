@@ -166,6 +166,12 @@ describe('extractArticle', () => {
     expect(a.title).toBe('Hà Nội - Hải Phòng');
   });
 
+  it('finds no article in a listing whose teaser summary is a "sapo"', () => {
+    const teaser = '<p class="box-category-sapo">Lễ kỷ niệm được tổ chức tại Vũng Tàu với nhiều hoạt động ý nghĩa. Hàng nghìn người dân đã đến dự, cùng nhiều đoàn khách quốc tế và cựu chiến binh.</p>';
+    const listing = `<html><body>${`<div class="box-category-item"><a href="/a.htm">Lễ kỷ niệm ngày thành lập Vùng 2 Hải quân</a>${teaser}</div>`}<footer>© Báo Mẫu</footer></body></html>`;
+    expect(() => extractArticle(listing, 'https://bao-mau.vn/thoi-su.htm')).toThrow(/no article text/);
+  });
+
   it('refuses a page whose text is too short', () => {
     expect(() => extractArticle('<html><body><p>Trang đang bảo trì.</p></body></html>', 'https://a.vn/')).toThrow(IngestError);
   });
