@@ -1,10 +1,13 @@
 /**
- * `trichdan bot` / `npm start`: checks the token, loads the engine once, runs the Telegram bot
+ * `trichdan bot` / `npm start`: checks the token, opens the live corpus (engine, feeds, folder
+ * watch), runs the Telegram bot
  * until SIGINT or SIGTERM, then shuts down gracefully (stop taking updates, finish the replies
  * in flight, stop extensions, close the engine). A second signal exits at once.
  */
 import type { Config } from '../config.ts';
-import { createEngine } from '../engine.ts';
+import { connectFeeds } from '../library/feeds.ts';
+import { CorpusLibrary } from '../library/library.ts';
+import { watchCorpus } from '../library/watch.ts';
 import type { Engine } from '../engine-types.ts';
 import { createBot, type BotExtension } from '../bot/create-bot.ts';
 import { createLogger, type Logger } from '../bot/log.ts';
@@ -29,16 +32,25 @@ export interface RunBotOptions {
 export async function runBot(config: Config, options: RunBotOptions = {}): Promise<void> {
   checkToken(config.telegram.token);
   const log = options.log ?? createLogger(config.logLevel);
-  const engine = await createEngine(config, options.engineLog ? { log: options.engineLog } : {});
+  const library = await CorpusLibrary.open(config, options.engineLog ? { log: options.engineLog } : {});
+  const engine = library.engine;
+  const feeds = connectFeeds(config, library, (line) => log.info(line));
+  let stopWatching = () => {};
   try {
     const extensions = options.extensions ? await options.extensions(engine, config) : [];
-    const trichdan = createBot({ engine, config, log, extensions });
+    const trichdan = createBot({ engine, config, log, extensions, library });
     const running = await startBot(trichdan, config);
     const s = engine.status();
     log.info(
       `@${running.botInfo.username} is answering (${running.mode}, ${s.retrieval} retrieval, ` +
         `${s.articleCount} articles, ${s.chunkCount} passages); Ctrl-C to stop`,
     );
+    // The corpus grows while the bot runs: feeds, files dropped into the folder, other processes.
+    stopWatching = watchCorpus(library, config, config.ingest.watchMs, (line) => log.info(line));
+    if (config.ingest.feeds.length) {
+      log.info(`polling ${config.ingest.feeds.length} feed(s) every ${Math.round(config.ingest.feedIntervalMs / 60_000)} min`);
+      feeds.poller.start();
+    }
 
     // `once`: after the first signal the listener is gone, so a second one ends the process at once.
     const stopRequested = new Promise<string>((resolve) => {
@@ -57,6 +69,9 @@ export async function runBot(config: Config, options: RunBotOptions = {}): Promi
     await running.stop();
     log.info('stopped');
   } finally {
+    stopWatching();
+    await feeds.close();
+    await library.idle();
     await engine.close();
   }
 }

@@ -2,7 +2,8 @@ import { createInterface } from 'node:readline';
 import { Command, Option } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { createEngine } from '../engine.ts';
-import { answerToJson, answerToText } from './render.ts';
+import type { AddOutcome } from '../library/types.ts';
+import { answerToJson, answerToText, articleTable, outcomeLine } from './render.ts';
 import { runDoctor } from './doctor.ts';
 import { describeError } from './errors.ts';
 
@@ -68,6 +69,81 @@ program
     for await (const line of lines) {
       if (!line.trim()) continue;
       process.stdout.write(`${JSON.stringify(answerToJson(await ask(line)))}\n`);
+    }
+  });
+
+/** A target of `add` that is a web address rather than a path. */
+const isUrlLike = (target: string) => /^[a-z][a-z0-9+.-]*:\/\//iu.test(target);
+
+program
+  .command('add')
+  .description('add articles from files, folders (their .txt/.md files) or web addresses, and index them')
+  .argument('<targets...>', 'files, folders or URLs')
+  .action(async (targets: string[]) => {
+    const config = configFrom(program);
+    const { CorpusLibrary } = await import('../library/library.ts');
+    const library = await CorpusLibrary.open(config, { log: logger(program) });
+    const paths = targets.filter((t) => !isUrlLike(t));
+    let failed = 0;
+    const report = (outcome: AddOutcome) => process.stdout.write(`${outcomeLine(outcome)}\n`);
+    const fail = (target: string, error: unknown) => {
+      failed++;
+      process.stderr.write(`trichdan: ${target}: ${describeError(error)}\n`);
+    };
+    if (paths.length) await library.addPaths(paths).then((outcomes) => outcomes.forEach(report), (error: unknown) => fail('add', error));
+    for (const url of targets.filter(isUrlLike)) await library.addUrl(url).then(report, (error: unknown) => fail(url, error));
+    if (failed) process.exitCode = 1;
+  });
+
+program
+  .command('remove')
+  .description('remove an article (by id or URL) from the corpus and the index')
+  .argument('<article>', 'article id (see trichdan list) or its URL')
+  .action(async (target: string) => {
+    const config = configFrom(program);
+    const { CorpusLibrary } = await import('../library/library.ts');
+    const library = await CorpusLibrary.open(config, { log: logger(program) });
+    const removed = await library.remove(target);
+    if (!removed) throw new ConfigError(`no article with id or URL ${JSON.stringify(target.slice(0, 200))}: see trichdan list`);
+    process.stdout.write(`removed ${removed.id}  ${removed.title}\n`);
+  });
+
+program
+  .command('list')
+  .description('list the articles: id, date, source, title, URL, when added')
+  .option('--json', 'one JSON array')
+  .action(async (opts: { json?: boolean }) => {
+    const config = configFrom(program);
+    const { CorpusLibrary } = await import('../library/library.ts');
+    const library = await CorpusLibrary.open(config, { log: logger(program) });
+    const articles = library.list().sort((a, b) => (a.addedAt < b.addedAt ? -1 : a.addedAt > b.addedAt ? 1 : a.id < b.id ? -1 : 1));
+    process.stdout.write(opts.json ? `${JSON.stringify(articles, null, 2)}\n` : `${articleTable(articles)}\n`);
+  });
+
+program
+  .command('feeds')
+  .description('show the feeds (TRICHDAN_FEEDS) and their state; --once polls the due ones (for cron)')
+  .option('--once', 'poll every feed that is due, add its new articles, then exit')
+  .option('--force', 'with --once: poll every feed, due or not')
+  .action(async (opts: { once?: boolean; force?: boolean }) => {
+    const config = configFrom(program);
+    if (!config.ingest.feeds.length) throw new ConfigError('no feeds configured: set TRICHDAN_FEEDS to RSS or Atom URLs, separated by commas');
+    const { CorpusLibrary } = await import('../library/library.ts');
+    const { connectFeeds } = await import('../library/feeds.ts');
+    const log = logger(program);
+    const library = await CorpusLibrary.open(config, { log });
+    const feeds = connectFeeds(config, library, log);
+    try {
+      if (opts.once) {
+        for (const r of await feeds.poller.pollOnce({ force: opts.force })) {
+          process.stdout.write(`${r.url}: ${r.status}${r.error ? ` (${r.error})` : ''}, ${r.newItems} new, ${r.added} added, ${r.duplicates} already there, ${r.failed} failed${r.skipped ? `, ${r.skipped} older skipped` : ''}\n`);
+        }
+      }
+      for (const f of library.stats().feeds) {
+        process.stdout.write(`${f.url}\n  last: ${f.lastStatus}${f.lastPolledAt ? ` at ${f.lastPolledAt}` : ''}${f.lastError ? ` (${f.lastError})` : ''}; ${f.itemsAdded} added in all; next poll ${f.nextPollAt ?? 'now'}\n`);
+      }
+    } finally {
+      await feeds.close();
     }
   });
 

@@ -1,3 +1,4 @@
+import type { AddOutcome, ArticleInfo } from '../library/types.ts';
 import type { Answer, InputProblem } from '../answer/types.ts';
 import { formatCitationText } from '../answer/citation.ts';
 import type { Article } from '../corpus/article.ts';
@@ -41,4 +42,20 @@ export function answerToText(answer: Answer, articles: readonly Article[]): stri
   });
   if (answer.retrieval === 'lexical') lines.push(en ? '(lexical retrieval: no embedding model loaded)' : '(tìm kiếm theo từ khóa: chưa có mô hình embedding)');
   return lines.join('\n').trimEnd();
+}
+
+/** One line per added file or URL: what happened, the id, the title, the passages. */
+export function outcomeLine(outcome: AddOutcome): string {
+  const a = outcome.article;
+  const what = { added: 'added', updated: 'updated', duplicate: 'already in the corpus as', unchanged: 'unchanged' }[outcome.status];
+  return `${what} ${a.id}  ${a.title}${a.date ? ` (${a.date})` : ''}, ${a.passages} passage${a.passages === 1 ? '' : 's'}`;
+}
+
+/** `trichdan list`: one article per block (titles are long), oldest addition first. */
+export function articleTable(articles: readonly ArticleInfo[]): string {
+  if (!articles.length) return 'no articles';
+  const lines = articles.map((a) =>
+    [`${a.id}  ${a.date ?? 'undated'}  ${a.source ?? '(no source)'}  added ${a.addedAt.slice(0, 16).replace('T', ' ')} UTC  ${a.passages} passages`, `  ${a.title}`, ...(a.url ? [`  ${a.url}`] : [])].join('\n'),
+  );
+  return `${lines.join('\n')}\n${articles.length} article${articles.length === 1 ? '' : 's'}`;
 }

@@ -252,12 +252,13 @@ async function mergeSegments(segments: Segment[], manifest: Manifest, settings: 
     return merged;
   };
 
-  let result = [...segments];
-  for (let i = 0; i < result.length; i++) {
-    const s = result[i];
-    if (s.entry.count > 0 && (manifest.removed[s.entry.name]?.length ?? 0) > 0 && liveDocs(s) <= (1 - MAX_DEAD_SHARE) * s.entry.count) {
-      result[i] = await rewrite([s]);
-    }
+  let result: Segment[] = [];
+  for (const s of segments) {
+    const dead = (manifest.removed[s.entry.name]?.length ?? 0) > 0;
+    const left = liveDocs(s);
+    if (dead && left === 0 && liveArticles([s], manifest.removed).length === 0) delete manifest.removed[s.entry.name]; // nothing left: dropped
+    else if (dead && left <= (1 - MAX_DEAD_SHARE) * s.entry.count) result.push(await rewrite([s]));
+    else result.push(s);
   }
   while (result.length >= MERGE_FACTOR) {
     const tail = result.slice(-MERGE_FACTOR);

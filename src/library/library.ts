@@ -1,0 +1,274 @@
+/**
+ * The live corpus: adds articles from files and URLs, removes them, and picks up files changed
+ * by hand or by another process, while the bot answers. Every change goes the same way:
+ *
+ *   1. the corpus file is written (temporary dot-file, then rename) or deleted: the folder is the
+ *      source of truth, so `trichdan index` alone can rebuild everything from it;
+ *   2. the index is brought in step with the folder (new segment, tombstones, manifest last);
+ *   3. a new engine is made on the new snapshot and swapped in (questions in flight finish on
+ *      the old one).
+ *
+ * A crash between 1 and 2 is repaired by the next start, which indexes the file it finds (or
+ * drops the passages of the file that is gone); nothing is cited that is not in the folder.
+ * Changes are serialised in this process and locked against other processes (index lock).
+ */
+import { createHash } from 'node:crypto';
+import { copyFile, readFile, rm, stat, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Config } from '../config.ts';
+import type { Article } from '../corpus/article.ts';
+import { articleFromBytes } from '../corpus/load.ts';
+import { articleIdOf, isArticleFileName, readCorpusFile } from '../corpus/scan.ts';
+import { RetrievalEngine, type EngineResources, indexSettings, loadResources } from '../engine.ts';
+import type { EngineOptions } from '../engine-types.ts';
+import { writeFileAtomic } from '../index/atomic.ts';
+import { corpusChanges, loadIndex, openIndex, type LoadedIndex } from '../index/build.ts';
+import { withIndexLock } from '../index/lock.ts';
+import { MANIFEST_FILE, readManifest } from '../index/manifest.ts';
+import type { IndexedArticle } from '../index/segment-files.ts';
+import { updateIndex, type IndexChanges } from '../index/update.ts';
+import { articleFileText, articleIdFor } from '../ingest/article-file.ts';
+import { fetchArticle } from '../ingest/extract.ts';
+import { normalizeArticleUrl } from '../ingest/extract.ts';
+import { IngestError, type FetchPolicy, type WebArticle } from '../ingest/types.ts';
+import { LiveEngine } from './live-engine.ts';
+import type { AddOutcome, ArticleInfo, FeedStatus, Library, LibraryStats, RefreshReport } from './types.ts';
+
+/** Options of {@link CorpusLibrary.open}. */
+export interface LibraryOptions extends EngineOptions {
+  /** Fetches and extracts a page (default: the real fetch with the config's limits). */
+  fetchArticle?: (url: string, policy: FetchPolicy) => Promise<WebArticle>;
+  /** Rebuild the index on open. */
+  forceRebuild?: boolean;
+}
+
+/** How an article looks to people. */
+export function articleInfo(article: IndexedArticle): ArticleInfo {
+  return {
+    id: article.id,
+    title: article.title,
+    date: article.date,
+    source: article.source,
+    url: article.url,
+    addedAt: article.addedAt,
+    passages: article.docEnd - article.docStart,
+  };
+}
+
+const textHash = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export class CorpusLibrary implements Library {
+  readonly engine: LiveEngine;
+  private queue: Promise<unknown> = Promise.resolve();
+  private feedStatuses: () => FeedStatus[] = () => [];
+  private readonly listeners = new Set<(index: LoadedIndex) => void>();
+  /** Cleaned-text hash → article id of the current snapshot (built when first needed). */
+  private byText: { index: LoadedIndex; ids: Map<string, string> } | null = null;
+
+  private constructor(
+    private readonly config: Config,
+    private readonly resources: EngineResources,
+    private index: LoadedIndex,
+    private readonly log: (line: string) => void,
+    private readonly fetchPage: (url: string, policy: FetchPolicy) => Promise<WebArticle>,
+  ) {
+    this.engine = new LiveEngine(new RetrievalEngine(resources, index));
+  }
+
+  /** Loads the model and lexicon, opens (and updates) the index, and says what it did. */
+  static async open(config: Config, options: LibraryOptions = {}): Promise<CorpusLibrary> {
+    const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+    const resources = await loadResources(config, options);
+    const { index, skipped } = await openIndex({ ...indexSettings(resources, options.progress), corpusDir: config.corpusDir, force: options.forceRebuild });
+    for (const s of skipped) log(`warning: skipped ${s.path}: ${s.reason}`);
+    for (const action of index.actions) log(action);
+    return new CorpusLibrary(config, resources, index, log, options.fetchArticle ?? fetchArticle);
+  }
+
+  /** The snapshot answers come from now. */
+  get current(): LoadedIndex {
+    return this.index;
+  }
+
+  /** Where /stats and /feeds read the feeds' state from (set by the feed poller's owner). */
+  setFeedStatuses(statuses: () => FeedStatus[]): void {
+    this.feedStatuses = statuses;
+  }
+
+  /** Called after every swap, with the new snapshot. */
+  onChange(listener: (index: LoadedIndex) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async addUrl(url: string, via: { feed?: string } = {}): Promise<AddOutcome> {
+    // The network part runs outside the lock: a slow site never holds up other changes.
+    const web = await this.fetchPage(url, this.config.ingest.fetch);
+    return this.change(async () => {
+      const canonical = normalizeArticleUrl(web.canonicalUrl) ?? web.canonicalUrl;
+      const sameUrl = this.index.articles.find((a) => a.url !== null && (normalizeArticleUrl(a.url) ?? a.url) === canonical);
+      const id = sameUrl?.id ?? articleIdFor(web);
+      const fileText = articleFileText(web, new Date(), via);
+      const parsed = articleFromBytes(path.join(this.config.corpusDir, `${id}.md`), id, Buffer.from(fileText));
+      if ('reason' in parsed) throw new IngestError('no_article', `no article text left after cleaning the page (${parsed.reason})`);
+      if (sameUrl && sameUrl.text === parsed.text && sameUrl.title === parsed.title) return { status: 'duplicate', article: articleInfo(sameUrl) };
+      const twin = this.sameText(parsed.text);
+      if (twin && twin.id !== id) return { status: 'duplicate', article: articleInfo(twin) };
+      // An article reached before under the same URL keeps its file name (.txt or .md).
+      const file = sameUrl?.path && path.dirname(sameUrl.path) === path.resolve(this.config.corpusDir) ? sameUrl.path : path.join(this.config.corpusDir, `${id}.md`);
+      await writeFileAtomic(file, fileText);
+      const next = await this.applyFolder();
+      const indexed = next.articles.find((a) => a.id === id);
+      if (!indexed) throw new IngestError('no_article', 'the article could not be indexed');
+      return { status: sameUrl ? 'updated' : 'added', article: articleInfo(indexed) };
+    });
+  }
+
+  async addPaths(paths: readonly string[]): Promise<AddOutcome[]> {
+    const files = await expandPaths(paths);
+    return this.change(async () => {
+      const outcomes: AddOutcome[] = [];
+      const corpusDir = path.resolve(this.config.corpusDir);
+      const written = new Map<string, 'added' | 'updated' | 'unchanged'>();
+      for (const source of files) {
+        const id = articleIdOf(path.basename(source));
+        const bytes = await readFile(source);
+        const parsed = articleFromBytes(source, id, bytes);
+        if ('reason' in parsed) throw new IngestError('no_article', `${source}: ${parsed.reason}`);
+        const existing = this.index.articles.find((a) => a.id === id);
+        const twin = this.sameText(parsed.text);
+        if (twin && twin.id !== id) {
+          outcomes.push({ status: 'duplicate', article: articleInfo(twin) });
+          continue;
+        }
+        const target = path.join(corpusDir, path.basename(source));
+        if (path.resolve(source) !== target) await copyFile(source, target);
+        written.set(id, !existing ? 'added' : existing.contentHash === parsed.contentHash ? 'unchanged' : 'updated');
+      }
+      const next = await this.applyFolder();
+      for (const [id, status] of written) {
+        const indexed = next.articles.find((a) => a.id === id);
+        if (indexed) outcomes.push({ status, article: articleInfo(indexed) });
+      }
+      return outcomes;
+    });
+  }
+
+  async remove(idOrUrl: string): Promise<ArticleInfo | null> {
+    return this.change(async () => {
+      const wanted = idOrUrl.trim();
+      const url = normalizeArticleUrl(wanted);
+      const article = this.index.articles.find((a) => a.id === wanted || (url !== null && a.url !== null && (normalizeArticleUrl(a.url) ?? a.url) === url));
+      if (!article) return null;
+      await rm(article.path, { force: true });
+      await this.applyFolder();
+      return articleInfo(article);
+    });
+  }
+
+  list(): ArticleInfo[] {
+    return this.index.articles.map(articleInfo);
+  }
+
+  async refresh(): Promise<RefreshReport> {
+    return this.change(async () => {
+      const before = new Map(this.index.articles.map((a) => [a.id, a.contentHash]));
+      const next = await this.applyFolder();
+      const after = new Map(next.articles.map((a) => [a.id, a.contentHash]));
+      return {
+        added: [...after.keys()].filter((id) => !before.has(id)),
+        updated: [...after].filter(([id, hash]) => before.has(id) && before.get(id) !== hash).map(([id]) => id),
+        removed: [...before.keys()].filter((id) => !after.has(id)),
+      };
+    });
+  }
+
+  stats(): LibraryStats {
+    return {
+      articles: this.index.articles.length,
+      passages: this.index.chunkCount,
+      retrieval: this.engine.status().retrieval,
+      lastIngestAt: this.index.manifest.updatedAt,
+      feeds: this.feedStatuses(),
+    };
+  }
+
+  /** Waits for the changes in progress (for a clean shutdown). */
+  async idle(): Promise<void> {
+    await this.queue.catch(() => undefined);
+  }
+
+  /** Runs one change at a time in this process, under the index lock against other processes. */
+  private change<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(() => withIndexLock(this.config.indexDir, work));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Brings the index in step with the corpus folder (and with changes another process made to
+   * the index), then swaps the engine. Runs under the lock. On failure, the snapshot is re-read
+   * from disk, so memory never holds what was not committed.
+   */
+  private async applyFolder(): Promise<LoadedIndex> {
+    const settings = indexSettings(this.resources, false);
+    try {
+      let current = this.index;
+      const onDisk = await readManifest(path.join(this.config.indexDir, MANIFEST_FILE));
+      if (onDisk && JSON.stringify(onDisk) !== JSON.stringify(current.manifest)) {
+        // Another process (trichdan add, a cron feeds run) changed the index: start from its version.
+        const loaded = await loadIndex(settings);
+        if ('index' in loaded) current = loaded.index;
+      }
+      const { changes, skipped } = await corpusChanges(current, this.config.corpusDir, false);
+      for (const s of skipped) this.log(`warning: skipped ${s.path}: ${s.reason}`);
+      const next = hasChanges(changes) || current !== this.index ? await updateIndex(current, settings, changes) : current;
+      for (const action of next.actions) if (next !== current) this.log(action);
+      this.swap(next);
+      return next;
+    } catch (error) {
+      const reloaded = await loadIndex(settings).catch(() => null);
+      if (reloaded && 'index' in reloaded) this.swap(reloaded.index);
+      throw error;
+    }
+  }
+
+  private swap(next: LoadedIndex): void {
+    if (next === this.index) return;
+    this.index = next;
+    this.engine.swap(new RetrievalEngine(this.resources, next));
+    for (const listener of this.listeners) listener(next);
+  }
+
+  /** The live article with exactly this cleaned text, if any. */
+  private sameText(text: string): IndexedArticle | undefined {
+    if (this.byText?.index !== this.index) {
+      this.byText = { index: this.index, ids: new Map(this.index.articles.map((a) => [textHash(a.text), a.id])) };
+    }
+    const id = this.byText.ids.get(textHash(text));
+    return id === undefined ? undefined : this.index.articles.find((a) => a.id === id);
+  }
+}
+
+function hasChanges(changes: IndexChanges): boolean {
+  return changes.upsert.length > 0 || changes.remove.length > 0;
+}
+
+/** The article files named: files as they are, folders by their .txt/.md files. Throws IngestError with a clear message. */
+async function expandPaths(paths: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const p of paths) {
+    const info = await stat(p).catch(() => null);
+    if (!info) throw new IngestError('bad_url', `${p}: no such file or folder`);
+    if (info.isDirectory()) {
+      const names = (await readdir(p)).filter(isArticleFileName).sort();
+      if (!names.length) throw new IngestError('no_article', `${p}: the folder has no .txt or .md articles`);
+      files.push(...names.map((n) => path.join(p, n)));
+    } else if (isArticleFileName(path.basename(p))) files.push(p);
+    else throw new IngestError('no_article', `${p}: only .txt and .md files are articles`);
+  }
+  return files;
+}
+
+export type { Article };
+export { readCorpusFile };
