@@ -1,8 +1,8 @@
 /**
  * `trichdan bot` / `npm start`: checks the token, opens the live corpus (engine, feeds, folder
- * watch), runs the Telegram bot
- * until SIGINT or SIGTERM, then shuts down gracefully (stop taking updates, finish the replies
- * in flight, stop extensions, close the engine). A second signal exits at once.
+ * watch), runs the Telegram bot until SIGINT or SIGTERM, then shuts down gracefully (stop taking
+ * updates, finish the replies in flight, stop extensions, feeds and the watch, close the engine).
+ * A second signal exits at once.
  */
 import type { Config } from '../config.ts';
 import { connectFeeds } from '../library/feeds.ts';

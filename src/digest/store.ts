@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { Article } from '../corpus/article.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { openDatabase } from './database.ts';
+import { openDatabase } from '../db/database.ts';
 
-export { DigestStoreError } from './database.ts';
+export { DigestStoreError } from '../db/database.ts';
 
 /** Language of a chat's confirmations and digests. */
 export type Language = 'vi' | 'en';

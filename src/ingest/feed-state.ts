@@ -4,8 +4,8 @@
  * outcome and back-off, and every item it has handled, so no item is ingested twice.
  */
 import type Database from 'better-sqlite3';
-import { openDatabase } from '../digest/database.ts';
-import type { FeedStatus } from '../library/types.ts';
+import { openDatabase } from '../db/database.ts';
+import type { FeedStatus } from './types.ts';
 
 /**
  * What became of one feed item. `failed`: ingest threw, retried at the next poll;

@@ -1,6 +1,6 @@
 /**
  * Contracts of the web ingest: what fetching a page gives, and how failures are told.
- * (Implemented in safe-fetch.ts, extract.ts, article-file.ts, feeds.ts.)
+ * (Implemented in safe-fetch.ts, extract.ts, article-file.ts, feed-parse.ts, feed-poller.ts, feed-state.ts.)
  */
 
 /** Limits and switches of every web request (settings TRICHDAN_FETCH_*, TRICHDAN_ALLOW_PRIVATE_URLS). */
@@ -55,4 +55,17 @@ export interface WebArticle {
   source: string | null;
   /** Body paragraphs separated by one blank line (extracted by Readability; the corpus cleaner runs later). */
   text: string;
+}
+
+/** Last known state of one feed (for /feeds, /stats and `trichdan feeds`). */
+export interface FeedStatus {
+  url: string;
+  /** `never`: not polled yet. */
+  lastStatus: 'ok' | 'not_modified' | 'error' | 'never';
+  lastPolledAt: string | null;
+  lastError: string | null;
+  /** Articles this feed brought in, in all. */
+  itemsAdded: number;
+  /** When it is polled next (later after failures: back-off). */
+  nextPollAt: string | null;
 }

@@ -4,6 +4,9 @@
  * (Implemented by `Library` in library.ts.)
  */
 import type { Engine } from '../engine-types.ts';
+import type { FeedStatus } from '../ingest/types.ts';
+
+export type { FeedStatus };
 
 /** One article as `list` and the bot show it. */
 export interface ArticleInfo {
@@ -28,19 +31,6 @@ export interface AddOutcome {
    */
   status: 'added' | 'updated' | 'duplicate' | 'unchanged';
   article: ArticleInfo;
-}
-
-/** Last known state of one feed (for /feeds, /stats and `trichdan feeds`). */
-export interface FeedStatus {
-  url: string;
-  /** `never`: not polled yet. */
-  lastStatus: 'ok' | 'not_modified' | 'error' | 'never';
-  lastPolledAt: string | null;
-  lastError: string | null;
-  /** Articles this feed brought in, in all. */
-  itemsAdded: number;
-  /** When it is polled next (later after failures: back-off). */
-  nextPollAt: string | null;
 }
 
 /** What `/stats` shows. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/digest/clock.ts';
-import { MIGRATIONS } from '../../src/digest/migrations.ts';
+import { MIGRATIONS } from '../../src/db/migrations.ts';
 import { DigestStore, DigestStoreError } from '../../src/digest/store.ts';
 import { makeArticle } from './helpers/fake-engine.ts';
 
