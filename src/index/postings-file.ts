@@ -91,6 +91,7 @@ export function decodePostings(file: Buffer): { store: PostingsStore; lengths: F
   } catch {
     throw new PostingsFileError('the postings header is damaged');
   }
+  if (!validHeader(header)) throw new PostingsFileError('the postings header is damaged');
   let at = 12 + headerLength;
   const take = <T>(bytes: number, make: (offset: number) => T): T => {
     at = pad4(at);
@@ -115,6 +116,25 @@ export function decodePostings(file: Buffer): { store: PostingsStore; lengths: F
   };
   const lengths = take(header.documents * 4, (o) => new Float32Array(buf.buffer, o, header.documents));
   return { store: PostingsStore.fromSections(sections), lengths };
+}
+
+const isCount = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
+
+/**
+ * Whether a parsed header has the shape {@link encodePostings} writes: counts that are
+ * non-negative integers, and pair tables whose size is a power of two with room to spare
+ * (anything else would throw a TypeError or RangeError below, or make a pair lookup loop forever).
+ */
+function validHeader(h: unknown): h is Header {
+  const field = (f: unknown) => {
+    if (typeof f !== 'object' || f === null) return false;
+    const { syllableBytes, syllableCount, singles, table, count } = f as Record<string, unknown>;
+    const powerOfTwo = isCount(table) && table > 0 && (table & (table - 1)) === 0;
+    return isCount(syllableBytes) && isCount(syllableCount) && singles === syllableCount && powerOfTwo && isCount(count) && count < (table as number);
+  };
+  if (typeof h !== 'object' || h === null) return false;
+  const { exact, folded, lists, entries, documents } = h as Record<string, unknown>;
+  return field(exact) && field(folded) && isCount(lists) && lists > 0 && isCount(entries) && isCount(documents);
 }
 
 function u32(n: number): Buffer {
