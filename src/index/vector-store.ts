@@ -135,7 +135,24 @@ export class HnswVectorStore implements VectorStore {
     const capacity = this.index.getMaxElements();
     if (needed > capacity) this.index.resizeIndex(Math.max(needed, Math.ceil(capacity * 1.5)));
     // Slots of removed vectors are reused (replaceDeleted), so a corpus that churns does not grow the graph.
-    for (let i = 0; i < vectors.length; i++) this.index.addPoint(Array.from(vectors[i]), labels[i], true);
+    // A label the graph already has (live or removed) is updated in its own slot instead: put in a
+    // freed slot, it would leave its old vector live under the same label, or a removed slot that
+    // still names it, whose reuse later drops the label from the lookup (and so from `remove`).
+    const held = new Set(this.index.getIdsList());
+    for (let i = 0; i < vectors.length; i++) {
+      const label = labels[i];
+      if (held.has(label)) {
+        try {
+          this.index.unmarkDelete(label);
+        } catch {
+          // live: updated in place below
+        }
+        this.index.addPoint(Array.from(vectors[i]), label, false);
+      } else {
+        this.index.addPoint(Array.from(vectors[i]), label, true);
+        held.add(label);
+      }
+    }
   }
 
   remove(labels: readonly number[]): void {
