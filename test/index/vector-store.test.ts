@@ -190,3 +190,136 @@ describe('dense path end to end: tiny model → HNSW', () => {
     expect(store.search(q2, 2)[0].label).toBe(2);
   });
 });
+
+describe.each([
+  ['HnswVectorStore', (dim: number) => new HnswVectorStore(dim, DEFAULT_HNSW_PARAMS, 8)],
+  ['ExactVectorStore', (dim: number) => new ExactVectorStore(dim, 8)],
+] as const)('%s remove', (_name, make) => {
+  it('never returns a removed label, with or without a filter, and still finds the others', () => {
+    const store: VectorStore = make(16);
+    const vectors = randomUnitVectors(200, 16, 21);
+    store.add(vectors, vectors.map((_, i) => i));
+    const gone = new Set(Array.from({ length: 60 }, (_, i) => i * 3));
+    store.remove([...gone]);
+    for (const label of gone) {
+      expect(labelsOf(store.search(vectors[label], 20))).not.toContain(label);
+      expect(labelsOf(store.search(vectors[label], 20, (l) => l < 100))).not.toContain(label);
+    }
+    for (const label of [1, 2, 100, 199]) expect(store.search(vectors[label], 1)[0].label).toBe(label);
+    // Asking for more than there is gives the live ones only.
+    const all = labelsOf(store.search(vectors[0], 1000));
+    expect(all.length).toBeLessThanOrEqual(140);
+    expect(all.some((l) => gone.has(l))).toBe(false);
+  });
+
+  it('ignores labels it does not hold and labels removed twice', () => {
+    const store = make(4);
+    const vectors = randomUnitVectors(5, 4, 22);
+    store.add(vectors, [0, 1, 2, 3, 4]);
+    store.remove([]);
+    store.remove([99, 12345]);
+    store.remove([2]);
+    store.remove([2, 2]);
+    expect(labelsOf(store.search(vectors[2], 10)).sort()).toEqual([0, 1, 3, 4]);
+  });
+
+  it('answers [] once everything is removed', () => {
+    const store = make(8);
+    const vectors = randomUnitVectors(10, 8, 23);
+    store.add(vectors, vectors.map((_, i) => i));
+    store.remove(vectors.map((_, i) => i));
+    expect(store.search(vectors[0], 5)).toEqual([]);
+  });
+
+  it('takes new labels after removals, and a removed label back with its new vector', () => {
+    const store = make(16);
+    const vectors = randomUnitVectors(40, 16, 24);
+    store.add(vectors.slice(0, 20), Array.from({ length: 20 }, (_, i) => i));
+    store.remove([0, 1, 2, 3, 4]);
+    // New labels go into the freed room and are found.
+    store.add(vectors.slice(20, 25), [100, 101, 102, 103, 104]);
+    for (let i = 0; i < 5; i++) expect(store.search(vectors[20 + i], 1)[0]).toMatchObject({ label: 100 + i });
+    // A removed label added again holds its new vector, once.
+    store.add([vectors[30]], [3]);
+    const hits = store.search(vectors[30], 30);
+    expect(hits[0]).toMatchObject({ label: 3 });
+    expect(hits[0].score).toBeCloseTo(1, 5);
+    expect(hits.filter((h) => h.label === 3)).toHaveLength(1);
+    for (const label of [0, 1, 2, 4]) expect(labelsOf(store.search(vectors[label], 30))).not.toContain(label);
+    // Later adds take whatever room is left, and removing the label again still removes it.
+    store.add(vectors.slice(31, 36), [200, 201, 202, 203, 204]);
+    store.remove([3]);
+    expect(labelsOf(store.search(vectors[30], 40))).not.toContain(3);
+    for (let i = 0; i < 5; i++) expect(store.search(vectors[31 + i], 1)[0]).toMatchObject({ label: 200 + i });
+  });
+
+  it('adding a held label again after removals replaces its vector (no second copy under the label)', () => {
+    const store = make(4);
+    const axis = (i: number) => Float32Array.from({ length: 4 }, (_, j) => (j === i ? 1 : 0));
+    store.add([axis(0), axis(1), axis(2), axis(3)], [0, 1, 2, 3]);
+    store.remove([0]);
+    store.add([Float32Array.of(1, 1, 0, 0)], [3]);
+    const hits = store.search(axis(3), 4);
+    expect(hits.filter((h) => h.label === 3)).toHaveLength(1);
+    expect(hits.find((h) => h.label === 3)!.score).toBeCloseTo(0, 5);
+    expect(store.search(Float32Array.of(1, 1, 0, 0), 1)[0]).toMatchObject({ label: 3 });
+    // Removing it again removes it for good (the label is not left behind in another slot).
+    store.remove([3]);
+    expect(labelsOf(store.search(axis(3), 4))).not.toContain(3);
+    expect(labelsOf(store.search(Float32Array.of(1, 1, 0, 0), 4))).not.toContain(3);
+  });
+});
+
+describe('HnswVectorStore remove: room and persistence', () => {
+  it('reuses the slots of removed vectors, so a corpus that churns does not grow the graph', () => {
+    const vectors = randomUnitVectors(130, 16, 25);
+    const store = new HnswVectorStore(16, DEFAULT_HNSW_PARAMS, 100);
+    store.add(vectors.slice(0, 100), Array.from({ length: 100 }, (_, i) => i));
+    expect(store.size).toBe(100);
+    store.remove(Array.from({ length: 30 }, (_, i) => i));
+    // `size` counts the graph's slots: removed ones until they are reused.
+    expect(store.size).toBe(100);
+    store.add(vectors.slice(100, 130), Array.from({ length: 30 }, (_, i) => 1000 + i));
+    expect(store.size).toBe(100);
+    for (let i = 0; i < 30; i++) expect(store.search(vectors[100 + i], 1)[0].label).toBe(1000 + i);
+    // Past the freed room it grows again.
+    store.add(randomUnitVectors(5, 16, 26), [2000, 2001, 2002, 2003, 2004]);
+    expect(store.size).toBe(105);
+  });
+
+  it('keeps removals across save and load, and the loaded store reuses their slots', async () => {
+    const vectors = randomUnitVectors(60, 16, 27);
+    const store = new HnswVectorStore(16, DEFAULT_HNSW_PARAMS, 60);
+    store.add(vectors.slice(0, 50), Array.from({ length: 50 }, (_, i) => i));
+    store.remove([5, 6, 7, 8, 9]);
+    const file = path.join(dir, 'removed', 'vectors-000003.hnsw');
+    await store.save(file);
+    const loaded = await HnswVectorStore.load(file, 16, DEFAULT_HNSW_PARAMS);
+    for (const label of [5, 6, 7, 8, 9]) expect(labelsOf(loaded.search(vectors[label], 50))).not.toContain(label);
+    expect(loaded.search(vectors[10], 1)[0].label).toBe(10);
+    expect(loaded.size).toBe(50);
+    loaded.add(vectors.slice(50, 55), [50, 51, 52, 53, 54]);
+    expect(loaded.size).toBe(50);
+    for (let i = 50; i < 55; i++) expect(loaded.search(vectors[i], 1)[0].label).toBe(i);
+    // Removing after load works too.
+    loaded.remove([10]);
+    expect(labelsOf(loaded.search(vectors[10], 50))).not.toContain(10);
+  });
+});
+
+describe('ExactVectorStore remove', () => {
+  it('counts only the vectors it holds and survives save/load', async () => {
+    const vectors = randomUnitVectors(20, 8, 28);
+    const store = new ExactVectorStore(8);
+    store.add(vectors, vectors.map((_, i) => i));
+    store.remove([0, 19, 7]);
+    expect(store.size).toBe(17);
+    expect(store.vector(7)).toBeUndefined();
+    const file = path.join(dir, 'exact-removed.bin');
+    await store.save(file);
+    const loaded = await ExactVectorStore.load(file, 8);
+    expect(loaded.size).toBe(17);
+    for (const label of [0, 19, 7]) expect(labelsOf(loaded.search(vectors[label], 20))).not.toContain(label);
+    expect(loaded.search(vectors[18], 1)[0].label).toBe(18);
+  });
+});
