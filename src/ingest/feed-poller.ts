@@ -112,7 +112,12 @@ export class FeedPoller {
     return poll;
   }
 
-  /** Polls now, then checks for due feeds every min(interval, 30 s). The timer does not keep the process alive. */
+  /**
+   * Polls now, then checks for due feeds every tenth of the interval (at most every 30 s), so a
+   * feed is polled about `intervalMs` after its last poll: checking only once per interval would
+   * find it not quite due (its next time counts from when the poll ran, after the check) and
+   * poll it every other check, twice the interval. The timer does not keep the process alive.
+   */
   start(): void {
     if (this.timer) return;
     this.stopping = false;
@@ -120,7 +125,7 @@ export class FeedPoller {
       if (this.busy || this.stopping) return;
       this.pollOnce().catch((err: Error) => this.log(`feeds: poll failed: ${err.message}`));
     };
-    this.timer = setInterval(tick, Math.max(1, Math.min(this.options.intervalMs, MAX_TICK_MS)));
+    this.timer = setInterval(tick, Math.max(1, Math.min(this.options.intervalMs / 10, MAX_TICK_MS)));
     this.timer.unref();
     tick();
   }
