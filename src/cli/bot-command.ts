@@ -48,7 +48,7 @@ export async function runBot(config: Config, options: RunBotOptions = {}): Promi
     // The corpus grows while the bot runs: feeds, files dropped into the folder, other processes.
     stopWatching = watchCorpus(library, config, config.ingest.watchMs, (line) => log.info(line));
     if (config.ingest.feeds.length) {
-      log.info(`polling ${config.ingest.feeds.length} feed(s) every ${Math.round(config.ingest.feedIntervalMs / 60_000)} min`);
+      log.info(`polling ${config.ingest.feeds.length} feed(s) every ${Number((config.ingest.feedIntervalMs / 60_000).toFixed(2))} min`);
       feeds.poller.start();
     }
 
