@@ -130,11 +130,15 @@ export class CorpusLibrary implements Library {
       const outcomes: AddOutcome[] = [];
       const corpusDir = path.resolve(this.config.corpusDir);
       const written = new Map<string, 'added' | 'updated' | 'unchanged'>();
+      // Every file is read and checked before any is copied: one bad file adds nothing.
+      const checked = [];
       for (const source of files) {
         const id = articleIdOf(path.basename(source));
-        const bytes = await readFile(source);
-        const parsed = articleFromBytes(source, id, bytes);
+        const parsed = articleFromBytes(source, id, await readFile(source));
         if ('reason' in parsed) throw new IngestError('no_article', `${source}: ${parsed.reason}`);
+        checked.push({ source, id, parsed });
+      }
+      for (const { source, id, parsed } of checked) {
         const existing = this.index.articles.find((a) => a.id === id);
         const twin = this.sameText(parsed.text);
         if (twin && twin.id !== id) {
