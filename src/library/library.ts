@@ -145,8 +145,10 @@ export class CorpusLibrary implements Library {
           outcomes.push({ status: 'duplicate', article: articleInfo(twin) });
           continue;
         }
-        const target = path.join(corpusDir, path.basename(source));
-        if (path.resolve(source) !== target) await copyFile(source, target);
+        const inCorpus = path.join(corpusDir, path.basename(source));
+        // An article already in the folder under another name (x.txt for x.md) keeps its file, as with URLs.
+        const target = existing && path.dirname(existing.path) === corpusDir ? existing.path : inCorpus;
+        if (path.resolve(source) !== inCorpus) await copyFile(source, target);
         written.set(id, !existing ? 'added' : existing.contentHash === parsed.contentHash ? 'unchanged' : 'updated');
       }
       const next = await this.applyFolder();
