@@ -324,6 +324,33 @@ describe('CorpusLibrary: adding, updating and removing articles', () => {
     expect(await libraryState(s.corpusDir, s.indexDir, () => s.library.list())).toEqual(before);
   });
 
+  it('addPaths with one bad file among good ones adds none of them', async () => {
+    const outside = await tempDir('trichdan-files-');
+    await writeFile(path.join(outside, 'cau-cb-20.md'), articleMarkdown(generatedArticle(20), 'https://bao-thu.vn/cau-cb-20.html'));
+    await writeFile(path.join(outside, 'cau-cb-21.md'), '---\ntitle: "Bài trống"\n---\n\n');
+    const before = await libraryState(s.corpusDir, s.indexDir, () => s.library.list());
+    const error = await ingestFailure(s.library.addPaths([path.join(outside, 'cau-cb-20.md'), path.join(outside, 'cau-cb-21.md')]));
+    expect(error.kind).toBe('no_article');
+    expect(error.message).toMatch(/cau-cb-21\.md: no article text/u);
+    expect(await libraryState(s.corpusDir, s.indexDir, () => s.library.list())).toEqual(before);
+    // And nothing of it shows up at the next change either.
+    await s.library.refresh();
+    expect(s.library.list().map((a) => a.id)).not.toContain('cau-cb-20');
+  });
+
+  it('addPaths of a file whose id is already in the corpus under the other extension updates that article: one file, indexed', async () => {
+    const outside = await tempDir('trichdan-files-');
+    const replacement = generatedArticle(22);
+    await writeFile(path.join(outside, 'cau-cb-5.md'), articleMarkdown(replacement, 'https://bao-thu.vn/cau-cb-5-moi.html'));
+    const [outcome] = await s.library.addPaths([path.join(outside, 'cau-cb-5.md')]);
+    expect(outcome).toMatchObject({ status: 'updated', article: { id: 'cau-cb-5', title: replacement.title } });
+    expect((await readdir(s.corpusDir)).filter((n) => n.startsWith('cau-cb-5.'))).toHaveLength(1);
+    expect(citedIds(await s.library.engine.ask(replacement.question))[0]).toBe('cau-cb-5');
+    for (const r of (await s.library.engine.ask(generatedArticle(5).question, { topK: 10 })).results) expect(r.passage).not.toContain('CB-5 dài 1005 mét');
+    const reopened = await CorpusLibrary.open(s.config, quiet);
+    expect(reopened.current.actions).toEqual([]);
+  });
+
   it('refresh() picks up files dropped in, changed and deleted by hand', async () => {
     const dropped = generatedArticle(40);
     await writeFile(path.join(s.corpusDir, 'tha-tay.md'), articleMarkdown(dropped, 'https://bao-thu.vn/tha-tay.html'));
