@@ -212,9 +212,22 @@ function findLead(document: DomDocument): string | null {
   return null;
 }
 
-/** Takes photo captions out before Readability (it strips class names, and captions are not always in <figcaption>). */
+/**
+ * Takes photo captions and reader comments out before Readability: it strips class names, captions
+ * are not always in <figcaption>, and on a short article a comment box can outweigh the body.
+ */
+const NOT_ARTICLE_TEXT = [
+  'figcaption',
+  '[class*="caption" i]',
+  '[class*="comment" i]',
+  '[id*="comment" i]',
+  '[class*="binh-luan" i]',
+  '[id*="binh-luan" i]',
+  '[class*="binhluan" i]',
+].join(', ');
+
 function removeCaptions(document: DomDocument): void {
-  for (const element of [...document.querySelectorAll('figcaption, [class*="caption" i]')]) element.remove();
+  for (const element of [...document.querySelectorAll(NOT_ARTICLE_TEXT)]) element.remove();
 }
 
 const letterCount = (text: string) => text.replace(/[^\p{L}\p{N}]/gu, '').length;

@@ -172,6 +172,13 @@ describe('extractArticle', () => {
     expect(() => extractArticle(listing, 'https://bao-mau.vn/thoi-su.htm')).toThrow(/no article text/);
   });
 
+  it('leaves a reader comment box out of a short article', () => {
+    const comments = `<div id="box_comment"><h3>Ý kiến (4)</h3>${'<div class="comment_item"><p>Bạn đọc Minh Anh: Tin vui cho bà con vùng biên giới, mong các địa phương khác cũng làm như vậy để giúp dân.</p></div>'.repeat(4)}</div>`;
+    const a = extractArticle(`<html><body><article>${'<p>Đoàn công tác đã làm việc với chính quyền địa phương về kế hoạch năm tới. Hai bên thống nhất nhiều nội dung hợp tác cụ thể.</p>'.repeat(2)}</article>${comments}</body></html>`, 'https://bao-mau.vn/a.html');
+    expect(a.text).toContain('Đoàn công tác');
+    expect(a.text).not.toMatch(/Ý kiến|Bạn đọc/);
+  });
+
   it('refuses a page whose text is too short', () => {
     expect(() => extractArticle('<html><body><p>Trang đang bảo trì.</p></body></html>', 'https://a.vn/')).toThrow(IngestError);
   });
