@@ -240,6 +240,8 @@ async function mergeSegments(segments: Segment[], manifest: Manifest, settings: 
     const gone = new Set(manifest.removed[s.entry.name] ?? []);
     return s.articles.reduce((sum, a, i) => sum + (gone.has(i) ? 0 : a.docEnd - a.docStart), 0);
   };
+  /** Passages the segment holds, tombstoned ones included (not `count`: that also spans holes of earlier rewrites). */
+  const heldDocs = (s: Segment) => s.articles.reduce((sum, a) => sum + a.docEnd - a.docStart, 0);
   const rewrite = async (group: Segment[]): Promise<Segment> => {
     const members = liveArticles(group, manifest.removed).map(({ segment, article }) => ({
       article,
@@ -257,7 +259,7 @@ async function mergeSegments(segments: Segment[], manifest: Manifest, settings: 
     const dead = (manifest.removed[s.entry.name]?.length ?? 0) > 0;
     const left = liveDocs(s);
     if (dead && left === 0 && liveArticles([s], manifest.removed).length === 0) delete manifest.removed[s.entry.name]; // nothing left: dropped
-    else if (dead && left <= (1 - MAX_DEAD_SHARE) * s.entry.count) result.push(await rewrite([s]));
+    else if (dead && left <= (1 - MAX_DEAD_SHARE) * heldDocs(s)) result.push(await rewrite([s]));
     else result.push(s);
   }
   while (result.length >= MERGE_FACTOR) {
