@@ -3,10 +3,12 @@
  * `trichdan feeds --once`): an exclusive lock file holding the owner's pid. A lock whose process
  * is gone (kill -9) is taken over; a live owner is waited for, then reported by name.
  */
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 const LOCK_FILE = '.lock';
+/** A lock file without a pid younger than this may be one whose owner is still writing it. */
+const HALF_WRITTEN_MS = 2_000;
 
 /** The index is locked by another live process for longer than we waited. */
 export class IndexLockedError extends Error {
@@ -42,8 +44,15 @@ export async function withIndexLock<T>(dir: string, work: () => Promise<T>, wait
       const owner = Number.parseInt(await readFile(file, 'utf8').catch(() => ''), 10);
       if (owner === process.pid) throw new Error(`index lock of ${dir} taken twice by one process`);
       if (!alive(owner)) {
-        // Left by a process that died; a half-written pid (empty file) counts as dead only once it is old enough to not be mid-write.
-        if (Number.isNaN(owner)) await new Promise((resolve) => setTimeout(resolve, 50));
+        // Left by a process that died; a half-written pid (empty file) counts as dead only once it is old enough to not be
+        // mid-write: until then it is read again (the owner may have written its pid meanwhile).
+        if (Number.isNaN(owner)) {
+          const info = await stat(file).catch(() => null);
+          if (info && Date.now() - info.mtimeMs < HALF_WRITTEN_MS) {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            continue;
+          }
+        }
         await rm(file, { force: true });
         continue;
       }
