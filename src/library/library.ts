@@ -21,7 +21,7 @@ import { articleFromBytes } from '../corpus/load.ts';
 import { articleIdOf, isArticleFileName, readCorpusFile } from '../corpus/scan.ts';
 import { RetrievalEngine, type EngineResources, indexSettings, loadResources } from '../engine.ts';
 import type { EngineOptions } from '../engine-types.ts';
-import { writeFileAtomic } from '../index/atomic.ts';
+import { writeAtomically, writeFileAtomic } from '../index/atomic.ts';
 import { corpusChanges, loadIndex, openIndex, type LoadedIndex } from '../index/build.ts';
 import { withIndexLock } from '../index/lock.ts';
 import { MANIFEST_FILE, readManifest } from '../index/manifest.ts';
@@ -148,7 +148,8 @@ export class CorpusLibrary implements Library {
         const inCorpus = path.join(corpusDir, path.basename(source));
         // An article already in the folder under another name (x.txt for x.md) keeps its file, as with URLs.
         const target = existing && path.dirname(existing.path) === corpusDir ? existing.path : inCorpus;
-        if (path.resolve(source) !== inCorpus) await copyFile(source, target);
+        // Copied to a temporary dot-file, then renamed: a crash never leaves a truncated article.
+        if (path.resolve(source) !== inCorpus) await writeAtomically(target, (temp) => copyFile(source, temp));
         written.set(id, !existing ? 'added' : existing.contentHash === parsed.contentHash ? 'unchanged' : 'updated');
       }
       const next = await this.applyFolder();
