@@ -1,4 +1,4 @@
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type RetrievalEngine } from '../src/engine.ts';
@@ -175,5 +175,29 @@ describe('a corpus with bad files', () => {
     expect(logs.filter((l) => l.startsWith('warning: skipped'))).toHaveLength(3);
     expect(engine.articles()).toHaveLength(5);
     expect((await engine.ask('hòm hài cốt trao trả')).answered).toBe(true);
+  });
+});
+
+describe('a touched but unchanged corpus file', () => {
+  it('is read once after the touch, then never again', async () => {
+    const corpusDir = await copySeedCorpus();
+    const indexDir = await tempDir('trichdan-index-');
+    const open = () => createEngine(testConfig({ TRICHDAN_CORPUS_DIR: corpusDir, TRICHDAN_INDEX_DIR: indexDir }), { log: () => {}, progress: false });
+    await open();
+    const file = path.join(corpusDir, '002_8639caca932e6f8c.txt');
+    const later = new Date(Date.now() + 60_000);
+    await utimes(file, later, later);
+    const manifestFile = path.join(indexDir, 'manifest.json');
+    const before = JSON.parse(await readFile(manifestFile, 'utf8'));
+    const touched = await open();
+    expect(touched.index.actions).toEqual([]);
+    const after = JSON.parse(await readFile(manifestFile, 'utf8'));
+    expect(after.touched['002_8639caca932e6f8c']).toEqual([(await stat(file)).size, (await stat(file)).mtimeMs]);
+    expect(after.segments).toEqual(before.segments);
+    expect(after.updatedAt).toBe(before.updatedAt);
+    // The next start finds nothing to read: the manifest is not written again.
+    const { mtimeMs } = await stat(manifestFile);
+    await open();
+    expect((await stat(manifestFile)).mtimeMs).toBe(mtimeMs);
   });
 });

@@ -215,6 +215,7 @@ async function runEndToEnd(job: EndToEndJob): Promise<EndToEndResult> {
       chunking: config.chunking,
       segments: [],
       removed: {},
+      touched: {},
       nextDoc: chunks.length,
       nextSegment: 0,
       articleCount: articles.length,

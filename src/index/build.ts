@@ -78,7 +78,7 @@ export async function openIndex(options: OpenIndexOptions): Promise<OpenedIndex>
     const { changes, skipped, files } = await corpusChanges(current, options.corpusDir, options.progress);
     if (files === 0) throw new CorpusError(`Corpus directory ${options.corpusDir} has no .txt or .md articles.`);
     const needsVectors = Boolean(options.embedder && !current.vectors);
-    if (!changes.upsert.length && !changes.remove.length && !needsVectors && !rebuilt) return { index: current, skipped };
+    if (!hasChanges(changes) && !needsVectors && !rebuilt) return { index: current, skipped };
     const index = await updateIndex(current, options, changes);
     if (rebuilt) {
       // A whole build: one line saying why and how much, not the per-change lines.
@@ -106,6 +106,7 @@ export async function corpusChanges(
     toRead.push(file);
   }
   const upsert: ArticleUpsert[] = [];
+  const touched: { id: string; size: number; mtimeMs: number }[] = [];
   const skipped = [...listing.skipped];
   const unusable = new Set<string>();
   const bar = progress === false || toRead.length < 200 ? null : createProgress('Reading articles', toRead.length);
@@ -120,8 +121,11 @@ export async function corpusChanges(
         return;
       }
       const known = indexed.get(file.id);
-      // Touched but identical (a checkout, a copy): nothing to re-index.
-      if (known && known.contentHash === result.contentHash && known.path === file.path) return;
+      // Touched but identical (a checkout, a copy): only its new size and time are recorded.
+      if (known && known.contentHash === result.contentHash && known.path === file.path) {
+        touched.push({ id: file.id, size: file.size, mtimeMs: file.mtimeMs });
+        return;
+      }
       upsert.push({ article: result, file: { size: file.size, mtimeMs: file.mtimeMs } });
     });
     bar?.update(Math.min(i + READ_CONCURRENCY, toRead.length));
@@ -129,7 +133,12 @@ export async function corpusChanges(
   bar?.stop();
   const present = new Set(listing.files.map((f) => f.id));
   const remove = current.articles.filter((a) => !present.has(a.id) || unusable.has(a.id)).map((a) => a.id);
-  return { changes: { upsert, remove }, skipped, files: listing.files.length };
+  return { changes: { upsert, remove, touched }, skipped, files: listing.files.length };
+}
+
+/** Whether applying `changes` would change anything on disk. */
+export function hasChanges(changes: IndexChanges): boolean {
+  return changes.upsert.length > 0 || changes.remove.length > 0 || (changes.touched?.length ?? 0) > 0;
 }
 
 /** The first segment/vector file number no file in the folder uses (a rebuild never overwrites a listed file). */

@@ -29,6 +29,11 @@ const manifestSchema = z.object({
   segments: z.array(segmentSchema),
   /** Tombstones: per segment name, the positions of its articles that were removed or replaced. */
   removed: z.record(z.string(), z.array(z.number().int().nonnegative())),
+  /**
+   * Size and modification time of files touched (copied, checked out) but not changed since their
+   * article was indexed, by article id: so a start does not read them again.
+   */
+  touched: z.record(z.string(), z.tuple([z.number(), z.number()])).default({}),
   /** The next document number (numbers are never reused, so vector labels stay valid). */
   nextDoc: z.number().int().nonnegative(),
   /** The next segment file number. */

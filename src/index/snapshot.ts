@@ -68,7 +68,12 @@ export function assembleSnapshot(
       chunkCount++;
     }
   }
-  const articles = live.map((l) => l.article).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const articles = live
+    .map(({ article }) => {
+      const touched = manifest.touched[article.id];
+      return touched ? { ...article, fileSize: touched[0], mtimeMs: touched[1] } : article;
+    })
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const lexical = LexicalIndex.fromSegments(segments.map((s) => s.lexical));
   return { chunks, chunkCount, lexical, vectors, manifest, segments, articles, actions };
 }

@@ -32,6 +32,8 @@ export interface ArticleUpsert {
 export interface IndexChanges {
   upsert: readonly ArticleUpsert[];
   remove: readonly string[];
+  /** Files whose size or time changed but not their bytes: only their stat is recorded. */
+  touched?: readonly { id: string; size: number; mtimeMs: number }[];
 }
 
 /** Segments of the same size tier (a factor of 4) merged into one once there are this many. */
@@ -48,6 +50,7 @@ export function emptyIndex(settings: IndexSettings, now = new Date()): LoadedInd
     chunking: { maxChars: settings.chunking.maxChars, overlapSentences: settings.chunking.overlapSentences },
     segments: [],
     removed: {},
+    touched: {},
     nextDoc: 0,
     nextSegment: 0,
     articleCount: 0,
@@ -69,7 +72,6 @@ const vectorsName = (n: number) => `vectors-${String(n).padStart(6, '0')}.hnsw`;
 export async function updateIndex(current: LoadedIndex, settings: IndexSettings, changes: IndexChanges, now = new Date()): Promise<LoadedIndex> {
   const actions: string[] = [];
   const manifest: Manifest = structuredClone(current.manifest);
-  manifest.removed = Object.fromEntries(Object.entries(manifest.removed).map(([k, v]) => [k, [...v]]));
   let segments = [...current.segments];
   const live = new Map(liveArticles(segments, manifest.removed).map((l) => [l.article.id, l]));
 
@@ -82,11 +84,13 @@ export async function updateIndex(current: LoadedIndex, settings: IndexSettings,
     (manifest.removed[entry.segment.entry.name] ??= []).push(entry.position);
     for (let d = entry.article.docStart; d < entry.article.docEnd; d++) goneDocs.push(d);
     live.delete(id);
+    delete manifest.touched[id];
     replacedAddedAt.set(id, entry.article.addedAt);
     return true;
   };
   const removed = changes.remove.filter(tombstone);
   const upserts = dedupeById(changes.upsert);
+  for (const t of changes.touched ?? []) if (live.has(t.id)) manifest.touched[t.id] = [t.size, t.mtimeMs];
   const updated = upserts.filter((u) => tombstone(u.article.id)).map((u) => u.article.id);
 
   // New passages, numbered after every number ever used.

@@ -22,11 +22,11 @@ import { articleIdOf, isArticleFileName, readCorpusFile } from '../corpus/scan.t
 import { RetrievalEngine, type EngineResources, indexSettings, loadResources } from '../engine.ts';
 import type { EngineOptions } from '../engine-types.ts';
 import { writeAtomically, writeFileAtomic } from '../index/atomic.ts';
-import { corpusChanges, loadIndex, openIndex, type LoadedIndex } from '../index/build.ts';
+import { corpusChanges, hasChanges, loadIndex, openIndex, type LoadedIndex } from '../index/build.ts';
 import { withIndexLock } from '../index/lock.ts';
 import { MANIFEST_FILE, readManifest } from '../index/manifest.ts';
 import type { IndexedArticle } from '../index/segment-files.ts';
-import { updateIndex, type IndexChanges } from '../index/update.ts';
+import { updateIndex } from '../index/update.ts';
 import { articleFileText, articleIdFor } from '../ingest/article-file.ts';
 import { fetchArticle } from '../ingest/extract.ts';
 import { normalizeArticleUrl } from '../ingest/extract.ts';
@@ -255,10 +255,6 @@ export class CorpusLibrary implements Library {
     const id = this.byText.ids.get(textHash(text));
     return id === undefined ? undefined : this.index.articles.find((a) => a.id === id);
   }
-}
-
-function hasChanges(changes: IndexChanges): boolean {
-  return changes.upsert.length > 0 || changes.remove.length > 0;
 }
 
 /** The article files named: files as they are, folders by their .txt/.md files. Throws IngestError with a clear message. */
