@@ -22,13 +22,14 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Starts `trichdan …args` with only PATH, HOME and `env` in its environment. */
-export function startCli(args: string[], env: Record<string, string>): CliProcess {
+/** Starts `trichdan …args` with only PATH, HOME and `env` in its environment (and `input` on stdin, else none). */
+export function startCli(args: string[], env: Record<string, string>, input?: string): CliProcess {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (input !== undefined) child.stdin!.end(input);
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -40,9 +41,9 @@ export function startCli(args: string[], env: Record<string, string>): CliProces
   return { child, done };
 }
 
-/** Runs `trichdan …args` to the end (killed after `timeoutMs`). */
-export async function runCli(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<CliResult> {
-  const run = startCli(args, env);
+/** Runs `trichdan …args` to the end (killed after `timeoutMs`), with `input` on stdin. */
+export async function runCli(args: string[], env: Record<string, string>, timeoutMs = 60_000, input?: string): Promise<CliResult> {
+  const run = startCli(args, env, input);
   const timer = setTimeout(() => run.child.kill('SIGKILL'), timeoutMs);
   try {
     return await run.done;
