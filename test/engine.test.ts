@@ -1,4 +1,4 @@
-import { appendFile, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { appendFile, cp, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type RetrievalEngine } from '../src/engine.ts';
@@ -199,5 +199,25 @@ describe('a touched but unchanged corpus file', () => {
     const { mtimeMs } = await stat(manifestFile);
     await open();
     expect((await stat(manifestFile)).mtimeMs).toBe(mtimeMs);
+  });
+});
+
+describe('a corpus folder moved together with its index', () => {
+  it('is not read again, and temporary files left by a dead write are cleaned up', async () => {
+    const corpusDir = await copySeedCorpus();
+    const indexDir = await tempDir('trichdan-index-');
+    await createEngine(testConfig({ TRICHDAN_CORPUS_DIR: corpusDir, TRICHDAN_INDEX_DIR: indexDir }), { log: () => {}, progress: false });
+    const moved = await tempDir('trichdan-moved-');
+    await cp(corpusDir, path.join(moved, 'corpus'), { recursive: true, preserveTimestamps: true });
+    await cp(indexDir, path.join(moved, 'index'), { recursive: true, preserveTimestamps: true });
+    const leftover = path.join(moved, 'corpus', '.2025-01-01_x_00000000.md.4242.0badcafe.tmp');
+    await writeFile(leftover, 'half an article');
+    const engine = await createEngine(testConfig({ TRICHDAN_CORPUS_DIR: path.join(moved, 'corpus'), TRICHDAN_INDEX_DIR: path.join(moved, 'index') }), {
+      log: () => {},
+      progress: false,
+    });
+    expect(engine.index.actions).toEqual([]);
+    expect(engine.articles()).toHaveLength(5);
+    await expect(stat(leftover)).rejects.toThrow();
   });
 });

@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
+/** Names made by {@link tempPathFor}: a dot, the file name, the pid, 8 hex digits, `.tmp`. */
+export const TEMPORARY_FILE = /^\..+\.\d+\.[0-9a-f]{8}\.tmp$/u;
+
 /** A temporary path next to `file` (same directory, so the rename is atomic). */
 export function tempPathFor(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);

@@ -8,11 +8,12 @@
  * the index itself is wrong, and says why.
  */
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { SkippedFile } from '../corpus/article.ts';
 import { CorpusError } from '../corpus/load.ts';
 import { type CorpusFile, readCorpusFile, scanCorpus } from '../corpus/scan.ts';
+import { TEMPORARY_FILE } from './atomic.ts';
 import { withIndexLock } from './lock.ts';
 import { MANIFEST_FILE, type Manifest, readManifest, sha256, staleReason } from './manifest.ts';
 import { createProgress } from './progress.ts';
@@ -75,6 +76,9 @@ export async function openIndex(options: OpenIndexOptions): Promise<OpenedIndex>
       rebuilt = loaded.reason === 'no index yet' ? 'index built' : `index rebuilt: ${loaded.reason}`;
     } else current = loaded.index;
 
+    // Under the lock no write is in progress: temporary files left are from a process that died.
+    await removeTemporaries(options.corpusDir);
+    await removeTemporaries(options.indexDir);
     const { changes, skipped, files } = await corpusChanges(current, options.corpusDir, options.progress);
     if (files === 0) throw new CorpusError(`Corpus directory ${options.corpusDir} has no .txt or .md articles.`);
     const needsVectors = Boolean(options.embedder && !current.vectors);
@@ -102,7 +106,8 @@ export async function corpusChanges(
   const toRead: CorpusFile[] = [];
   for (const file of listing.files) {
     const known = indexed.get(file.id);
-    if (known && known.path === file.path && known.fileSize === file.size && known.mtimeMs === file.mtimeMs) continue;
+    // Compared by file name, not full path: a corpus folder moved with its index is not re-read.
+    if (known && sameName(known.path, file.path) && known.fileSize === file.size && known.mtimeMs === file.mtimeMs) continue;
     toRead.push(file);
   }
   const upsert: ArticleUpsert[] = [];
@@ -122,7 +127,7 @@ export async function corpusChanges(
       }
       const known = indexed.get(file.id);
       // Touched but identical (a checkout, a copy): only its new size and time are recorded.
-      if (known && known.contentHash === result.contentHash && known.path === file.path) {
+      if (known && known.contentHash === result.contentHash && sameName(known.path, file.path)) {
         touched.push({ id: file.id, size: file.size, mtimeMs: file.mtimeMs });
         return;
       }
@@ -136,9 +141,17 @@ export async function corpusChanges(
   return { changes: { upsert, remove, touched }, skipped, files: listing.files.length };
 }
 
+const sameName = (a: string, b: string) => path.basename(a) === path.basename(b);
+
 /** Whether applying `changes` would change anything on disk. */
 export function hasChanges(changes: IndexChanges): boolean {
   return changes.upsert.length > 0 || changes.remove.length > 0 || (changes.touched?.length ?? 0) > 0;
+}
+
+/** Deletes `.name.pid.hex.tmp` files (see atomic.ts) left in `dir` by a write that died. */
+async function removeTemporaries(dir: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => TEMPORARY_FILE.test(n)).map((n) => rm(path.join(dir, n), { force: true })));
 }
 
 /** The first segment/vector file number no file in the folder uses (a rebuild never overwrites a listed file). */

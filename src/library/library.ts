@@ -115,7 +115,7 @@ export class CorpusLibrary implements Library {
       const twin = this.sameText(parsed.text);
       if (twin && twin.id !== id) return { status: 'duplicate', article: articleInfo(twin) };
       // An article reached before under the same URL keeps its file name (.txt or .md).
-      const file = sameUrl?.path && path.dirname(sameUrl.path) === path.resolve(this.config.corpusDir) ? sameUrl.path : path.join(this.config.corpusDir, `${id}.md`);
+      const file = sameUrl ? this.fileOf(sameUrl) : path.join(this.config.corpusDir, `${id}.md`);
       await writeFileAtomic(file, fileText);
       const next = await this.applyFolder();
       const indexed = next.articles.find((a) => a.id === id);
@@ -147,7 +147,7 @@ export class CorpusLibrary implements Library {
         }
         const inCorpus = path.join(corpusDir, path.basename(source));
         // An article already in the folder under another name (x.txt for x.md) keeps its file, as with URLs.
-        const target = existing && path.dirname(existing.path) === corpusDir ? existing.path : inCorpus;
+        const target = existing ? this.fileOf(existing) : inCorpus;
         // Copied to a temporary dot-file, then renamed: a crash never leaves a truncated article.
         if (path.resolve(source) !== inCorpus) await writeAtomically(target, (temp) => copyFile(source, temp));
         written.set(id, !existing ? 'added' : existing.contentHash === parsed.contentHash ? 'unchanged' : 'updated');
@@ -167,7 +167,7 @@ export class CorpusLibrary implements Library {
       const url = normalizeArticleUrl(wanted);
       const article = this.index.articles.find((a) => a.id === wanted || (url !== null && a.url !== null && (normalizeArticleUrl(a.url) ?? a.url) === url));
       if (!article) return null;
-      await rm(article.path, { force: true });
+      await rm(this.fileOf(article), { force: true });
       await this.applyFolder();
       return articleInfo(article);
     });
@@ -245,6 +245,11 @@ export class CorpusLibrary implements Library {
     this.index = next;
     this.engine.swap(new RetrievalEngine(this.resources, next));
     for (const listener of this.listeners) listener(next);
+  }
+
+  /** The article's file in the corpus folder (by name: the folder may have moved since it was indexed). */
+  private fileOf(article: IndexedArticle): string {
+    return path.join(path.resolve(this.config.corpusDir), path.basename(article.path));
   }
 
   /** The live article with exactly this cleaned text, if any. */
