@@ -221,3 +221,15 @@ describe('a corpus folder moved together with its index', () => {
     await expect(stat(leftover)).rejects.toThrow();
   });
 });
+
+describe('a forced rebuild', () => {
+  it('keeps when each article was first added', async () => {
+    const env = { TRICHDAN_CORPUS_DIR: await copySeedCorpus(), TRICHDAN_INDEX_DIR: await tempDir('trichdan-index-') };
+    const first = await createEngine(testConfig(env), { log: () => {}, progress: false });
+    const before = first.index.articles.map((a) => [a.id, a.addedAt]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const rebuilt = await createEngine(testConfig(env), { log: () => {}, progress: false, forceRebuild: true });
+    expect(rebuilt.index.actions[0]).toMatch(/^index rebuilt: a rebuild was asked for/);
+    expect(rebuilt.index.articles.map((a) => [a.id, a.addedAt])).toEqual(before);
+  });
+});

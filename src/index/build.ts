@@ -80,6 +80,11 @@ export async function openIndex(options: OpenIndexOptions): Promise<OpenedIndex>
     await removeTemporaries(options.corpusDir);
     await removeTemporaries(options.indexDir);
     const { changes, skipped, files } = await corpusChanges(current, options.corpusDir, options.progress);
+    if (rebuilt) {
+      // A rebuild keeps when each article was first added, from the old segments where they can be read.
+      const addedAt = await previousAddedAt(options.indexDir);
+      changes.upsert = changes.upsert.map((u) => ({ ...u, addedAt: addedAt.get(u.article.id) }));
+    }
     if (files === 0) throw new CorpusError(`Corpus directory ${options.corpusDir} has no .txt or .md articles.`);
     const needsVectors = Boolean(options.embedder && !current.vectors);
     if (!hasChanges(changes) && !needsVectors && !rebuilt) return { index: current, skipped };
@@ -146,6 +151,21 @@ const sameName = (a: string, b: string) => path.basename(a) === path.basename(b)
 /** Whether applying `changes` would change anything on disk. */
 export function hasChanges(changes: IndexChanges): boolean {
   return changes.upsert.length > 0 || changes.remove.length > 0 || (changes.touched?.length ?? 0) > 0;
+}
+
+/** Article id → first added, from whatever segment files of an old index are still readable. */
+async function previousAddedAt(dir: string): Promise<Map<string, string>> {
+  const addedAt = new Map<string, string>();
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => /^seg-\d+\.json$/u.test(n));
+  for (const name of names) {
+    try {
+      const { articles } = JSON.parse(await readFile(path.join(dir, name), 'utf8')) as { articles: { id: string; addedAt: string }[] };
+      for (const a of articles) if (!addedAt.has(a.id) || a.addedAt < addedAt.get(a.id)!) addedAt.set(a.id, a.addedAt);
+    } catch {
+      // unreadable: those articles count as new
+    }
+  }
+  return addedAt;
 }
 
 /** Deletes `.name.pid.hex.tmp` files (see atomic.ts) left in `dir` by a write that died. */

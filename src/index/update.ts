@@ -26,6 +26,8 @@ import { HnswVectorStore, type VectorStore } from './vector-store.ts';
 export interface ArticleUpsert {
   article: Article;
   file: { size: number; mtimeMs: number };
+  /** When it was first added, if known from before (a rebuild keeps it). */
+  addedAt?: string;
 }
 
 /** What to change. An upsert whose id is indexed replaces that article. */
@@ -96,13 +98,13 @@ export async function updateIndex(current: LoadedIndex, settings: IndexSettings,
   // New passages, numbered after every number ever used.
   const fresh: { article: IndexedArticle; chunks: Chunk[] }[] = [];
   let nextDoc = manifest.nextDoc;
-  for (const { article, file } of upserts) {
+  for (const { article, file, addedAt } of upserts) {
     const chunks = chunkArticle(article.id, article.text, settings.chunking);
     const indexed: IndexedArticle = {
       ...article,
       fileSize: file.size,
       mtimeMs: file.mtimeMs,
-      addedAt: replacedAddedAt.get(article.id) ?? now.toISOString(),
+      addedAt: replacedAddedAt.get(article.id) ?? addedAt ?? now.toISOString(),
       docStart: nextDoc,
       docEnd: nextDoc + chunks.length,
     };
