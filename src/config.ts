@@ -131,8 +131,8 @@ export const USER_AGENT = 'trichdan/0.1 (+https://github.com/trichdan/trichdan; 
 /** Splits a comma- or space-separated setting into its items. */
 const items = (value: string): string[] => value.split(/[\s,]+/u).filter(Boolean);
 
-/** Lexicon locations tried when TRICHDAN_LEXICON is not set (the second is the shared data beside a checkout). */
-const DEFAULT_LEXICON_PATHS = ['lexicons/en-vi.tsv', '../shared/lexicons/en-vi/en-vi.tsv'];
+/** Lexicon locations tried when TRICHDAN_LEXICON is not set: the one shipped in the repo first. */
+const DEFAULT_LEXICON_PATHS = ['lexicons/en-vi/en-vi.tsv', 'lexicons/en-vi.tsv', '../shared/lexicons/en-vi/en-vi.tsv'];
 
 /**
  * Reads `.env` (if present) and the environment, validates every setting and returns the config.

@@ -9,7 +9,7 @@ import { Lexicon, loadLexicon } from '../../src/search/lexicon.ts';
 import type { AnalyzedQuery } from '../../src/search/query-types.ts';
 
 const FIXTURE = path.join(import.meta.dirname, '..', 'fixtures', 'lexicon', 'en-vi-small.tsv');
-const SHARED = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'lexicons', 'en-vi', 'en-vi.tsv');
+const SHARED = path.resolve(import.meta.dirname, '..', '..', 'lexicons', 'en-vi', 'en-vi.tsv');
 
 /** Term text → weight. */
 function weights(q: AnalyzedQuery): Map<string, number> {
@@ -285,7 +285,7 @@ describe('analyzeQuestion', () => {
   });
 });
 
-describe.skipIf(!existsSync(SHARED))('with the shared lexicon (skipped: ../shared/lexicons/en-vi/en-vi.tsv is absent)', () => {
+describe.skipIf(!existsSync(SHARED))('with the shared lexicon (skipped: lexicons/en-vi/en-vi.tsv is absent)', () => {
   let shared: Lexicon;
   beforeAll(async () => {
     shared = await loadLexicon(SHARED);

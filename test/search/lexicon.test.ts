@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Lexicon, LexiconError, loadLexicon } from '../../src/search/lexicon.ts';
 
 const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'lexicon');
-const SHARED = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'lexicons', 'en-vi', 'en-vi.tsv');
+const SHARED = path.resolve(import.meta.dirname, '..', '..', 'lexicons', 'en-vi', 'en-vi.tsv');
 
 describe('loadLexicon', () => {
   it('parses english<TAB>vietnamese lines into words and phrases', async () => {
@@ -87,7 +87,7 @@ describe('loadLexicon', () => {
   });
 });
 
-describe.skipIf(!existsSync(SHARED))('the shared en-vi lexicon (skipped: ../shared/lexicons/en-vi/en-vi.tsv is absent)', () => {
+describe.skipIf(!existsSync(SHARED))('the shared en-vi lexicon (skipped: lexicons/en-vi/en-vi.tsv is absent)', () => {
   it('loads with the sizes SOURCES.md states', async () => {
     const t0 = performance.now();
     const lex = await loadLexicon(SHARED);
