@@ -27,7 +27,9 @@ import { syntheticArticles, sentencePool, writeSyntheticCorpus } from './synthet
 
 /** The benchmark sections, in the order they run. */
 export const SECTIONS = ['quality', 'latency', 'ingest', 'cold', 'scale'] as const;
-export type Section = (typeof SECTIONS)[number];
+/** Sections run only when named with `--only` (not by a full run): `live` is src/bench/live-ingest.ts. */
+export const EXTRA_SECTIONS = ['live'] as const;
+export type Section = (typeof SECTIONS)[number] | (typeof EXTRA_SECTIONS)[number];
 
 /** Flags of `trichdan bench` beyond `--quick` (read from the command line after `bench`). */
 export interface BenchFlags {
@@ -79,8 +81,8 @@ export function parseBenchFlags(argv: readonly string[], quick: boolean): BenchF
       }
       case '--only': {
         const names = value().split(',').map((s) => s.trim());
-        const bad = names.filter((s) => !(SECTIONS as readonly string[]).includes(s));
-        if (bad.length) throw new Error(`--only: unknown section ${bad.join(', ')} (sections: ${SECTIONS.join(', ')})`);
+        const bad = names.filter((s) => ![...SECTIONS, ...EXTRA_SECTIONS].includes(s as Section));
+        if (bad.length) throw new Error(`--only: unknown section ${bad.join(', ')} (sections: ${[...SECTIONS, ...EXTRA_SECTIONS].join(', ')})`);
         flags.only = names as Section[];
         break;
       }
@@ -187,6 +189,11 @@ export async function runBench(config: Config, opts: { quick?: boolean }): Promi
     await writeFile(out, renderReport(saved));
     log(`report of the run of ${saved.machine.date} rendered to ${path.relative(process.cwd(), out) || out}`);
     return;
+  }
+  if (flags.only.includes('live')) {
+    const { runLiveIngest } = await import('./live-ingest.ts');
+    await runLiveIngest(config, { quick: flags.quick });
+    if (flags.only.length === 1) return;
   }
   const started = Date.now();
   let deadline = started + flags.budgetMinutes * 60_000 * (flags.quick ? 0.25 : 1);
