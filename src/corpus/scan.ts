@@ -5,7 +5,7 @@
  * dot-files (temporary files of an ingest in progress are dot-files), ids unique.
  * Symbolic links are not followed: a link could make the bot quote any file on the machine.
  */
-import type { Dirent } from 'node:fs';
+import type { Dirent, Stats } from 'node:fs';
 import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Article, SkippedFile } from './article.ts';
@@ -24,6 +24,9 @@ export interface CorpusListing {
   files: CorpusFile[];
   skipped: SkippedFile[];
 }
+
+/** Files stat-ed at once while listing. */
+const STAT_BATCH = 256;
 
 /** The article id of a file name (the name without its extension). */
 export function articleIdOf(name: string): string {
@@ -52,26 +55,31 @@ export async function scanCorpus(dir: string): Promise<CorpusListing> {
     .filter((e) => isArticleFileName(e.name) && (e.isFile() || e.isSymbolicLink()))
     .map((e) => e.name)
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // lstat in batches: one await per file is most of a start at 30k files (2.4 s against 0.5 s).
+  const infos: (Stats | null)[] = [];
+  for (let i = 0; i < names.length; i += STAT_BATCH) {
+    infos.push(...(await Promise.all(names.slice(i, i + STAT_BATCH).map((name) => lstat(join(dir, name)).catch(() => null)))));
+  }
   const files: CorpusFile[] = [];
   const skipped: SkippedFile[] = [];
   const seen = new Map<string, string>();
-  for (const name of names) {
+  names.forEach((name, i) => {
     const path = join(dir, name);
     const id = articleIdOf(name);
-    const info = await lstat(path).catch(() => null);
-    if (!info) continue; // removed while listing
+    const info = infos[i];
+    if (!info) return; // removed while listing
     if (info.isSymbolicLink()) {
       skipped.push({ path, reason: 'symbolic link, not followed: copy the file into the corpus instead' });
-      continue;
+      return;
     }
     const clash = seen.get(id);
     if (clash !== undefined) {
       skipped.push({ path, reason: `same article id "${id}" as ${clash}: rename one of them` });
-      continue;
+      return;
     }
     seen.set(id, name);
     files.push({ id, path, size: info.size, mtimeMs: info.mtimeMs });
-  }
+  });
   return { files, skipped };
 }
 

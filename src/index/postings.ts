@@ -19,9 +19,10 @@ import { tokenize } from '../text/tokens.ts';
  * lookup a cache miss.
  */
 class PairTable {
-  private firsts = new Int32Array(1 << 16);
-  private seconds = new Int32Array(1 << 16);
-  private lists = new Int32Array(1 << 16).fill(-1);
+  // Small at first (it doubles as it fills): a one-article segment's file stays a few kB.
+  private firsts = new Int32Array(1 << 10);
+  private seconds = new Int32Array(1 << 10);
+  private lists = new Int32Array(1 << 10).fill(-1);
   private count = 0;
 
   /** The table's arrays, for writing it to disk (see {@link PairTable.restore}). */

@@ -1,9 +1,9 @@
 /**
  * Changing an index without rebuilding it: new and changed articles become a new segment (only
  * their passages are tokenised and embedded), removed and replaced ones become tombstones, the
- * HNSW graph takes `addPoint` / `markDelete`. Small segments are merged as they pile up (four of
- * a size tier become one: each passage is re-tokenised O(log n) times over its life), and a
- * segment whose articles are mostly gone is rewritten without them.
+ * HNSW graph takes `addPoint` / `markDelete`. Small segments are merged as they pile up (the
+ * newest two while the older is no larger: each passage is re-tokenised O(log n) times over its
+ * life), and a segment whose articles are mostly gone is rewritten without them.
  *
  * Crash safety: every file is written under a new name, the manifest is written last (atomic
  * rename), and files the new manifest no longer lists are deleted after it. A crash at any point
@@ -38,8 +38,8 @@ export interface IndexChanges {
   touched?: readonly { id: string; size: number; mtimeMs: number }[];
 }
 
-/** Segments of the same size tier (a factor of 4) merged into one once there are this many. */
-const MERGE_FACTOR = 4;
+/** Largest segment (live passages) that merging makes; about 4 s of tokenising on these machines. */
+const MAX_MERGED_PASSAGES = 10_000;
 /** A segment is rewritten without its removed articles once this share of its passages is gone. */
 const MAX_DEAD_SHARE = 0.5;
 
@@ -233,12 +233,9 @@ async function buildVectors(embedder: Embedder, settings: IndexSettings, segment
   }
 }
 
-/** Size tier of a segment (a factor of {@link MERGE_FACTOR} per tier). */
-const tier = (liveDocs: number) => Math.floor(Math.log(Math.max(liveDocs, 1)) / Math.log(MERGE_FACTOR));
-
 /**
- * Merges the newest segments while the last {@link MERGE_FACTOR} share a size tier, and rewrites
- * segments that are mostly tombstones. Document numbers are kept, so vectors stay valid.
+ * Merges the newest segments (see below), and rewrites segments that are mostly tombstones.
+ * Document numbers are kept, so vectors stay valid.
  */
 async function mergeSegments(segments: Segment[], manifest: Manifest, settings: IndexSettings, changed: boolean): Promise<Segment[]> {
   if (!changed) return segments;
@@ -268,11 +265,16 @@ async function mergeSegments(segments: Segment[], manifest: Manifest, settings: 
     else if (dead && left <= (1 - MAX_DEAD_SHARE) * heldDocs(s)) result.push(await rewrite([s]));
     else result.push(s);
   }
-  while (result.length >= MERGE_FACTOR) {
-    const tail = result.slice(-MERGE_FACTOR);
-    const tiers = tail.map((s) => tier(liveDocs(s)));
-    if (!tiers.every((t) => t === tiers[0])) break;
-    result = [...result.slice(0, -MERGE_FACTOR), await rewrite(tail)];
+  // Like a binary counter: the newest two merge while the older is no larger than the newer, so
+  // there are about log2(passages) segments and each passage is re-tokenised about as often.
+  // Merges stop at MAX_MERGED_PASSAGES: a bigger one would hold up answers for seconds, and a
+  // few large segments cost searches little (`index --force` makes one again).
+  while (result.length >= 2) {
+    const [older, newer] = result.slice(-2);
+    const olderDocs = liveDocs(older);
+    const newerDocs = liveDocs(newer);
+    if (olderDocs > newerDocs || olderDocs + newerDocs > MAX_MERGED_PASSAGES) break;
+    result = [...result.slice(0, -2), await rewrite([older, newer])];
   }
   return result;
 }

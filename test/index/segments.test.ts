@@ -446,7 +446,7 @@ describe('updateIndex: adds, replaces and removes as segments and tombstones', (
     expect(await fileState(path.join(settings.indexDir, MANIFEST_FILE))).toEqual(manifestBefore);
   });
 
-  it('merges four one-article segments of a tier into one, keeping document numbers and answers', async () => {
+  it('merges the newest segments like a binary counter (four one-passage adds end as one segment), keeping document numbers and answers', async () => {
     const { settings, index } = await seedIndex();
     const keys = ['rong', 'caphe', 'metro', 'bao'] as const;
     let current = index;
@@ -455,8 +455,8 @@ describe('updateIndex: adds, replaces and removes as segments and tombstones', (
       current = await updateIndex(current, settings, { upsert: [upsert(newArticle(key))], remove: [] });
       snapshots.push(current);
     }
-    // After three adds: four segments (the seed's is of a higher tier, so it is not merged in).
-    expect(snapshots[2].manifest.segments).toHaveLength(4);
+    // After three adds: the seed's segment (larger, never merged in), the first two adds merged, the third.
+    expect(snapshots[2].manifest.segments.map((s) => s.count)).toEqual([index.manifest.nextDoc, 2, 1]);
     const small = snapshots[2].manifest.segments.slice(1);
     // After the fourth: the seed segment and one merged segment covering the four new articles.
     const merged = current.manifest.segments;
