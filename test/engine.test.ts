@@ -155,9 +155,10 @@ describe('index manifest: a change updates, a mismatch rebuilds, with a message'
     const corpusDir = await copySeedCorpus();
     await createEngine(testConfig({ TRICHDAN_CORPUS_DIR: corpusDir, TRICHDAN_INDEX_DIR: indexDir }), { log: () => {}, progress: false });
     const manifest = JSON.parse(await readFile(path.join(indexDir, 'manifest.json'), 'utf8'));
-    expect(manifest).toMatchObject({ formatVersion: 2, articleCount: 5, chunkCount: 19, chunking: { maxChars: 1600, overlapSentences: 1 }, dense: null });
+    expect(manifest).toMatchObject({ formatVersion: 3, articleCount: 5, chunkCount: 19, chunking: { maxChars: 1600, overlapSentences: 1 }, dense: null });
     expect(manifest.segments).toHaveLength(1);
     expect(manifest.segments[0].postingsSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(manifest.segments[0].textSha256).toMatch(/^[0-9a-f]{64}$/);
   });
 });
 

@@ -232,7 +232,7 @@ async function runEndToEnd(job: EndToEndJob): Promise<EndToEndResult> {
       denseProblem: null,
     },
     segments: [],
-    articles: articles.map((a) => ({ ...a, fileSize: 0, mtimeMs: 0, addedAt: now, docStart: 0, docEnd: 0 })),
+    articles: articles.map((a) => ({ ...a, fileSize: 0, mtimeMs: 0, textSha256: '', addedAt: now, docStart: 0, docEnd: 0 })),
     actions: [],
   };
   const engine = new RetrievalEngine({ config, embedder, modelProblem: null, lexicon, lexiconProblem: lexicon ? null : 'no lexicon' }, index);

@@ -38,8 +38,17 @@ export function isArticleFileName(name: string): boolean {
   return !name.startsWith('.') && ARTICLE_EXTENSIONS.includes(extname(name).toLowerCase());
 }
 
-/** Lists `dir`; throws {@link CorpusError} when the folder itself is missing or unreadable. */
-export async function scanCorpus(dir: string): Promise<CorpusListing> {
+/**
+ * Lists `dir` (or, with `only`, just those file names in it: a change the caller made itself);
+ * throws {@link CorpusError} when the folder itself is missing or unreadable.
+ */
+export async function scanCorpus(dir: string, only?: readonly string[]): Promise<CorpusListing> {
+  const names = only ? [...new Set(only.filter(isArticleFileName))].sort(byCodePoint) : await listArticleNames(dir);
+  return statArticleFiles(dir, names);
+}
+
+/** The article file names of the folder, sorted by code point. */
+async function listArticleNames(dir: string): Promise<string[]> {
   let entries: Dirent[];
   try {
     const info = await stat(dir);
@@ -51,10 +60,16 @@ export async function scanCorpus(dir: string): Promise<CorpusListing> {
     if (code === 'ENOENT') throw new CorpusError(`Corpus directory ${dir} does not exist: create it with your articles, or set TRICHDAN_CORPUS_DIR / --corpus.`);
     throw new CorpusError(`Corpus directory ${dir} cannot be read (${code ?? String(error)}).`);
   }
-  const names = entries
+  return entries
     .filter((e) => isArticleFileName(e.name) && (e.isFile() || e.isSymbolicLink()))
     .map((e) => e.name)
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    .sort(byCodePoint);
+}
+
+const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Sizes and times of `names` in `dir`: symbolic links skipped with a reason, id clashes reported. */
+async function statArticleFiles(dir: string, names: readonly string[]): Promise<CorpusListing> {
   // lstat in batches: one await per file is most of a start at 30k files (2.4 s against 0.5 s).
   const infos: (Stats | null)[] = [];
   for (let i = 0; i < names.length; i += STAT_BATCH) {

@@ -12,7 +12,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { SkippedFile } from '../corpus/article.ts';
 import { CorpusError } from '../corpus/load.ts';
-import { type CorpusFile, readCorpusFile, scanCorpus } from '../corpus/scan.ts';
+import { type CorpusFile, articleIdOf, readCorpusFile, scanCorpus } from '../corpus/scan.ts';
 import { TEMPORARY_FILE } from './atomic.ts';
 import { withIndexLock } from './lock.ts';
 import { MANIFEST_FILE, type Manifest, readManifest, sha256, staleReason } from './manifest.ts';
@@ -105,8 +105,10 @@ export async function corpusChanges(
   current: LoadedIndex,
   corpusDir: string,
   progress?: boolean,
+  /** Only these file names (a change the caller made itself): no scan of the whole folder. */
+  only?: readonly string[],
 ): Promise<{ changes: IndexChanges; skipped: SkippedFile[]; files: number }> {
-  const listing = await scanCorpus(corpusDir);
+  const listing = await scanCorpus(corpusDir, only);
   const indexed = new Map(current.articles.map((a) => [a.id, a]));
   const toRead: CorpusFile[] = [];
   for (const file of listing.files) {
@@ -142,7 +144,10 @@ export async function corpusChanges(
   }
   bar?.stop();
   const present = new Set(listing.files.map((f) => f.id));
-  const remove = current.articles.filter((a) => !present.has(a.id) || unusable.has(a.id)).map((a) => a.id);
+  const looked = only ? new Set(only.map(articleIdOf)) : null;
+  const remove = current.articles
+    .filter((a) => (!looked || looked.has(a.id)) && (!present.has(a.id) || unusable.has(a.id)))
+    .map((a) => a.id);
   return { changes: { upsert, remove, touched }, skipped, files: listing.files.length };
 }
 

@@ -8,14 +8,16 @@ import { writeFileAtomic } from './atomic.ts';
  * Bumped whenever cleaning, chunking or the on-disk layout changes in a way that
  * makes an old index wrong; a different version triggers a rebuild.
  * 2: segments (articles and postings stored, read at start instead of rebuilt), tombstones.
+ * 3: article texts in a UTF-16 file beside each segment's JSON.
  */
-export const INDEX_FORMAT_VERSION = 2;
+export const INDEX_FORMAT_VERSION = 3;
 
 const segmentSchema = z.object({
   name: z.string(),
   base: z.number().int().nonnegative(),
   count: z.number().int().nonnegative(),
   dataSha256: z.string(),
+  textSha256: z.string(),
   postingsSha256: z.string(),
 });
 

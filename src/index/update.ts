@@ -104,6 +104,7 @@ export async function updateIndex(current: LoadedIndex, settings: IndexSettings,
       ...article,
       fileSize: file.size,
       mtimeMs: file.mtimeMs,
+      textSha256: sha256(article.text),
       addedAt: replacedAddedAt.get(article.id) ?? addedAt ?? now.toISOString(),
       docStart: nextDoc,
       docEnd: nextDoc + chunks.length,
@@ -293,6 +294,6 @@ export async function removeUnlisted(dir: string, manifest: Manifest): Promise<v
   } catch {
     return;
   }
-  const ours = /^(seg-\d+\.(json|lex)|vectors(-\d+)?\.hnsw|chunks\.json|\..*\.tmp)$/u;
+  const ours = /^(seg-\d+\.(json|text|lex)|vectors(-\d+)?\.hnsw|chunks\.json|\..*\.tmp)$/u;
   await Promise.all(names.filter((n) => ours.test(n) && !keep.has(n)).map((n) => rm(path.join(dir, n), { force: true })));
 }

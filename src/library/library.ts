@@ -12,7 +12,6 @@
  * drops the passages of the file that is gone); nothing is cited that is not in the folder.
  * Changes are serialised in this process and locked against other processes (index lock).
  */
-import { createHash } from 'node:crypto';
 import { copyFile, readFile, rm, stat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.ts';
@@ -24,7 +23,7 @@ import type { EngineOptions } from '../engine-types.ts';
 import { writeAtomically, writeFileAtomic } from '../index/atomic.ts';
 import { corpusChanges, hasChanges, loadIndex, openIndex, type LoadedIndex } from '../index/build.ts';
 import { withIndexLock } from '../index/lock.ts';
-import { MANIFEST_FILE, readManifest } from '../index/manifest.ts';
+import { MANIFEST_FILE, readManifest, sha256 } from '../index/manifest.ts';
 import type { IndexedArticle } from '../index/segment-files.ts';
 import { updateIndex } from '../index/update.ts';
 import { articleFileText, articleIdFor } from '../ingest/article-file.ts';
@@ -54,8 +53,6 @@ export function articleInfo(article: IndexedArticle): ArticleInfo {
     passages: article.docEnd - article.docStart,
   };
 }
-
-const textHash = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export class CorpusLibrary implements Library {
   readonly engine: LiveEngine;
@@ -117,7 +114,7 @@ export class CorpusLibrary implements Library {
       // An article reached before under the same URL keeps its file name (.txt or .md).
       const file = sameUrl ? this.fileOf(sameUrl) : path.join(this.config.corpusDir, `${id}.md`);
       await writeFileAtomic(file, fileText);
-      const next = await this.applyFolder();
+      const next = await this.applyFolder([path.basename(file)]);
       const indexed = next.articles.find((a) => a.id === id);
       if (!indexed) throw new IngestError('no_article', 'the article could not be indexed');
       return { status: sameUrl ? 'updated' : 'added', article: articleInfo(indexed) };
@@ -130,6 +127,7 @@ export class CorpusLibrary implements Library {
       const outcomes: AddOutcome[] = [];
       const corpusDir = path.resolve(this.config.corpusDir);
       const written = new Map<string, 'added' | 'updated' | 'unchanged'>();
+      const names: string[] = [];
       // Every file is read and checked before any is copied: one bad file adds nothing.
       const checked = [];
       for (const source of files) {
@@ -150,9 +148,10 @@ export class CorpusLibrary implements Library {
         const target = existing ? this.fileOf(existing) : inCorpus;
         // Copied to a temporary dot-file, then renamed: a crash never leaves a truncated article.
         if (path.resolve(source) !== inCorpus) await writeAtomically(target, (temp) => copyFile(source, temp));
+        names.push(path.basename(target));
         written.set(id, !existing ? 'added' : existing.contentHash === parsed.contentHash ? 'unchanged' : 'updated');
       }
-      const next = await this.applyFolder();
+      const next = await this.applyFolder(names);
       for (const [id, status] of written) {
         const indexed = next.articles.find((a) => a.id === id);
         if (indexed) outcomes.push({ status, article: articleInfo(indexed) });
@@ -168,7 +167,7 @@ export class CorpusLibrary implements Library {
       const article = this.index.articles.find((a) => a.id === wanted || (url !== null && a.url !== null && (normalizeArticleUrl(a.url) ?? a.url) === url));
       if (!article) return null;
       await rm(this.fileOf(article), { force: true });
-      await this.applyFolder();
+      await this.applyFolder([path.basename(article.path)]);
       return articleInfo(article);
     });
   }
@@ -213,11 +212,12 @@ export class CorpusLibrary implements Library {
   }
 
   /**
-   * Brings the index in step with the corpus folder (and with changes another process made to
-   * the index), then swaps the engine. Runs under the lock. On failure, the snapshot is re-read
+   * Brings the index in step with the corpus folder (or, with `only`, with the files this process
+   * just wrote or deleted: no scan of a folder of 30k files for one article) and with changes
+   * another process made to the index, then swaps the engine. Runs under the lock. On failure, the snapshot is re-read
    * from disk, so memory never holds what was not committed.
    */
-  private async applyFolder(): Promise<LoadedIndex> {
+  private async applyFolder(only?: readonly string[]): Promise<LoadedIndex> {
     const settings = indexSettings(this.resources, false);
     try {
       let current = this.index;
@@ -227,9 +227,9 @@ export class CorpusLibrary implements Library {
         const loaded = await loadIndex(settings);
         if ('index' in loaded) current = loaded.index;
       }
-      const { changes, skipped } = await corpusChanges(current, this.config.corpusDir, false);
+      const { changes, skipped } = await corpusChanges(current, this.config.corpusDir, false, only);
       for (const s of skipped) this.log(`warning: skipped ${s.path}: ${s.reason}`);
-      const next = hasChanges(changes) || current !== this.index ? await updateIndex(current, settings, changes) : current;
+      const next = hasChanges(changes) ? await updateIndex(current, settings, changes) : current;
       for (const action of next.actions) if (next !== current) this.log(action);
       this.swap(next);
       return next;
@@ -255,9 +255,9 @@ export class CorpusLibrary implements Library {
   /** The live article with exactly this cleaned text, if any. */
   private sameText(text: string): IndexedArticle | undefined {
     if (this.byText?.index !== this.index) {
-      this.byText = { index: this.index, ids: new Map(this.index.articles.map((a) => [textHash(a.text), a.id])) };
+      this.byText = { index: this.index, ids: new Map(this.index.articles.map((a) => [a.textSha256, a.id])) };
     }
-    const id = this.byText.ids.get(textHash(text));
+    const id = this.byText.ids.get(sha256(text));
     return id === undefined ? undefined : this.index.articles.find((a) => a.id === id);
   }
 }
