@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { env, pipeline } from '@xenova/transformers';
 import type { Config } from '../config.ts';
-import { loadCorpus } from '../corpus/load.ts';
+import { loadCorpus } from '../corpus/scan.ts';
 import { indexedText, liveChunks, openIndex } from '../index/build.ts';
 import { chunkArticle } from '../index/chunk.ts';
 import type { Embedder } from '../index/embedder.ts';

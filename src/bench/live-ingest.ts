@@ -28,7 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, type Config } from '../config.ts';
-import { loadCorpus } from '../corpus/load.ts';
+import { loadCorpus } from '../corpus/scan.ts';
 import { scanCorpus } from '../corpus/scan.ts';
 import { RetrievalEngine, indexSettings, loadResources } from '../engine.ts';
 import { corpusChanges, openIndex } from '../index/build.ts';

@@ -1,30 +1,16 @@
 /**
- * Reads a corpus directory into articles.
- *
- * Every `.txt` and `.md` file directly in the directory is one article (names
- * sorted by code point; other extensions, dot-files and subdirectories are
- * ignored). A file that cannot be used is skipped with a reason, never fatal:
- * unreadable, empty or whitespace-only, binary (NUL bytes or mostly control
- * characters; UTF-16 is named as such), not valid UTF-8, or nothing left
- * after cleaning. Only a missing, unreadable or article-less directory throws
- * a {@link CorpusError}.
+ * One article file's bytes into an article, or the reason it cannot be one: unreadable,
+ * empty or whitespace-only, binary (NUL bytes or mostly control characters; UTF-16 is named as
+ * such), not valid UTF-8, or nothing left after cleaning. Listing and reading a folder is in
+ * scan.ts.
  */
 import { createHash } from 'node:crypto';
-import type { Dirent } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
 import type { Article, SkippedFile } from './article.ts';
 import { cleanArticleText } from './clean.ts';
 
 /** The corpus directory itself cannot be used; the message says what to do. */
 export class CorpusError extends Error {
   override name = 'CorpusError';
-}
-
-/** The articles of a corpus, and the files that were skipped (to show as warnings). */
-export interface LoadedCorpus {
-  articles: Article[];
-  skipped: SkippedFile[];
 }
 
 /** File extensions read as articles. */
@@ -102,72 +88,6 @@ export function articleFromBytes(path: string, id: string, bytes: Uint8Array): A
     text: cleaned.body,
     contentHash: createHash('sha256').update(bytes).digest('hex'),
   };
-}
-
-/** Why a directory cannot be read, in words. */
-function describe(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException)?.code;
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  return code ?? String(error);
-}
-
-/**
- * Reads every `.txt`/`.md` article in `dir`. Throws {@link CorpusError} when
- * the directory is missing, unreadable or holds no such file; single bad files
- * are returned in `skipped` instead.
- */
-export async function loadCorpus(dir: string): Promise<LoadedCorpus> {
-  let entries: Dirent[];
-  try {
-    const info = await stat(dir);
-    if (!info.isDirectory()) throw new CorpusError(`Corpus path ${dir} is not a directory: point TRICHDAN_CORPUS_DIR or --corpus at a folder of .txt/.md articles.`);
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (error) {
-    if (error instanceof CorpusError) throw error;
-    if ((error as NodeJS.ErrnoException)?.code === 'ENOENT') {
-      throw new CorpusError(`Corpus directory ${dir} does not exist: create it with your articles, or set TRICHDAN_CORPUS_DIR / --corpus.`);
-    }
-    throw new CorpusError(`Corpus directory ${dir} cannot be read (${describe(error)}).`);
-  }
-
-  const names: string[] = [];
-  for (const entry of entries) {
-    if (entry.name.startsWith('.') || !ARTICLE_EXTENSIONS.includes(extname(entry.name).toLowerCase())) continue;
-    if (entry.isFile()) names.push(entry.name);
-    else if (entry.isSymbolicLink()) {
-      const info = await stat(join(dir, entry.name)).catch(() => null);
-      if (info?.isFile()) names.push(entry.name);
-    }
-  }
-  if (names.length === 0) throw new CorpusError(`Corpus directory ${dir} has no .txt or .md articles.`);
-  names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-
-  const articles: Article[] = [];
-  const skipped: SkippedFile[] = [];
-  const seen = new Map<string, string>();
-  for (const name of names) {
-    const path = join(dir, name);
-    const id = name.slice(0, name.length - extname(name).length);
-    const clash = seen.get(id);
-    if (clash !== undefined) {
-      skipped.push({ path, reason: `same article id "${id}" as ${clash}: rename one of them` });
-      continue;
-    }
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(path);
-    } catch (error) {
-      skipped.push({ path, reason: `cannot be read (${describe(error)})` });
-      continue;
-    }
-    const result = articleFromBytes(path, id, bytes);
-    if ('reason' in result) skipped.push(result);
-    else {
-      articles.push(result);
-      seen.set(id, name);
-    }
-  }
-  return { articles, skipped };
 }
 
 /**

@@ -1,9 +1,14 @@
 /**
- * Lists a corpus folder without reading its files: names, sizes and modification times, so
- * the index can tell which files changed since it last read them and read only those.
- * The same rules as `loadCorpus`: `.txt`/`.md` regular files directly in the folder, no
- * dot-files (temporary files of an ingest in progress are dot-files), ids unique.
- * Symbolic links are not followed: a link could make the bot quote any file on the machine.
+ * A corpus folder: every `.txt` and `.md` regular file directly in it is one article (names
+ * sorted by code point; other extensions, dot-files, sub-folders ignored; temporary files of an
+ * ingest in progress are dot-files), its id the file name without extension. Symbolic links are
+ * not followed: a link could make the bot quote any file on the machine.
+ *
+ * `scanCorpus` lists the folder without reading its files (names, sizes, modification times), so
+ * the index can tell which files changed since it last read them and read only those;
+ * `loadCorpus` reads them all. A file that cannot be an article is skipped with a reason, never
+ * fatal; only a missing or unreadable folder (or, for `loadCorpus`, one without articles) throws
+ * a {@link CorpusError}.
  */
 import type { Dirent, Stats } from 'node:fs';
 import { lstat, readdir, readFile, stat } from 'node:fs/promises';
@@ -96,6 +101,25 @@ async function statArticleFiles(dir: string, names: readonly string[]): Promise<
     files.push({ id, path, size: info.size, mtimeMs: info.mtimeMs });
   });
   return { files, skipped };
+}
+
+/** The articles of a corpus, and the files that were skipped (to show as warnings). */
+export interface LoadedCorpus {
+  articles: Article[];
+  skipped: SkippedFile[];
+}
+
+/** Reads every article of `dir` (for evaluation and benchmarks; the index reads only what changed). */
+export async function loadCorpus(dir: string): Promise<LoadedCorpus> {
+  const { files, skipped } = await scanCorpus(dir);
+  if (files.length === 0) throw new CorpusError(`Corpus directory ${dir} has no .txt or .md articles.`);
+  const articles: Article[] = [];
+  for (const file of files) {
+    const result = await readCorpusFile(file);
+    if ('reason' in result) skipped.push(result);
+    else articles.push(result);
+  }
+  return { articles, skipped };
 }
 
 /** Reads and cleans one listed file. */

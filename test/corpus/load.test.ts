@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Article } from '../../src/corpus/article.ts';
-import { CorpusError, decodeArticleBytes, firstInvalidUtf8, loadCorpus, sortNewestFirst } from '../../src/corpus/load.ts';
+import { CorpusError, decodeArticleBytes, firstInvalidUtf8, sortNewestFirst } from '../../src/corpus/load.ts';
+import { loadCorpus } from '../../src/corpus/scan.ts';
 
 const GOOD = 'Tiêu đề bài viết\n\nĐại tướng Phan Văn Giang hội đàm với Bộ trưởng Quốc phòng.\n';
 
@@ -37,11 +38,12 @@ describe('loadCorpus', () => {
     expect(articles[1].title).toBe('Bài B');
   });
 
-  it('follows a symbolic link to a file', async () => {
+  it('does not follow a symbolic link (it could point at any file on the machine)', async () => {
     put('real.txt', GOOD);
     symlinkSync(join(dir, 'real.txt'), join(dir, 'link.txt'));
-    const { articles } = await loadCorpus(dir);
-    expect(articles.map((a) => a.id)).toEqual(['link', 'real']);
+    const { articles, skipped } = await loadCorpus(dir);
+    expect(articles.map((a) => a.id)).toEqual(['real']);
+    expect(skipped).toEqual([{ path: join(dir, 'link.txt'), reason: expect.stringMatching(/symbolic link, not followed/) }]);
   });
 
   it('skips bad files with a reason and keeps the good ones', async () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Article } from '../../src/corpus/article.ts';
-import { loadCorpus } from '../../src/corpus/load.ts';
+import { loadCorpus } from '../../src/corpus/scan.ts';
 
 const corpusDir = fileURLToPath(new URL('../../corpus/', import.meta.url));
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadCorpus } from '../../src/corpus/load.ts';
+import { loadCorpus } from '../../src/corpus/scan.ts';
 
 /** Title line, blank line, paragraphs separated by blank lines (one with a soft wrap, as in 12-oxygen). */
 const XQUAD_STYLE = [

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadCorpus } from '../../src/corpus/load.ts';
+import { loadCorpus } from '../../src/corpus/scan.ts';
 import { FakeClock } from '../../src/digest/clock.ts';
 import { DigestComposer } from '../../src/digest/compose.ts';
 import { DigestStore } from '../../src/digest/store.ts';

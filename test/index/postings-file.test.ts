@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCorpus } from '../../src/corpus/load.ts';
+import { loadCorpus } from '../../src/corpus/scan.ts';
 import { chunkArticle } from '../../src/index/chunk.ts';
 import { LexicalIndex, LexicalSegment, queryKey } from '../../src/index/lexical.ts';
 import { PostingsFileError, decodePostings, encodePostings } from '../../src/index/postings-file.ts';

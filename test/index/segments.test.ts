@@ -4,7 +4,8 @@ import { readFile, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Article } from '../../src/corpus/article.ts';
-import { articleFromBytes, loadCorpus } from '../../src/corpus/load.ts';
+import { articleFromBytes } from '../../src/corpus/load.ts';
+import { loadCorpus } from '../../src/corpus/scan.ts';
 import { RetrievalEngine, type EngineResources } from '../../src/engine.ts';
 import { loadIndex, openIndex } from '../../src/index/build.ts';
 import { chunkArticle } from '../../src/index/chunk.ts';
