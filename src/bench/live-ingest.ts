@@ -120,11 +120,14 @@ interface OpenResult {
 interface ProfileResult {
   segments: number;
   bytesJson: number;
+  bytesText: number;
   bytesPostings: number;
   manifestMs: number;
   readMs: number;
   shaMs: number;
   utf8Ms: number;
+  /** UTF-16 decode of the article texts (segment `.text` files). */
+  textDecodeMs: number;
   jsonParseMs: number;
   postingsMs: number;
   fromSectionsMs: number;
@@ -293,20 +296,20 @@ async function openJob(job: Extract<Job, { kind: 'open' }>): Promise<OpenResult>
 
 /** The segment data file's shape (src/index/segment-files.ts), for timing its parts apart. */
 interface SegmentJsonShape {
-  articles: { id: string; text: string; docStart: number }[];
+  articles: { id: string; textStart: number; textLength: number; docStart: number }[];
   chunks: ([number, number, number, number[]] | null)[];
 }
 
 /**
  * `loadIndex` + `corpusChanges` split into parts, in a fresh process: the first pass repeats
- * `readSegment`'s steps one at a time (read, sha256, UTF-8 decode, JSON.parse, postings decode,
+ * `readSegment`'s steps one at a time (read, sha256, UTF-8/UTF-16 decode, JSON.parse, postings decode,
  * chunk objects); then the real `readSegment`, `assembleSnapshot`, the folder scan and the engine.
  */
 async function profileJob(job: Extract<Job, { kind: 'profile' }>): Promise<ProfileResult> {
   const config = childConfig(job);
   const resources = await loadResources(config, { log: quiet, progress: false });
   const r: ProfileResult = {
-    segments: 0, bytesJson: 0, bytesPostings: 0, manifestMs: 0, readMs: 0, shaMs: 0, utf8Ms: 0, jsonParseMs: 0, postingsMs: 0,
+    segments: 0, bytesJson: 0, bytesText: 0, bytesPostings: 0, manifestMs: 0, readMs: 0, shaMs: 0, utf8Ms: 0, textDecodeMs: 0, jsonParseMs: 0, postingsMs: 0,
     fromSectionsMs: 0, chunkObjectsMs: 0, assembleMs: 0, scanMs: 0, corpusChangesMs: 0, engineMs: 0,
   };
   let t = performance.now();
@@ -317,18 +320,25 @@ async function profileJob(job: Extract<Job, { kind: 'profile' }>): Promise<Profi
   for (const entry of manifest.segments) {
     t = performance.now();
     const data = await readFile(path.join(job.indexDir, `${entry.name}.json`));
+    const textBytes = await readFile(path.join(job.indexDir, `${entry.name}.text`));
     const postings = await readFile(path.join(job.indexDir, `${entry.name}.lex`));
     r.readMs += performance.now() - t;
     r.bytesJson += data.length;
+    r.bytesText += textBytes.length;
     r.bytesPostings += postings.length;
     t = performance.now();
-    if (sha256(data) !== entry.dataSha256 || sha256(postings) !== entry.postingsSha256) throw new Error(`${entry.name}: checksum mismatch`);
+    if (sha256(data) !== entry.dataSha256 || sha256(textBytes) !== entry.textSha256 || sha256(postings) !== entry.postingsSha256) {
+      throw new Error(`${entry.name}: checksum mismatch`);
+    }
     r.shaMs += performance.now() - t;
     t = performance.now();
-    const text = data.toString('utf8');
+    const dataText = data.toString('utf8');
     r.utf8Ms += performance.now() - t;
     t = performance.now();
-    const json = JSON.parse(text) as SegmentJsonShape;
+    const allText = textBytes.toString('utf16le');
+    r.textDecodeMs += performance.now() - t;
+    t = performance.now();
+    const json = JSON.parse(dataText) as SegmentJsonShape;
     r.jsonParseMs += performance.now() - t;
     t = performance.now();
     const { store } = decodePostings(postings);
@@ -344,7 +354,8 @@ async function profileJob(job: Extract<Job, { kind: 'profile' }>): Promise<Profi
       const article = json.articles[a];
       const sentences = [];
       for (let k = 0; k < flat.length; k += 2) sentences.push({ start: flat[k], end: flat[k + 1] });
-      return { id: `${article.id}#${entry.base + i - article.docStart}`, articleId: article.id, start, end, text: article.text.slice(start, end), sentences };
+      const articleText = allText.slice(article.textStart, article.textStart + article.textLength);
+      return { id: `${article.id}#${entry.base + i - article.docStart}`, articleId: article.id, start, end, text: articleText.slice(start, end), sentences };
     });
     r.chunkObjectsMs += performance.now() - t;
     if (chunks.length !== entry.count) throw new Error(`${entry.name}: ${chunks.length} chunks, manifest says ${entry.count}`);
@@ -548,13 +559,14 @@ export function liveIngestTables(cases: readonly LiveCase[]): string {
   const p = (c: LiveCase) => c.profile;
   const profile = [
     head,
-    row('segments; data JSON + postings bytes', (c) => `${p(c).segments}; ${mb(p(c).bytesJson)} + ${mb(p(c).bytesPostings)}`),
+    row('segments; data JSON + texts + postings bytes', (c) => `${p(c).segments}; ${mb(p(c).bytesJson)} + ${mb(p(c).bytesText)} + ${mb(p(c).bytesPostings)}`),
     row('process start → job code (node + tsx + imports)', (c) => fmtMs(c.open.bootMs)),
     row('model + lexicon (`loadResources`)', (c) => fmtMs(c.open.resourcesMs)),
     row('read manifest', (c) => fmtMs(p(c).manifestMs)),
     row('read segment files', (c) => fmtMs(p(c).readMs)),
     row('sha256 of segment files', (c) => fmtMs(p(c).shaMs)),
     row('UTF-8 decode of the data JSON', (c) => fmtMs(p(c).utf8Ms)),
+    row('UTF-16 decode of the article texts', (c) => fmtMs(p(c).textDecodeMs)),
     row('`JSON.parse` of the data JSON', (c) => fmtMs(p(c).jsonParseMs)),
     row('`decodePostings` (whole)', (c) => fmtMs(p(c).postingsMs)),
     row('  of which `PostingsStore.fromSections` (Maps)', (c) => fmtMs(p(c).fromSectionsMs)),
