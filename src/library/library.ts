@@ -206,27 +206,25 @@ export class CorpusLibrary implements Library {
 
   /** Runs one change at a time in this process, under the index lock against other processes. */
   private change<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(() => withIndexLock(this.config.indexDir, work));
+    const run = this.queue.then(() =>
+      withIndexLock(this.config.indexDir, async () => {
+        await this.catchUp();
+        return work();
+      }),
+    );
     this.queue = run.catch(() => undefined);
     return run;
   }
 
   /**
    * Brings the index in step with the corpus folder (or, with `only`, with the files this process
-   * just wrote or deleted: no scan of a folder of 30k files for one article) and with changes
-   * another process made to the index, then swaps the engine. Runs under the lock. On failure, the snapshot is re-read
+   * just wrote or deleted: no scan of a folder of 30k files for one article), then swaps the engine. Runs under the lock. On failure, the snapshot is re-read
    * from disk, so memory never holds what was not committed.
    */
   private async applyFolder(only?: readonly string[]): Promise<LoadedIndex> {
     const settings = indexSettings(this.resources, false);
     try {
-      let current = this.index;
-      const onDisk = await readManifest(path.join(this.config.indexDir, MANIFEST_FILE));
-      if (onDisk && JSON.stringify(onDisk) !== JSON.stringify(current.manifest)) {
-        // Another process (trichdan add, a cron feeds run) changed the index: start from its version.
-        const loaded = await loadIndex(settings);
-        if ('index' in loaded) current = loaded.index;
-      }
+      const current = this.index;
       const { changes, skipped } = await corpusChanges(current, this.config.corpusDir, false, only);
       for (const s of skipped) this.log(`warning: skipped ${s.path}: ${s.reason}`);
       const next = hasChanges(changes) ? await updateIndex(current, settings, changes) : current;
@@ -238,6 +236,17 @@ export class CorpusLibrary implements Library {
       if (reloaded && 'index' in reloaded) this.swap(reloaded.index);
       throw error;
     }
+  }
+
+  /**
+   * Takes up what another process (trichdan add, a cron feeds run) committed to the index since
+   * this snapshot, so duplicates are checked against it and changes build on it. Under the lock.
+   */
+  private async catchUp(): Promise<void> {
+    const onDisk = await readManifest(path.join(this.config.indexDir, MANIFEST_FILE));
+    if (!onDisk || JSON.stringify(onDisk) === JSON.stringify(this.index.manifest)) return;
+    const loaded = await loadIndex(indexSettings(this.resources, false));
+    if ('index' in loaded) this.swap(loaded.index);
   }
 
   private swap(next: LoadedIndex): void {
