@@ -17,14 +17,18 @@ import {
   summarizeCalibration,
 } from '../evaluation/calibration.ts';
 import { firstHit, summarize, table } from '../evaluation/metrics.ts';
+import { FOLDS, type JudgedQuestion, foldOf, foldTable, judge, parseTuningFolds } from '../evaluation/folds.ts';
 
 /** Our own answerable and out-of-corpus questions for the confidence bars, committed with the code. */
 const CALIBRATION_QUESTIONS = fileURLToPath(new URL('../../eval/calibration-questions.jsonl', import.meta.url));
 /** Results asked for with the bar at 0: more than the engine ever looks at for one answer. */
 const ALL_PASSAGES = 50;
 
+/** A seed or calibration question's fold: by its (first) article, or by its id when it is out of corpus. */
+const devFold = (q: { id: string; doc: string }) => foldOf(q.doc === 'none' ? q.id.replace(/^\D+/, '') || q.id : q.doc.split('|')[0]);
+
 /** Checks each dev question: right article first and the answer quoted, or abstention for "none". */
-async function evalDev(engine: RetrievalEngine, file: string): Promise<string> {
+async function evalDev(engine: RetrievalEngine, file: string, tuning: readonly number[]): Promise<string> {
   const questions = await readDevQuestions(file);
   const byLang = new Map<string, { pass: number; n: number }>();
   const failures: string[] = [];
@@ -33,26 +37,28 @@ async function evalDev(engine: RetrievalEngine, file: string): Promise<string> {
     let ok: boolean;
     if (q.doc === 'none') ok = !answer.answered;
     else ok = isCorrectResult(q, answer.results[0]);
-    const key = q.doc === 'none' ? 'none' : q.lang;
+    const key = `${q.doc === 'none' ? 'none' : q.lang} (${tuning.includes(devFold(q)) ? 'tuning' : 'held-out'})`;
     const row = byLang.get(key) ?? { pass: 0, n: 0 };
     row.n++;
     if (ok) row.pass++;
     byLang.set(key, row);
     if (!ok) failures.push(`  ${q.id} [${q.lang}] ${answer.answered ? `top: ${answer.results[0].article.id} score ${answer.results[0].score}` : 'not answered'}`);
   }
-  const rows = [...byLang].map(([lang, r]) => [lang, `${r.pass}/${r.n}`]);
+  const rows = [...byLang].sort(([a], [b]) => a.localeCompare(b)).map(([lang, r]) => [lang, `${r.pass}/${r.n}`]);
   return [`Dev questions (${file})`, table(['style', 'pass'], rows), ...(failures.length ? ['failures:', ...failures] : [])].join('\n');
 }
 
-/** Answer recall@1/@5 and MRR on XQuAD-vi for the three query styles. */
-async function evalXquad(config: Config, paths: NonNullable<ReturnType<typeof sharedPaths>>, quick: boolean) {
+/** Answer recall@1/@5 and MRR on XQuAD-vi for the three query styles, and the fold table of what `ask` shows. */
+async function evalXquad(config: Config, paths: NonNullable<ReturnType<typeof sharedPaths>>, quick: boolean, tuning: readonly number[]) {
   const engine = await createEngine(
     { ...config, corpusDir: paths.xquadArticles, indexDir: path.join(config.indexDir, 'xquad-vi') },
     { log: (l) => process.stderr.write(`[xquad] ${l}\n`) },
   );
   const all = await readXquadQuestions(paths.xquadQuestions);
   const rows: (string | number)[][] = [];
-  for (const style of ['vi', 'vi-nodiac', 'en'] as QueryStyle[]) {
+  const judged: JudgedQuestion[] = [];
+  const styles: QueryStyle[] = ['vi', 'vi-nodiac', 'en'];
+  for (const style of styles) {
     let qs = xquadByStyle(all, style);
     if (quick) qs = qs.filter((_, i) => i % 5 === 0);
     const ranks: (number | null)[] = [];
@@ -61,18 +67,33 @@ async function evalXquad(config: Config, paths: NonNullable<ReturnType<typeof sh
       const ranked = await engine.rank(q.q, 10);
       ranks.push(firstHit(ranked.map((r) => r.chunk.text), q.answers));
     }
-    const ms = (performance.now() - t0) / Math.max(1, qs.length);
+    const rankMs = (performance.now() - t0) / Math.max(1, qs.length);
+    // What a user sees: the answer `ask` composes, confidence bars included.
+    const t1 = performance.now();
+    for (const q of qs) {
+      const verdict = judge((await engine.ask(q.q)).results[0], q.answers);
+      judged.push({ style, fold: foldOf(q.article), ...verdict });
+    }
+    const askMs = (performance.now() - t1) / Math.max(1, qs.length);
     const s = summarize(ranks);
-    rows.push([style, s.n, s.r1, s.r5, s.mrr, ms.toFixed(1)]);
+    rows.push([style, s.n, s.r1, s.r5, s.mrr, rankMs.toFixed(1), askMs.toFixed(1)]);
   }
-  return [`XQuAD-vi dev (${engine.status().retrieval}, ${engine.status().chunkCount} passages)`, table(['style', 'n', 'R@1', 'R@5', 'MRR', 'ms/q'], rows)].join('\n');
+  const { retrieval, chunkCount } = engine.status();
+  await engine.close();
+  return [
+    `XQuAD-vi dev (${retrieval}, ${chunkCount} passages): ranking alone, all folds`,
+    table(['style', 'n', 'R@1', 'R@5', 'MRR', 'rank ms/q', 'ask ms/q'], rows),
+    '',
+    `XQuAD-vi dev, top answer of ask: right/wrong/refused and rate (a refusal is a miss); ${FOLDS} folds by article, tuning folds ${tuning.join(',')}`,
+    foldTable(judged, styles, tuning),
+  ].join('\n');
 }
 
 /**
  * Top confidences of our own calibration questions (bar at 0) per language group, and what the
  * configured bars make of them: answerable questions answered correctly, out-of-corpus ones answered.
  */
-async function evalCalibration(config: Config, engine: RetrievalEngine, file: string): Promise<string> {
+async function evalCalibration(config: Config, engine: RetrievalEngine, file: string, tuning: readonly number[]): Promise<string> {
   const unbarredConfig = { ...config, retrieval: { ...config.retrieval, minConfidence: 0, minConfidenceEnglish: 0 } };
   const unbarred = await createEngine(unbarredConfig, { log: () => {} });
   const outcomes: CalibrationOutcome[] = [];
@@ -89,18 +110,22 @@ async function evalCalibration(config: Config, engine: RetrievalEngine, file: st
   return [
     `Abstention calibration (${path.relative(process.cwd(), file)})`,
     'confidences with the bar at 0 (correct top: its range and count); last two columns with the configured bars',
-    calibrationTable(summarizeCalibration(outcomes), bars),
+    ...(['tuning', 'held-out', 'all'] as const).flatMap((part) => {
+      const some = outcomes.filter((o) => part === 'all' || tuning.includes(devFold(o.question)) === (part === 'tuning'));
+      return [`${part} folds:`, calibrationTable(summarizeCalibration(some), bars)];
+    }),
     ...(misses.length ? ['misses at the configured bars:', ...misses] : []),
   ].join('\n');
 }
 
 /** `npm run eval`: the dev-question checks and the XQuAD-vi recall table (from ../shared), and the abstention calibration. */
-export async function runEval(config: Config, opts: { quick?: boolean; shared: string }): Promise<void> {
+export async function runEval(config: Config, opts: { quick?: boolean; shared: string; tuneFolds?: string }): Promise<void> {
+  const tuning = parseTuningFolds(opts.tuneFolds);
   const engine = await createEngine(config, { log: (l) => process.stderr.write(`${l}\n`) });
   process.stdout.write(`retrieval: ${engine.status().retrieval}${engine.status().modelProblem ? ` (${engine.status().modelProblem})` : ''}\n\n`);
   const paths = sharedPaths(path.resolve(opts.shared));
   if (!paths) process.stdout.write(`No evaluation sets in ${opts.shared} (expected eval/ and datasets/xquad-vi/ there): dev questions and XQuAD-vi skipped.\n\n`);
-  else process.stdout.write(`${await evalDev(engine, paths.devQuestions)}\n\n`);
-  process.stdout.write(`${await evalCalibration(config, engine, CALIBRATION_QUESTIONS)}\n`);
-  if (paths) process.stdout.write(`\n${await evalXquad(config, paths, Boolean(opts.quick))}\n`);
+  else process.stdout.write(`${await evalDev(engine, paths.devQuestions, tuning)}\n\n`);
+  process.stdout.write(`${await evalCalibration(config, engine, CALIBRATION_QUESTIONS, tuning)}\n`);
+  if (paths) process.stdout.write(`\n${await evalXquad(config, paths, Boolean(opts.quick), tuning)}\n`);
 }

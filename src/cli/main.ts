@@ -159,7 +159,8 @@ program
   .description('answer recall on the dev questions and XQuAD-vi (needs ../shared)')
   .option('--quick', 'a sample of XQuAD-vi questions')
   .option('--shared <dir>', 'where the evaluation sets are', '../shared')
-  .action(async (opts: { quick?: boolean; shared: string }) => {
+  .option('--tune-folds <list>', 'folds changes are tuned on (the others are held out), e.g. 0,1')
+  .action(async (opts: { quick?: boolean; shared: string; tuneFolds?: string }) => {
     const { runEval } = await import('./eval.ts');
     await runEval(configFrom(program), opts);
   });
