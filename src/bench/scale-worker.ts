@@ -228,6 +228,7 @@ async function runEndToEnd(job: EndToEndJob): Promise<EndToEndResult> {
         hnsw: { m: config.hnsw.m, efConstruction: config.hnsw.efConstruction },
         vectorsFile: '(in memory)',
         vectorsSha256: '',
+        log: [],
       },
       denseProblem: null,
     },

@@ -20,6 +20,7 @@ import { createProgress } from './progress.ts';
 import { type Segment, SegmentError, readSegment } from './segment-files.ts';
 import { type IndexSettings, type LoadedIndex, assembleSnapshot } from './snapshot.ts';
 import { type ArticleUpsert, type IndexChanges, denseSettings, emptyIndex, sameDense, updateIndex } from './update.ts';
+import { readVectorLog } from './vector-log.ts';
 import { HnswVectorStore, type VectorStore } from './vector-store.ts';
 
 export type { IndexSettings, LoadedIndex } from './snapshot.ts';
@@ -57,8 +58,9 @@ export async function loadIndex(settings: IndexSettings): Promise<{ index: Loade
     if (error instanceof SegmentError) return { reason: `a file of the index is missing or damaged (${error.message})` };
     return { reason: `the index cannot be read (${(error as Error).message})` };
   }
-  const vectors = settings.embedder ? await loadVectors(settings, manifest) : null;
-  return { index: assembleSnapshot(manifest, segments, vectors, []) };
+  const index = assembleSnapshot(manifest, segments, null, []);
+  if (settings.embedder) index.vectors = await loadVectors(settings, manifest, (doc) => index.chunks[doc] !== undefined);
+  return { index };
 }
 
 /**
@@ -184,22 +186,30 @@ async function firstFreeFileNumber(dir: string): Promise<number> {
   const names = await readdir(dir).catch(() => [] as string[]);
   let next = 0;
   for (const name of names) {
-    const m = /^(?:seg|vectors)-(\d+)\./u.exec(name);
+    const m = /^(?:seg|vectors|vectors-log)-(\d+)\./u.exec(name);
     if (m) next = Math.max(next, Number(m[1]) + 1);
   }
   return next;
 }
 
 /** The vectors on disk, when they were made by this model with these settings and their file is intact. */
-async function loadVectors(settings: IndexSettings, manifest: Manifest): Promise<VectorStore | null> {
+async function loadVectors(settings: IndexSettings, manifest: Manifest, live: (doc: number) => boolean): Promise<VectorStore | null> {
   const { dense } = manifest;
   const wanted = denseSettings(settings);
   if (!dense || !wanted || !sameDense(dense, wanted)) return null;
   const file = path.join(settings.indexDir, dense.vectorsFile);
   try {
     if (!existsSync(file) || sha256(await readFile(file)) !== dense.vectorsSha256) return null;
-    return await HnswVectorStore.load(file, dense.dimension, settings.hnsw);
+    const store = await HnswVectorStore.load(file, dense.dimension, settings.hnsw);
+    // The graph as last written, then what was logged since; passages removed since are dropped.
+    for (const entry of dense.log) {
+      const { labels, vectors } = await readVectorLog(settings.indexDir, entry, dense.dimension);
+      const keep = labels.map((label, i) => [label, i] as const).filter(([label]) => live(label));
+      store.add(keep.map(([, i]) => vectors[i]), keep.map(([label]) => label));
+    }
+    store.remove(store.labels().filter((label) => !live(label)));
+    return store;
   } catch {
-    return null;
+    return null; // damaged: the caller rebuilds the vectors (from the embedding cache)
   }
 }

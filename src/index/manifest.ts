@@ -52,6 +52,8 @@ const manifestSchema = z.object({
       hnsw: z.object({ m: z.number().int(), efConstruction: z.number().int() }),
       vectorsFile: z.string(),
       vectorsSha256: z.string(),
+      /** Vectors added since the file was written (see vector-log.ts). */
+      log: z.array(z.object({ file: z.string(), sha256: z.string(), count: z.number().int().nonnegative() })).default([]),
     })
     .nullable(),
   /** Why there is no dense side (shown by `doctor`). */

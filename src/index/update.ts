@@ -1,7 +1,8 @@
 /**
  * Changing an index without rebuilding it: new and changed articles become a new segment (only
  * their passages are tokenised and embedded), removed and replaced ones become tombstones, the
- * HNSW graph takes `addPoint` / `markDelete`. Small segments are merged as they pile up (the
+ * HNSW graph takes `addPoint` / `markDelete` (the new vectors are logged in a small file, the graph
+ * written whole only now and then: vector-log.ts). Small segments are merged as they pile up (the
  * newest two while the older is no larger: each passage is re-tokenised O(log n) times over its
  * life), and a segment whose articles are mostly gone is rewritten without them.
  *
@@ -21,6 +22,7 @@ import { createProgress } from './progress.ts';
 import { type IndexedArticle, type Segment, indexedText, segmentFileNames, writeSegment } from './segment-files.ts';
 import { type IndexSettings, type LoadedIndex, assembleSnapshot, liveArticles } from './snapshot.ts';
 import { HnswVectorStore, type VectorStore } from './vector-store.ts';
+import { VECTOR_LOG_LIMIT, writeVectorLog } from './vector-log.ts';
 
 /** One article to add or replace, with its file's size and time (so an unchanged file is not re-read). */
 export interface ArticleUpsert {
@@ -65,6 +67,7 @@ export function emptyIndex(settings: IndexSettings, now = new Date()): LoadedInd
 
 const segmentName = (n: number) => `seg-${String(n).padStart(6, '0')}`;
 const vectorsName = (n: number) => `vectors-${String(n).padStart(6, '0')}.hnsw`;
+const vectorLogName = (n: number) => `vectors-log-${String(n).padStart(6, '0')}.bin`;
 
 /**
  * Applies `changes` to `current` and commits them to disk; returns the new snapshot (the old
@@ -127,13 +130,18 @@ export async function updateIndex(current: LoadedIndex, settings: IndexSettings,
   const denseMatches = dense && manifest.dense && sameDense(manifest.dense, dense) && vectors;
   let vectorsChanged = false;
   if (settings.embedder && dense) {
-    if (denseMatches && vectors) {
+    if (denseMatches && vectors && manifest.dense) {
+      // Removals need no file: a start drops every label that is not a live passage.
       if (goneDocs.length) vectors.remove(goneDocs);
       const texts = fresh.flatMap(({ article, chunks }) => chunks.map((c) => indexedText(c, article)));
       if (texts.length) {
-        vectors.add(await embedPassages(settings, texts), fresh.flatMap(({ article }) => range(article.docStart, article.docEnd)));
+        const labels = fresh.flatMap(({ article }) => range(article.docStart, article.docEnd));
+        const added = await embedPassages(settings, texts);
+        vectors.add(added, labels);
+        const logged = manifest.dense.log.reduce((n, e) => n + e.count, 0) + added.length;
+        if (logged > VECTOR_LOG_LIMIT) vectorsChanged = true; // a checkpoint: the whole graph, log emptied
+        else manifest.dense.log = [...manifest.dense.log, await writeVectorLog(settings.indexDir, vectorLogName(manifest.nextSegment++), labels, added)];
       }
-      vectorsChanged = goneDocs.length > 0 || texts.length > 0;
     } else {
       if (manifest.dense) actions.push(`vectors rebuilt: the model, its settings or the vector file changed (${manifest.dense.modelId} → ${settings.embedder.modelId})`);
       else if (current.articles.length) actions.push(`dense vectors added with ${settings.embedder.modelId} (the index was lexical-only)`);
@@ -147,7 +155,7 @@ export async function updateIndex(current: LoadedIndex, settings: IndexSettings,
   if (vectorsChanged && vectors && dense) {
     const file = vectorsName(manifest.nextSegment++);
     await vectors.save(path.join(settings.indexDir, file));
-    manifest.dense = { ...dense, vectorsFile: file, vectorsSha256: sha256(await readFile(path.join(settings.indexDir, file))) };
+    manifest.dense = { ...dense, vectorsFile: file, vectorsSha256: sha256(await readFile(path.join(settings.indexDir, file))), log: [] };
   }
   manifest.denseProblem = settings.embedder ? null : settings.embedderProblem;
 
@@ -287,13 +295,13 @@ async function mergeSegments(segments: Segment[], manifest: Manifest, settings: 
 export async function removeUnlisted(dir: string, manifest: Manifest): Promise<void> {
   const keep = new Set<string>([MANIFEST_FILE, EMBEDDING_CACHE_FILE, ...manifest.segments.flatMap((s) => segmentFileNames(s.name))]);
   // A lexical-only run keeps `dense` (and its file) for when the model is back, unless it changed the corpus.
-  if (manifest.dense) keep.add(manifest.dense.vectorsFile);
+  if (manifest.dense) for (const f of [manifest.dense.vectorsFile, ...manifest.dense.log.map((e) => e.file)]) keep.add(f);
   let names: string[];
   try {
     names = await readdir(dir);
   } catch {
     return;
   }
-  const ours = /^(seg-\d+\.(json|text|lex)|vectors(-\d+)?\.hnsw|chunks\.json|\..*\.tmp)$/u;
+  const ours = /^(seg-\d+\.(json|text|lex)|vectors(-\d+)?\.hnsw|vectors-log-\d+\.bin|chunks\.json|\..*\.tmp)$/u;
   await Promise.all(names.filter((n) => ours.test(n) && !keep.has(n)).map((n) => rm(path.join(dir, n), { force: true })));
 }

@@ -155,6 +155,11 @@ export class HnswVectorStore implements VectorStore {
     }
   }
 
+  /** Every label in the graph, removed ones included (hnswlib keeps them until their slot is reused). */
+  labels(): number[] {
+    return this.index.getIdsList();
+  }
+
   remove(labels: readonly number[]): void {
     for (const label of labels) {
       try {

@@ -18,6 +18,7 @@ import { indexedText } from '../../src/index/segment-files.ts';
 import type { IndexSettings, LoadedIndex } from '../../src/index/snapshot.ts';
 import { writeTinyModel } from '../../src/index/tiny-model.ts';
 import { type ArticleUpsert, removeUnlisted, updateIndex } from '../../src/index/update.ts';
+import { VECTOR_LOG_LIMIT } from '../../src/index/vector-log.ts';
 import { analyzeQuestion } from '../../src/search/analyze.ts';
 import type { QueryTerm } from '../../src/search/query-types.ts';
 import { type RetrievalMode, Retriever } from '../../src/search/retriever.ts';
@@ -640,7 +641,7 @@ describe('updateIndex with a model: the HNSW graph follows adds and removes', ()
     return index.vectors!.search(v, index.vectors!.size).map((h) => h.label);
   };
 
-  it('adds and removes passages in the graph, renames its file per change, and reloads it', async () => {
+  it('adds and removes passages in the graph, logs the added vectors instead of rewriting it, and reloads it', async () => {
     const { settings, index } = await seedIndex(embedder);
     const dir = settings.indexDir;
     expect(index.vectors).not.toBeNull();
@@ -648,17 +649,17 @@ describe('updateIndex with a model: the HNSW graph follows adds and removes', ()
     const firstFile = index.manifest.dense!.vectorsFile;
     expect(firstFile).toMatch(/^vectors-\d{6}\.hnsw$/);
     expect(existsSync(path.join(dir, firstFile))).toBe(true);
+    expect(index.manifest.dense!.log).toEqual([]);
 
-    // Add: the new passage is embedded and found by the dense side alone.
+    // Add: the new passage is embedded and found by the dense side alone; its vector is logged, the graph file kept.
     const v1 = await updateIndex(index, settings, { upsert: [upsert(newArticle('rong'))], remove: [] });
     const rong = v1.articles.find((a) => a.id === 'rong')!;
     expect(v1.vectors).toBe(index.vectors);
     expect(v1.vectors!.size).toBe(index.chunkCount + 1);
-    const secondFile = v1.manifest.dense!.vectorsFile;
-    expect(secondFile).toMatch(/^vectors-\d{6}\.hnsw$/);
-    expect(secondFile).not.toBe(firstFile);
-    expect(existsSync(path.join(dir, firstFile))).toBe(false);
-    expect(existsSync(path.join(dir, secondFile))).toBe(true);
+    expect(v1.manifest.dense!.vectorsFile).toBe(firstFile);
+    expect(v1.manifest.dense!.log).toHaveLength(1);
+    expect(v1.manifest.dense!.log[0]).toMatchObject({ file: expect.stringMatching(/^vectors-log-\d{6}\.bin$/), count: 1 });
+    expect(existsSync(path.join(dir, v1.manifest.dense!.log[0].file))).toBe(true);
     const dense = await rank(v1, NEW_ARTICLES.rong.question, 3, 'dense', embedder);
     expect(dense[0]).toMatchObject({ doc: rong.docStart });
     expect(dense[0].denseScore).toBeGreaterThan(0);
@@ -672,10 +673,9 @@ describe('updateIndex with a model: the HNSW graph follows adds and removes', ()
     expect((await rawDense(v2, question)).some((l) => victimDocs.has(l))).toBe(false);
     expect((await rank(v2, question, 20, 'dense', embedder)).some((h) => victimDocs.has(h.doc))).toBe(false);
     expect((await rank(v2, question, 20, 'hybrid', embedder)).some((h) => victimDocs.has(h.doc))).toBe(false);
-    // Removed slots stay in the graph until reused: `size` counts slots.
+    // Removed slots stay in the graph until reused: `size` counts slots. A removal writes no vector file.
     expect(v2.vectors!.size).toBe(index.chunkCount + 1);
-    const thirdFile = v2.manifest.dense!.vectorsFile;
-    expect(thirdFile).not.toBe(secondFile);
+    expect(v2.manifest.dense).toEqual(v1.manifest.dense);
 
     // New passages take the freed slots: the graph does not grow.
     const v3 = await updateIndex(v2, settings, { upsert: [upsert(newArticle('caphe')), upsert(newArticle('metro'))], remove: [] });
@@ -685,14 +685,14 @@ describe('updateIndex with a model: the HNSW graph follows adds and removes', ()
       expect((await rank(v3, NEW_ARTICLES[key].question, 1, 'dense', embedder))[0].doc, key).toBe(a.docStart);
     }
 
-    // Reopen: the graph in the listed file is loaded, with the removals and the reused slots.
-    const names = (await readdir(dir)).filter((n) => n.endsWith('.hnsw'));
-    expect(names).toEqual([v3.manifest.dense!.vectorsFile]);
+    // Reopen: the graph as written, the logged vectors replayed, the removed passages dropped.
+    const names = (await readdir(dir)).filter((n) => n.endsWith('.hnsw') || n.startsWith('vectors-log-'));
+    expect(names.sort()).toEqual([firstFile, ...v3.manifest.dense!.log.map((e) => e.file)].sort());
+    expect(v3.manifest.dense!.log.map((e) => e.count)).toEqual([1, 2]);
     const reopened = await loadIndex(settings);
     if ('reason' in reopened) throw new Error(reopened.reason);
     const again = reopened.index;
     expect(again.vectors).not.toBeNull();
-    expect(again.vectors!.size).toBe(v3.vectors!.size);
     expect((await rawDense(again, question)).some((l) => victimDocs.has(l))).toBe(false);
     for (const q of [question, NEW_ARTICLES.caphe.question, NEW_ARTICLES.rong.question, 'Trung tâm Nhiệt đới Việt - Nga']) {
       const a = await rank(again, q, 5, 'hybrid', embedder);
@@ -704,6 +704,24 @@ describe('updateIndex with a model: the HNSW graph follows adds and removes', ()
     const v4 = await updateIndex(again, settings, { upsert: [], remove: ['rong'] });
     expect((await rawDense(v4, NEW_ARTICLES.rong.question)).includes(rong.docStart)).toBe(false);
     expect((await rank(v4, NEW_ARTICLES.rong.question, 5, 'hybrid', embedder)).every((h) => h.chunk.articleId !== 'rong')).toBe(true);
+  });
+
+  it('writes the whole graph again (a checkpoint) once the log passes its limit', async () => {
+    const { settings, index } = await seedIndex(embedder);
+    const firstFile = index.manifest.dense!.vectorsFile;
+    // One article of more passages than the log takes.
+    const sentences = Array.from({ length: VECTOR_LOG_LIMIT + 20 }, (_, i) => `Đoạn số ${i + 1} kể về cuộc diễn tập cứu hộ thứ ${i + 1} trên biển Đông của lực lượng hải quân.`);
+    const text = sentences.map((x) => `${x} ${'Các đơn vị phối hợp chặt chẽ và an toàn tuyệt đối. '.repeat(30)}`).join('\n\n');
+    const big = articleFromBytes('big.txt', 'big', Buffer.from(`Diễn tập cứu hộ trên biển\n\n${text}`));
+    if ('reason' in big) throw new Error(big.reason);
+    const after = await updateIndex(index, settings, { upsert: [{ article: big, file: { size: 1, mtimeMs: 1 } }], remove: [] });
+    const added = after.articles.find((a) => a.id === 'big')!;
+    expect(added.docEnd - added.docStart).toBeGreaterThan(VECTOR_LOG_LIMIT);
+    expect(after.manifest.dense!.vectorsFile).not.toBe(firstFile);
+    expect(after.manifest.dense!.log).toEqual([]);
+    const reopened = await loadIndex(settings);
+    if ('reason' in reopened) throw new Error(reopened.reason);
+    expect(reopened.index.vectors!.size).toBe(after.vectors!.size);
   });
 
   it('a lexical-only run that changes the corpus drops the vectors that no longer match it', async () => {
