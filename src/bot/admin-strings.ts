@@ -4,6 +4,7 @@
  * every value from a user, a feed or an article is escaped here.
  */
 import { escapeHtml } from '../answer/citation.ts';
+import { clipText } from '../text/clip.ts';
 import type { FeedStatus } from '../library/types.ts';
 import type { CommandDescription, Lang } from './strings.ts';
 
@@ -60,7 +61,7 @@ const vi: AdminStrings = {
   updated: (passages) => `🔄 Đã cập nhật bài báo (${passages} đoạn văn):`,
   duplicate: 'Bài báo này đã có trong kho:',
   removed: '🗑 Đã xóa bài báo:',
-  notRemoved: (idOrUrl) => `Không có bài báo nào có id hoặc đường link <code>${escapeHtml(idOrUrl)}</code>.`,
+  notRemoved: (idOrUrl) => `Không có bài báo nào có id hoặc đường link <code>${escapeHtml(clipText(idOrUrl, 300))}</code>.`,
   reindexed: (added, updated, removed) =>
     `Đã quét lại kho bài: thêm ${added}, cập nhật ${updated}, xóa ${removed} bài.`,
   feedsHeader: (count) => `<b>Nguồn tin RSS/Atom (${count}):</b>`,
@@ -95,7 +96,7 @@ const en: AdminStrings = {
   updated: (passages) => `🔄 Updated (${passages} passages):`,
   duplicate: 'This article is already in the corpus:',
   removed: '🗑 Removed:',
-  notRemoved: (idOrUrl) => `No article has the id or link <code>${escapeHtml(idOrUrl)}</code>.`,
+  notRemoved: (idOrUrl) => `No article has the id or link <code>${escapeHtml(clipText(idOrUrl, 300))}</code>.`,
   reindexed: (added, updated, removed) => `Corpus re-scanned: ${added} added, ${updated} updated, ${removed} removed.`,
   feedsHeader: (count) => `<b>RSS/Atom feeds (${count}):</b>`,
   noFeeds:

@@ -21,6 +21,7 @@ import { buttonHandlers } from './buttons.ts';
 import { CallbackCodec } from './callbacks.ts';
 import { commandHandlers } from './commands.ts';
 import { userLanguage, type BotServices } from './context.ts';
+import { inlineHandlers } from './inline.ts';
 import { createLogger, describeError, type Logger } from './log.ts';
 import { createQuestionLimiter, questionHandlers } from './questions.ts';
 import { CORE_COMMANDS, strings, type CommandDescription } from './strings.ts';
@@ -157,6 +158,7 @@ export function createBot(options: CreateBotOptions): TrichdanBot {
   chats.use(sequentialize((ctx: Context) => (ctx.chat ? String(ctx.chat.id) : ctx.from ? `u${ctx.from.id}` : undefined)));
 
   const limiter = createQuestionLimiter(config.telegram.ratePerMinute, log);
+  chats.use(inlineHandlers(services));
   chats.use(commandHandlers(helpServices, limiter));
   chats.use(adminHandlers(services));
   for (const extension of extensions) chats.use(extension.middleware);

@@ -13,6 +13,7 @@ import type { Chunk } from '../index/chunk-types.ts';
 import type { CallbackCodec } from './callbacks.ts';
 import { splitHtml, TELEGRAM_MESSAGE_LIMIT } from './split.ts';
 import { strings, type Lang } from './strings.ts';
+import { clipText, QUOTE_MAX_CHARS } from '../text/clip.ts';
 
 /** Messages to send in order; the keyboard belongs under the last one. */
 export interface RenderedReply {
@@ -27,6 +28,12 @@ const EXPANDABLE_LINES = 4;
 const COVER_TITLES = 5;
 /** How many articles /sources lists before "… and N more". */
 const SOURCES_LISTED = 50;
+/**
+ * The longest passage shown by its button, in characters (a passage is normally at most
+ * TRICHDAN_CHUNK_CHARS; one sentence of a malformed file can be a million): one message with
+ * its header and citation. The rest is in the whole article, which pages.
+ */
+const PASSAGE_MAX_CHARS = 3000;
 /** Passage buttons per keyboard row. */
 const BUTTONS_PER_ROW = 3;
 
@@ -71,7 +78,7 @@ export function renderAnswer(answer: Answer, options: AnswerRenderOptions): Rend
   }
   answer.results.forEach((result, i) => {
     const label = numbered ? `<b>[${offset + i + 1}]</b> ` : '— ';
-    blocks.push(`${blockquote(result.quote)}\n${label}${formatCitationHtml(result.article)}`);
+    blocks.push(`${blockquote(clipText(result.quote, QUOTE_MAX_CHARS))}\n${label}${formatCitationHtml(result.article)}`);
   });
 
   const keyboard = new InlineKeyboard();
@@ -132,7 +139,7 @@ export function renderSources(articles: readonly Article[], lang: Lang): Rendere
 /** The whole passage a quote came from, its citation, and a button for the whole article. */
 export function renderPassage(chunk: Chunk, article: Article, lang: Lang, codec: CallbackCodec): RenderedReply {
   const s = strings(lang);
-  const html = `<b>${escapeHtml(s.passageHeader)}</b>\n${blockquote(chunk.text)}\n— ${formatCitationHtml(articleCitation(article))}`;
+  const html = `<b>${escapeHtml(s.passageHeader)}</b>\n${blockquote(clipText(chunk.text, PASSAGE_MAX_CHARS))}\n— ${formatCitationHtml(articleCitation(article))}`;
   const keyboard = new InlineKeyboard().text(
     s.buttons.wholeArticle,
     codec.encode({ kind: 'article', lang, articleId: article.id, page: 0, edit: false }),

@@ -15,7 +15,7 @@ import type { TrichdanBot } from './create-bot.ts';
 import { describeError } from './log.ts';
 
 /** The updates the bot asks Telegram for. */
-export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
+export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'inline_query', 'my_chat_member'] as const;
 
 /** What a bot token looks like: the bot's id, a colon, and at least 30 URL-safe characters. */
 export const TOKEN_PATTERN = /^\d+:[A-Za-z0-9_-]{30,}$/;

@@ -7,6 +7,7 @@ import type { DigestStore, Language, Subscriber } from './store.ts';
 import { topicKey } from './store.ts';
 import { digestStrings } from './strings.ts';
 import { leadSummary } from './summary.ts';
+import { clipText } from '../text/clip.ts';
 
 /** A digest ready to send. */
 export interface ComposedDigest {
@@ -30,13 +31,6 @@ export interface DigestComposerOptions {
   summaryChars?: number;
   /** Longest topic excerpt before it is cut at a word (with "…"). Default 700. */
   quoteChars?: number;
-}
-
-/** Cuts a verbatim quote at a word boundary; the cut part is a prefix of the quote. */
-function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const space = text.lastIndexOf(' ', max);
-  return `${text.slice(0, space > max / 2 ? space : max).replace(/[\s,;:–-]+$/u, '')}…`;
 }
 
 /**
@@ -173,7 +167,7 @@ export class DigestComposer {
         missing.push(topic);
         return;
       }
-      const quote = clip(r.quote, this.quoteChars);
+      const quote = clipText(r.quote, this.quoteChars);
       const open = quote.length > 300 ? '<blockquote expandable>' : '<blockquote>';
       blocks.push(`<b>${escapeHtml(topic)}</b>\n${open}${escapeHtml(quote)}</blockquote>\n— ${formatCitationHtml(r.article)}`);
     });

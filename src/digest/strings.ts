@@ -1,5 +1,9 @@
 import { escapeHtml, formatDate } from '../answer/citation.ts';
 import type { Language } from './store.ts';
+import { clipText, ECHO_MAX_CHARS } from '../text/clip.ts';
+
+/** User input repeated in a reply: cut to a few words, escaped. */
+const echo = (input: string) => escapeHtml(clipText(input, ECHO_MAX_CHARS));
 
 /** Everything the digest says, in one language. Functions take raw values and return Telegram HTML. */
 export interface DigestStrings {
@@ -52,9 +56,9 @@ const vi: DigestStrings = {
   notSubscribed: 'Bạn chưa đăng ký nhận bản tin. Đăng ký: /subscribe hoặc /subscribe 07:30',
   subscribeHint: '\n(Bạn chưa đăng ký nhận bản tin: /subscribe)',
   badTime: (input, command) =>
-    `Giờ không hợp lệ: «${escapeHtml(input)}». Hãy viết giờ:phút theo 24 giờ, ví dụ: <code>/${command} 07:30</code> hoặc <code>/${command} 18:05</code>.`,
+    `Giờ không hợp lệ: «${echo(input)}». Hãy viết giờ:phút theo 24 giờ, ví dụ: <code>/${command} 07:30</code> hoặc <code>/${command} 18:05</code>.`,
   badZone: (input) =>
-    `Múi giờ không hợp lệ: «${escapeHtml(input)}». Hãy dùng tên múi giờ IANA, ví dụ: <code>/timezone Asia/Ho_Chi_Minh</code> hoặc <code>/timezone Europe/Berlin</code>.`,
+    `Múi giờ không hợp lệ: «${echo(input)}». Hãy dùng tên múi giờ IANA, ví dụ: <code>/timezone Asia/Ho_Chi_Minh</code> hoặc <code>/timezone Europe/Berlin</code>.`,
   timeSet: (time, zone, next) =>
     `Đã đổi giờ nhận bản tin thành <b>${time}</b> (${escapeHtml(zone)}). Bản tin tiếp theo: ${escapeHtml(next)}.`,
   zoneSet: (zone, time, next) =>
@@ -98,9 +102,9 @@ const en: DigestStrings = {
   notSubscribed: 'You are not subscribed to the digest. Subscribe: /subscribe or /subscribe 07:30',
   subscribeHint: '\n(You are not subscribed to the digest: /subscribe)',
   badTime: (input, command) =>
-    `Not a valid time: «${escapeHtml(input)}». Write hours:minutes on a 24-hour clock, for example <code>/${command} 07:30</code> or <code>/${command} 18:05</code>.`,
+    `Not a valid time: «${echo(input)}». Write hours:minutes on a 24-hour clock, for example <code>/${command} 07:30</code> or <code>/${command} 18:05</code>.`,
   badZone: (input) =>
-    `Not a valid time zone: «${escapeHtml(input)}». Use an IANA zone name, for example <code>/timezone Asia/Ho_Chi_Minh</code> or <code>/timezone Europe/Berlin</code>.`,
+    `Not a valid time zone: «${echo(input)}». Use an IANA zone name, for example <code>/timezone Asia/Ho_Chi_Minh</code> or <code>/timezone Europe/Berlin</code>.`,
   timeSet: (time, zone, next) => `Digest time changed to <b>${time}</b> (${escapeHtml(zone)}). Next digest: ${escapeHtml(next)}.`,
   zoneSet: (zone, time, next) =>
     `Time zone changed to <b>${escapeHtml(zone)}</b>; the digest comes at ${time} local time. Next digest: ${escapeHtml(next)}.`,

@@ -105,3 +105,29 @@ describe('other replies', () => {
     for (const para of long.text.split('\n\n')) expect(text).toContain(para.trim());
   });
 });
+
+describe('every reply fits (issue 12: a corpus file holding one 1.2-million-character sentence)', () => {
+  const huge = fakeArticle('huge', 'Một câu dài', `Mở đầu khổng lồ ${'hợp tác quốc phòng dioxin '.repeat(48_000)}kết thúc.`);
+  const hugeEngine = fakeEngine([huge]);
+
+  it('an answer quotes at most 1,000 characters, cut at a word with "…", in one message', async () => {
+    expect(huge.text.length).toBeGreaterThan(1_200_000);
+    const answer = await hugeEngine.ask('khổng lồ', { topK: 1 });
+    const reply = renderAnswer(answer, { lang: 'vi', codec: new CallbackCodec() });
+    expect(reply.messages).toHaveLength(1);
+    valid(reply.messages);
+    const [quote] = blockquoteTexts(reply.messages[0]);
+    expect(quote.length).toBeLessThanOrEqual(1000);
+    expect(quote).toMatch(/ dioxin…$|quốc phòng…$|hợp tác…$/);
+    expect(huge.text.startsWith(quote.slice(0, -1))).toBe(true);
+  });
+
+  it('its passage button shows one capped message; the whole article pages one message at a time', () => {
+    const reply = renderPassage(hugeEngine.chunk('huge#0')!, huge, 'vi', new CallbackCodec());
+    expect(reply.messages).toHaveLength(1);
+    valid(reply.messages);
+    const page = renderArticlePage(huge, 0, 'vi', new CallbackCodec())!;
+    expect(page.text.length).toBeLessThanOrEqual(4096);
+    expect(page.pages).toBeGreaterThan(100);
+  });
+});

@@ -364,6 +364,8 @@ describe('the bot on the real engine and corpus', () => {
   it('every message it sent is valid Telegram HTML, within limits, with small callback data', () => {
     const sends = [...emulator.callsOf('sendMessage'), ...emulator.callsOf('editMessageText')];
     expect(sends.length).toBeGreaterThan(40);
+    // The emulator is strict: nothing was refused as Telegram would refuse it.
+    expect(emulator.refused.map((c) => `${c.method}: ${c.description}`)).toEqual([]);
     for (const call of sends) {
       const text = String(call.body.text);
       expect(call.body.parse_mode).toBe('HTML');

@@ -140,6 +140,14 @@ describe('daily digest (e2e: real engine, real bot, emulator, fake clock)', () =
     expect(await command(ann, '/timezone Mars/Olympus')).toContain('for example /timezone Asia/Ho_Chi_Minh');
     expect(stack!.digest.store.getSubscriber(2002)).toMatchObject({ language: 'en', time: '18:05' });
 
+    // Issue 12: an argument of ~4,000 characters is not repeated whole (the reply came to 4,099 and Telegram refused it).
+    const long = `${'dài '.repeat(999)}x`;
+    for (const cmd of ['/subscribe', '/time', '/timezone']) {
+      const reply = await command(ann, `${cmd} ${long}`);
+      expect(reply.length).toBeLessThan(400);
+      expect(reply).toMatch(/«(dài )+dài…»/);
+    }
+
     // /help lists the digest's commands beside the bot's own.
     const help = await command(ann, '/help');
     expect(help).toContain('/subscribe [HH:MM]');

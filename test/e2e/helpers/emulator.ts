@@ -9,7 +9,9 @@
  *   setMyCommands, …) instead of its error; by default they fail, as the package ships;
  * - `failNext(method, …)`: make the next call(s) of a method fail (429 with retry_after, 500, 403);
  * - users that send text (with `bot_command` and `mention` entities computed as Telegram does),
- *   media, edited messages (`edited_message` updates) and button presses, in private chats or groups;
+ *   media, edited messages (`edited_message` updates), forwarded messages, button presses and
+ *   inline queries (`answerInlineQuery` is answered `ok` and read back from the call log), in
+ *   private chats or groups;
  * - webhooks that carry the `X-Telegram-Bot-Api-Secret-Token` header given to setWebhook.
  *
  * Used by the bot's and the digest's e2e tests.
@@ -197,6 +199,17 @@ export class Emulator {
       });
   }
 
+  /** The answerInlineQuery calls for one inline query id: its results and options. */
+  inlineAnswers(queryId: string): { results: Record<string, unknown>[]; body: Record<string, unknown> }[] {
+    return this.callsOf('answerInlineQuery')
+      .filter((c) => String(c.body.inline_query_id) === queryId)
+      .map((c) => {
+        const raw = c.body.results;
+        const results = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Record<string, unknown>[];
+        return { results, body: c.body };
+      });
+  }
+
   /** The calls of one Bot API method. */
   callsOf(method: string): ApiCall[] {
     return this.calls.filter((c) => c.method === method);
@@ -249,6 +262,11 @@ export class Emulator {
     const failure = this.failures.get(method)?.shift();
     if (failure) {
       res.status(Number(failure.error_code) >= 500 ? 500 : 200).json(failure);
+      return;
+    }
+    if (method === 'answerInlineQuery') {
+      // Not in the package: the results are read from `calls` (see `inlineAnswers`).
+      res.json({ ok: true, result: true });
       return;
     }
     if (this.options.acceptAll && !IMPLEMENTED.has(method)) {
@@ -484,6 +502,33 @@ export class EmulatedUser {
     const sent = { updateId, messageId, at };
     this.sent.push(sent);
     return sent;
+  }
+
+  /** Types `@bot query` in any chat: an `inline_query` update. Returns the update and the query id. */
+  async inlineQuery(query: string): Promise<SentUpdate & { queryId: string }> {
+    const at = now();
+    const queryId = `iq${this.userId}-${Math.round(at)}-${Math.random().toString(36).slice(2, 8)}`;
+    const updateId = await this.emulator.pushRawUpdate(this.token, (update_id) => ({
+      update_id,
+      inline_query: { id: queryId, from: this.from(), query, offset: '', chat_type: 'sender' },
+    }));
+    const sent = { updateId, at, queryId };
+    this.sent.push(sent);
+    return sent;
+  }
+
+  /** Forwards a text written by someone else (a channel post) to the bot. */
+  forwardText(text: string, from = { title: 'Tin nhanh 24h', id: -1001234 }): Promise<SentUpdate> {
+    const date = Math.floor(Date.now() / 1000) - 3600;
+    return this.send({
+      text,
+      forward_origin: {
+        type: 'channel',
+        chat: { id: from.id, type: 'channel', title: from.title },
+        message_id: 77,
+        date,
+      },
+    } as Partial<Message> & Record<string, unknown>);
   }
 
   /** Presses an inline button of a bot message (or any callback data, to test stale buttons). */

@@ -1,0 +1,155 @@
+/**
+ * End to end, Telegram as its users use it (issue 15): inline mode, claims ("where does this come
+ * from?"), follow-up questions and photo captions. The real bot on the real engine and seed corpus
+ * against the Bot API emulator; assertions read the Bot API calls the bot made.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatCitationHtml } from '../../src/answer/citation.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { createEngine } from '../../src/engine.ts';
+import type { Engine } from '../../src/engine-types.ts';
+import { createBot, type TrichdanBot } from '../../src/bot/create-bot.ts';
+import { INLINE_CACHE_SECONDS } from '../../src/bot/inline.ts';
+import { createLogger } from '../../src/bot/log.ts';
+import { articleCitation } from '../../src/bot/render.ts';
+import { ALLOWED_UPDATES, startBot, type RunningBot } from '../../src/bot/run.ts';
+import { startEmulator, waitFor, type BotMessage, type EmulatedUser, type Emulator, type SentUpdate } from './helpers/emulator.ts';
+import { blockquoteTexts, htmlToText, telegramHtmlProblems } from './helpers/telegram-html.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const TOKEN = `123456789:${'Conversation_test-token'.repeat(2)}`;
+
+let emulator: Emulator;
+let engine: Engine;
+let config: Config;
+let trichdan: TrichdanBot;
+let running: RunningBot;
+let indexDir: string;
+const logLines: string[] = [];
+let nextUserId = 5000;
+
+function newUser(options: Parameters<Emulator['user']>[1] = {}): EmulatedUser {
+  return emulator.user(TOKEN, { userId: nextUserId++, ...options });
+}
+
+/** Sends something and returns the bot's messages to that chat once the bot has handled it. */
+async function exchange(user: EmulatedUser, send: () => Promise<SentUpdate>): Promise<BotMessage[]> {
+  const before = new Set(emulator.botMessages(user.token, user.chatId).map((m) => m.messageId));
+  const sent = await send();
+  await waitFor(() => (trichdan.lastUpdateId() ?? 0) >= sent.updateId, 10_000, `the bot to take update ${sent.updateId}`);
+  expect(await trichdan.idle(15_000)).toBe(true);
+  return emulator.botMessages(user.token, user.chatId).filter((m) => !before.has(m.messageId));
+}
+
+/** The article whose citation (as the bot formats it) is `html`. */
+function articleByCitation(html: string) {
+  return engine.articles().find((a) => formatCitationHtml(articleCitation(a)) === html);
+}
+
+/** Every quote of a reply, checked verbatim against the article its citation names; returns [articleId, quote] pairs. */
+function quotes(html: string): [string, string][] {
+  const blocks = [...html.matchAll(/<blockquote(?: expandable)?>([\s\S]*?)<\/blockquote>\n(?:<b>\[\d+\]<\/b> |— )([^\n]*)/g)];
+  expect(blocks.length).toBe(blockquoteTexts(html).length);
+  return blocks.map((m) => {
+    const quote = htmlToText(m[1]);
+    const article = articleByCitation(m[2]);
+    expect(article, `citation ${m[2]}`).toBeDefined();
+    expect(article!.text.includes(quote), `verbatim in ${article!.id}: ${quote}`).toBe(true);
+    return [article!.id, quote];
+  });
+}
+
+/** Types an inline query and returns the bot's answerInlineQuery call for it. */
+async function inline(user: EmulatedUser, query: string) {
+  let queryId = '';
+  const sent = await exchange(user, async () => {
+    const update = await user.inlineQuery(query);
+    queryId = update.queryId;
+    return update;
+  });
+  expect(sent).toHaveLength(0);
+  const answers = emulator.inlineAnswers(queryId);
+  expect(answers).toHaveLength(1);
+  return answers[0];
+}
+
+const doc = (prefix: string) => engine.articles().find((a) => a.id.startsWith(prefix))!.id;
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  indexDir = mkdtempSync(path.join(tmpdir(), 'trichdan-conversation-e2e-'));
+  config = loadConfig(
+    {
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_API_ROOT: emulator.apiRoot,
+      TRICHDAN_CORPUS_DIR: path.join(ROOT, 'corpus'),
+      TRICHDAN_INDEX_DIR: indexDir,
+      TRICHDAN_MODELS_DIR: path.join(ROOT, 'models'),
+      TRICHDAN_ALLOW_REMOTE_MODELS: 'false',
+      TRICHDAN_LEXICON: path.join(ROOT, 'lexicons/en-vi/en-vi.tsv'),
+      TRICHDAN_RATE_LIMIT_PER_MINUTE: '100',
+      TRICHDAN_LOG_LEVEL: 'debug',
+    },
+    { cwd: ROOT, dotenv: false },
+  );
+  engine = await createEngine(config, { progress: false, log: () => {} });
+  trichdan = createBot({ engine, config, log: createLogger('debug', (line) => logLines.push(line)) });
+  running = await startBot(trichdan, config);
+});
+
+afterAll(async () => {
+  await running?.stop();
+  await engine?.close();
+  await emulator?.stop();
+  if (indexDir) rmSync(indexDir, { recursive: true, force: true });
+});
+
+describe('inline mode', () => {
+  it('asks Telegram for inline queries', () => {
+    expect(ALLOWED_UPDATES).toContain('inline_query');
+  });
+
+  it('lists quotes: title, date and quote as description, the rendered answer as the message', async () => {
+    const user = newUser();
+    const answer = await inline(user, 'Việt Nam đã trao trả cho Mỹ bao nhiêu hòm hài cốt');
+    expect(answer.body.cache_time).toBe(INLINE_CACHE_SECONDS);
+    expect(answer.body.is_personal).toBe(false);
+    expect(answer.results.length).toBeGreaterThan(0);
+    expect(answer.results.length).toBeLessThanOrEqual(5);
+    const first = answer.results[0] as {
+      type: string;
+      id: string;
+      title: string;
+      description: string;
+      input_message_content: { message_text: string; parse_mode: string };
+    };
+    expect(first.type).toBe('article');
+    expect(Buffer.byteLength(first.id)).toBeLessThanOrEqual(64);
+    expect(first.title).toBe(engine.article(doc('002'))!.title);
+    expect(first.description).toContain('02/11/2025');
+    expect(first.description).toContain('994 hòm');
+    const html = first.input_message_content.message_text;
+    expect(first.input_message_content.parse_mode).toBe('HTML');
+    expect(telegramHtmlProblems(html)).toEqual([]);
+    expect(html.startsWith('<blockquote')).toBe(true);
+    const [[articleId, quote]] = quotes(html);
+    expect(articleId).toBe(doc('002'));
+    expect(quote).toContain('994 hòm');
+    // Every result's message is one quote and its citation, as in an answer.
+    for (const r of answer.results as (typeof first)[]) expect(quotes(r.input_message_content.message_text)).toHaveLength(1);
+  });
+
+  it('lists the newest articles for an empty query, and nothing for a question the corpus does not answer', async () => {
+    const user = newUser();
+    const empty = await inline(user, '');
+    expect(empty.results.map((r) => r.title)).toEqual(engine.articles().slice(0, 5).map((a) => a.title));
+    for (const r of empty.results as { input_message_content: { message_text: string } }[]) {
+      expect(quotes(r.input_message_content.message_text)).toHaveLength(1);
+    }
+    const none = await inline(user, 'Giá vàng SJC hôm nay là bao nhiêu?');
+    expect(none.results).toEqual([]);
+  });
+});
