@@ -19,6 +19,7 @@ import { adminHandlers } from './admin.ts';
 import { ADMIN_COMMANDS, STATS_COMMAND } from './admin-strings.ts';
 import { buttonHandlers } from './buttons.ts';
 import { CallbackCodec } from './callbacks.ts';
+import { CLAIM_COMMANDS, claimHandlers } from './claims.ts';
 import { commandHandlers } from './commands.ts';
 import { userLanguage, type BotServices } from './context.ts';
 import { inlineHandlers } from './inline.ts';
@@ -113,7 +114,7 @@ export function createBot(options: CreateBotOptions): TrichdanBot {
     topK: config.retrieval.topK,
     maxQuestionChars: config.retrieval.maxQuestionChars,
     ratePerMinute: config.telegram.ratePerMinute,
-    commands: [...CORE_COMMANDS, STATS_COMMAND, ...extensions.flatMap((e) => e.commands ?? [])],
+    commands: [...CORE_COMMANDS, ...CLAIM_COMMANDS, STATS_COMMAND, ...extensions.flatMap((e) => e.commands ?? [])],
   };
   // /help also lists the admins' commands (marked as such) when the corpus can change; the menu does not.
   const helpServices: BotServices = options.library ? { ...services, commands: [...services.commands, ...ADMIN_COMMANDS] } : services;
@@ -163,6 +164,7 @@ export function createBot(options: CreateBotOptions): TrichdanBot {
   chats.use(adminHandlers(services));
   for (const extension of extensions) chats.use(extension.middleware);
   chats.use(buttonHandlers(services, limiter));
+  chats.use(claimHandlers(services, limiter, { lexiconPath: config.lexiconPath }));
   chats.use(questionHandlers(services, limiter));
 
   return {

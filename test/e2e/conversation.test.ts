@@ -153,3 +153,47 @@ describe('inline mode', () => {
     expect(none.results).toEqual([]);
   });
 });
+
+describe('where does this claim come from?', () => {
+  it('/nguon quotes the sentences that say the claim, with their citations', async () => {
+    const user = newUser();
+    const [reply, ...rest] = await exchange(user, () => user.sendText('/nguon Phía Mỹ đã nhận dạng được 740 trường hợp trong số hài cốt Việt Nam trao trả'));
+    expect(rest).toHaveLength(0);
+    expect(telegramHtmlProblems(reply.text)).toEqual([]);
+    expect(reply.text.startsWith('<b>Các bài báo nói điều này:</b>\n\n')).toBe(true);
+    const found = quotes(reply.text);
+    expect(found[0][0]).toBe(doc('002'));
+    expect(found[0][1]).toContain('740 trường hợp');
+  });
+
+  it('says plainly when no article says it (a wrong figure is not confirmed)', async () => {
+    const user = newUser();
+    const [wrong] = await exchange(user, () => user.sendText('/nguon Việt Nam đã trao trả cho Mỹ 500 hòm đựng hài cốt'));
+    expect(wrong.text).toBe('Không tìm thấy bài nào nói điều này.');
+    const english = newUser({ languageCode: 'en' });
+    const [absent] = await exchange(english, () => english.sendText('/source Pete Hegseth announced that US troops will leave South Korea'));
+    expect(absent.text).toBe('No article I keep says this.');
+  });
+
+  it('/source checks an English claim through the lexicon, and a forwarded message is a claim', async () => {
+    const user = newUser({ languageCode: 'en' });
+    const [reply] = await exchange(user, () => user.sendText('/source Vietnam has returned 994 boxes of remains to the US'));
+    expect(reply.text.startsWith('<b>The articles that say this:</b>')).toBe(true);
+    expect(quotes(reply.text)[0][1]).toContain('994 hòm');
+
+    const reader = newUser();
+    const [forwarded] = await exchange(reader, () => reader.forwardText('Bộ trưởng Belousov muốn tàu quân sự Nga được ghé các cảng biển Việt Nam'));
+    expect(forwarded.text.startsWith('<b>Các bài báo nói điều này:</b>')).toBe(true);
+    const [[articleId, quote]] = quotes(forwarded.text);
+    expect(articleId).toBe(doc('004'));
+    expect(quote).toContain('tàu quân sự Nga');
+    const [fake] = await exchange(reader, () => reader.forwardText('Mỹ viện trợ 300 triệu USD cho dự án dioxin ở Đà Nẵng'));
+    expect(fake.text).toBe('Không tìm thấy bài nào nói điều này.');
+  });
+
+  it('/nguon alone explains itself', async () => {
+    const user = newUser();
+    const [usage] = await exchange(user, () => user.sendText('/nguon'));
+    expect(usage.text).toContain('/nguon');
+  });
+});
