@@ -11,6 +11,7 @@ import type { Engine, EngineOptions, EngineStatus } from './engine-types.ts';
 import { analyzeQuestion } from './search/analyze.ts';
 import { loadLexicon, type Lexicon } from './search/lexicon.ts';
 import { Retriever, type RetrievalMode, type RetrievalTimings } from './search/retriever.ts';
+import { stripInvisible } from './text/normalize.ts';
 import { tokenize } from './text/tokens.ts';
 
 /** How to load the configured model. */
@@ -89,7 +90,9 @@ export class RetrievalEngine implements Engine {
     return null;
   }
 
-  async ask(question: string, options: AskOptions = {}, internals: AskInternals = {}): Promise<Answer> {
+  async ask(asked: string, options: AskOptions = {}, internals: AskInternals = {}): Promise<Answer> {
+    // Invisible characters go first, as in the index: "dio\u200bxin" is "dioxin".
+    const question = stripInvisible(asked);
     const retrieval = this.retriever.hybrid && internals.mode !== 'lexical' ? 'hybrid' : 'lexical';
     const problem = this.inputProblem(question);
     if (problem) {
@@ -127,7 +130,7 @@ export class RetrievalEngine implements Engine {
 
   /** Ranked passages without answer composition (for evaluation and benchmarks). */
   async rank(question: string, k: number, mode?: RetrievalMode) {
-    return this.retriever.retrieve(analyzeQuestion(question.trim(), this.resources.lexicon, { vocabulary: this.index.lexical }), k, { mode });
+    return this.retriever.retrieve(analyzeQuestion(stripInvisible(question).trim(), this.resources.lexicon, { vocabulary: this.index.lexical }), k, { mode });
   }
 
   articles(): readonly Article[] {

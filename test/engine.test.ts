@@ -95,6 +95,16 @@ describe('retrieval engine on the seed corpus, lexical-only', () => {
     expect(answer.results.every((r) => r.article.id === '000_8c719049391b1fc0')).toBe(true);
   });
 
+  it('reads a question with zero-width or bidi characters inside a word as if they were not there (issue 12)', async () => {
+    const plain = await engine.ask('Mỹ hỗ trợ bao nhiêu tiền cho dự án xử lý dioxin ở Biên Hòa?');
+    for (const hidden of ['\u200b', '\u200e', '\u202e', '\u2066']) {
+      const answer = await engine.ask(`Mỹ hỗ trợ bao nhiêu tiền cho dự án xử lý dio${hidden}xin ở Bi${hidden}ên Hòa?`);
+      expect(answer.results.map((r) => r.chunkId)).toEqual(plain.results.map((r) => r.chunkId));
+      expect(answer.results[0].score).toBeCloseTo(plain.results[0].score, 10);
+    }
+    expect((await engine.ask('\u200b\u200e\u2066')).inputProblem).toBe('empty');
+  });
+
   it('gives a clear input problem for empty, huge, or word-less questions instead of searching', async () => {
     expect((await engine.ask('')).inputProblem).toBe('empty');
     expect((await engine.ask('   \n\t ')).inputProblem).toBe('empty');
@@ -155,7 +165,7 @@ describe('index manifest: a change updates, a mismatch rebuilds, with a message'
     const corpusDir = await copySeedCorpus();
     await createEngine(testConfig({ TRICHDAN_CORPUS_DIR: corpusDir, TRICHDAN_INDEX_DIR: indexDir }), { log: () => {}, progress: false });
     const manifest = JSON.parse(await readFile(path.join(indexDir, 'manifest.json'), 'utf8'));
-    expect(manifest).toMatchObject({ formatVersion: 3, articleCount: 5, chunkCount: 19, chunking: { maxChars: 1600, overlapSentences: 1 }, dense: null });
+    expect(manifest).toMatchObject({ formatVersion: 4, articleCount: 5, chunkCount: 19, chunking: { maxChars: 1600, overlapSentences: 1 }, dense: null });
     expect(manifest.segments).toHaveLength(1);
     expect(manifest.segments[0].postingsSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(manifest.segments[0].textSha256).toMatch(/^[0-9a-f]{64}$/);

@@ -82,6 +82,7 @@ import {
   splitPhotoCredit,
   titleFromCaption,
 } from './metadata.ts';
+import { stripInvisible } from '../text/normalize.ts';
 
 /** Why a piece of text left the body. */
 export type CleaningRule =
@@ -164,13 +165,9 @@ interface Found {
   urls: { rank: number; url: string }[];
 }
 
-/** Unicode NFC and tidy whitespace; keeps line structure (LF only). */
+/** Unicode NFC, no invisible characters (zero-width, bidi controls: `stripInvisible`), tidy whitespace; keeps line structure (LF only). */
 export function normalizeRawText(raw: string): string {
-  return raw
-    .replace(/^\uFEFF/u, '')
-    .replace(/\r\n?/gu, '\n')
-    .normalize('NFC')
-    .replace(/[\u200B-\u200D\u2060\uFEFF\u00AD]/gu, '')
+  return stripInvisible(raw.replace(/\r\n?/gu, '\n').normalize('NFC'))
     .replace(/[\x00-\x08\x0B-\x1F\x7F]/gu, '')
     .replace(/[\t\u00A0\u2000-\u200A\u202F\u205F\u3000]/gu, ' ');
 }

@@ -6,6 +6,7 @@ import type { DigestComposer } from './compose.ts';
 import { formatSlot, nextSlot, timeSchema, zoneSchema } from './schedule.ts';
 import type { ChatDefaults, DigestStore, Language, Subscriber } from './store.ts';
 import { digestStrings, languageFromCode, type DigestStrings } from './strings.ts';
+import { stripInvisible } from '../text/normalize.ts';
 
 /** Shortest and longest topic a chat may follow, in characters. */
 export const TOPIC_MIN_CHARS = 2;
@@ -14,7 +15,7 @@ export const TOPIC_MAX_CHARS = 64;
 /** A topic as typed: NFC, single spaces, no control characters, within the length limits. */
 export const topicSchema = z
   .string()
-  .transform((s) => s.normalize('NFC').replace(/[\p{Cc}\p{Cf}]/gu, ' ').replace(/\s+/gu, ' ').trim())
+  .transform((s) => stripInvisible(s).normalize('NFC').replace(/[\p{Cc}\p{Cf}]/gu, ' ').replace(/\s+/gu, ' ').trim())
   .pipe(z.string().min(TOPIC_MIN_CHARS, 'too_short').max(TOPIC_MAX_CHARS, 'too_long'));
 
 const onOff = z

@@ -9,8 +9,9 @@ import { writeFileAtomic } from './atomic.ts';
  * makes an old index wrong; a different version triggers a rebuild.
  * 2: segments (articles and postings stored, read at start instead of rebuilt), tombstones.
  * 3: article texts in a UTF-16 file beside each segment's JSON.
+ * 4: bidirectional controls (and every other invisible character) removed from article texts.
  */
-export const INDEX_FORMAT_VERSION = 3;
+export const INDEX_FORMAT_VERSION = 4;
 
 const segmentSchema = z.object({
   name: z.string(),

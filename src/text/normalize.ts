@@ -141,13 +141,30 @@ export function normalizeWord(word: string): string {
 }
 
 /**
- * The canonical form of Vietnamese text for matching: NFC, one tone-mark
+ * Characters that are invisible and carry no letter: zero-width space, joiners and non-joiner,
+ * word joiner and invisible operators, byte-order mark, soft hyphen, Mongolian vowel separator,
+ * and the bidirectional controls (LRM, RLM, ALM, embeddings, overrides, isolates). Pasted from a
+ * web page or typed to get past a filter, they would split a word ("dio\u200bxin") in two.
+ */
+const INVISIBLE = /[\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/gu;
+
+/**
+ * Removes the invisible characters above, so they never split a word. Applied to corpus text
+ * when it is cleaned (src/corpus/clean.ts) and to a question before it is read, so index and
+ * question agree.
+ */
+export function stripInvisible(s: string): string {
+  return s.replace(INVISIBLE, '');
+}
+
+/**
+ * The canonical form of Vietnamese text for matching: no invisible characters, NFC, one tone-mark
  * placement ("hoà" → "hòa", "thuỷ" → "thủy", "qúy" → "quý"), lower case
  * (locale-independent) and single spaces. Lengths and offsets are not
  * preserved; use {@link tokenize} when offsets into the original matter.
  */
 export function normalizeText(s: string): string {
-  const lower = s.normalize('NFC').toLowerCase().replace(WHITESPACE_RUN, ' ').trim();
+  const lower = stripInvisible(s).normalize('NFC').toLowerCase().replace(WHITESPACE_RUN, ' ').trim();
   if (!TONED_VOWEL.test(lower)) return lower;
   return lower.replace(LETTER_RUN, placeTone);
 }

@@ -23,6 +23,11 @@ describe('text normalisation', () => {
     expect(c.body).toBe('Đoạn một.\n\nĐoạn hai.');
   });
 
+  it('removes bidi controls and other invisible characters inside words (issue 12)', () => {
+    const c = cleanArticleText('Tiêu đề\n\nXử lý dio\u200exin ở Bi\u202aên\u202c Hòa\u2066\u2069 và di\u00adoxin\u2063.\n');
+    expect(c.body).toBe('Xử lý dioxin ở Biên Hòa và dioxin.');
+  });
+
   it('joins soft-wrapped lines inside a paragraph with one space', () => {
     const c = cleanArticleText('Oxygen\n\nNăm 1891 ông tạo ra đủ O\n2 lỏng để nghiên cứu.\n\nĐoạn hai.');
     expect(paras(c.body)).toEqual(['Năm 1891 ông tạo ra đủ O 2 lỏng để nghiên cứu.', 'Đoạn hai.']);

@@ -5,7 +5,19 @@ import {
   normalizeFolded,
   normalizeText,
   normalizeWord,
+  stripInvisible,
 } from '../../src/text/normalize.ts';
+
+describe('stripInvisible: zero-width and bidi controls never split a word (issue 12)', () => {
+  it('removes them inside words and keeps every visible character', () => {
+    const hidden = ['\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad', '\u200e', '\u200f', '\u202a', '\u202e', '\u2066', '\u2069', '\u061c'];
+    for (const ch of hidden) {
+      expect(stripInvisible(`dio${ch}xin`)).toBe('dioxin');
+      expect(normalizeText(`Dio${ch}xin Biên${ch} Hòa`)).toBe('dioxin biên hòa');
+    }
+    expect(stripInvisible('Biên Hòa, 130 triệu USD 🇻🇳')).toBe('Biên Hòa, 130 triệu USD 🇻🇳');
+  });
+});
 
 describe('normalizeText: one canonical tone placement (traditional style)', () => {
   // [new-style or misplaced spelling, canonical spelling]
