@@ -5,6 +5,7 @@ import type { AnalyzedQuery } from '../search/query-types.ts';
 import { holdsAnswerType, type AnswerType } from '../search/answer-type.ts';
 import type { RankedChunk } from '../search/retriever.ts';
 import { normalizeFolded, normalizeText } from '../text/normalize.ts';
+import { tokenize } from '../text/tokens.ts';
 import type { Answer, AnswerResult, Citation } from './types.ts';
 
 /** Settings of answer composition. */
@@ -58,7 +59,28 @@ export function confidenceOf(
  */
 const QUOTE_ANSWER_TYPE_BONUS = 0.2;
 
-/** Picks the sentence(s) of a passage that answer the query: the best one, plus a neighbour that scores nearly as well. */
+/**
+ * The same for a "who"/"where" question and a sentence naming someone or somewhere the
+ * question does not (a capitalised word past its first): XQuAD-vi quote level, tuning folds
+ * vi 0.841 → 0.846, no diacritics 0.829 → 0.846; held-out folds no diacritics 0.829 → 0.833.
+ */
+const QUOTE_NAME_BONUS = 0.2;
+
+/** A neighbour scoring at least this share of the best sentence is quoted with it. */
+const NEIGHBOUR_SHARE = 0.6;
+
+/**
+ * Words that open a sentence leaning on the one before it ("Ông cho biết…", "Điều này…",
+ * "Anh ấy cũng là…"), folded: the sentence before is quoted too, since it names whom or
+ * what the pronoun means (held-out folds, quote level: vi 0.857 → 0.861, en 0.617 → 0.620).
+ */
+const LEANS_ON_PREVIOUS = /^(ong|ba|anh ay|chi ay|co ay|ho|no|chung|dieu nay|dieu do|viec nay|viec do|day la|do la|nhu vay|khi do|luc do|theo ong|theo ba)\b/;
+
+/**
+ * Picks the sentence(s) of a passage that answer the query: the one holding most of the
+ * question (and what it asks for: a number, a date, a new name), plus a neighbour that
+ * scores nearly as well, or the sentence before when the best one leans on it.
+ */
 export function selectQuote(
   article: Article,
   sentences: readonly SentenceSpan[],
@@ -66,22 +88,31 @@ export function selectQuote(
   lexical: LexicalIndex,
   answerType: AnswerType | null = null,
 ): SentenceSpan {
+  const newName = (word: string) => {
+    const t = tokenize(word)[0];
+    return !t || (!prepared.keys.has(`e:${t.norm}`) && !prepared.keys.has(`f:${t.folded}`));
+  };
   const scores = sentences.map((s) => {
     const text = article.text.slice(s.start, s.end);
     const { matched, total } = lexical.coverage(text, prepared);
-    return matched > 0 && answerType && holdsAnswerType(text, answerType) ? matched + QUOTE_ANSWER_TYPE_BONUS * total : matched;
+    if (matched <= 0) return matched;
+    let score = matched;
+    if (answerType && holdsAnswerType(text, answerType, newName)) {
+      score += (answerType === 'person' || answerType === 'place' ? QUOTE_NAME_BONUS : QUOTE_ANSWER_TYPE_BONUS) * total;
+    }
+    return score;
   });
   let best = 0;
   for (let i = 1; i < scores.length; i++) if (scores[i] > scores[best]) best = i;
   let start = best;
   let end = best;
-  const NEIGHBOUR_SHARE = 0.6;
   const before = best > 0 ? scores[best - 1] : -1;
   const after = best + 1 < scores.length ? scores[best + 1] : -1;
   if (Math.max(before, after) >= NEIGHBOUR_SHARE * scores[best] && scores[best] > 0) {
     if (after >= before) end = best + 1;
     else start = best - 1;
   }
+  if (start === best && best > 0 && LEANS_ON_PREVIOUS.test(normalizeFolded(article.text.slice(sentences[best].start, sentences[best].end)))) start = best - 1;
   return { start: sentences[start].start, end: sentences[end].end };
 }
 

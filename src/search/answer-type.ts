@@ -3,11 +3,12 @@ import { foldDiacritics, hasVietnameseDiacritics, normalizeFolded, normalizeText
 
 /**
  * What kind of answer a question asks for, when its wording says so: a quantity ("bao
- * nhiêu", "how many") or a time ("khi nào", "năm nào", "when"). A sentence that holds
+ * nhiêu", "how many"), a time ("khi nào", "năm nào", "when"), a person ("ai", "who") or a
+ * place ("ở đâu", "where"). A sentence that holds
  * such a thing is a likelier answer than one that only repeats the question's words
  * (the classic expected-answer-type check of extractive QA).
  */
-export type AnswerType = 'quantity' | 'time';
+export type AnswerType = 'quantity' | 'time' | 'person' | 'place';
 
 /** Whole-word match of any of the phrases (letters or digits around them do not count); texts are lower-cased first. */
 function phrases(list: readonly string[]): RegExp {
@@ -18,11 +19,15 @@ function phrases(list: readonly string[]): RegExp {
 const VIETNAMESE_CUES: readonly [string[], AnswerType][] = [
   [['khi nào', 'bao giờ', 'lúc nào', '(?:năm|ngày|tháng|thời điểm|thời gian) (?:nào|bao nhiêu|mấy)'], 'time'],
   [['bao nhiêu', 'mấy'], 'quantity'],
+  [['ai', 'người nào', 'những người nào', 'nhân vật nào', 'vị nào'], 'person'],
+  [['ở đâu', 'tại đâu', 'nơi nào', 'chỗ nào', 'đâu', 'quốc gia nào', 'nước nào', 'thành phố nào'], 'place'],
 ];
 
 const ENGLISH_CUES: readonly [string[], AnswerType][] = [
   [['when', '(?:in )?(?:what|which) (?:year|date|month|day|century|decade)', 'since when', 'how long ago'], 'time'],
   [['how (?:many|much|long|far|old|large|big|tall|high)', 'what (?:percentage|percent|number|amount|share)'], 'quantity'],
+  [['who', 'whom', 'whose'], 'person'],
+  [['where', '(?:what|which) (?:country|city|place|town|region|state)'], 'place'],
 ];
 
 const compiled = {
@@ -49,7 +54,24 @@ export function expectedAnswerType(question: string, language: QuestionLanguage)
 const TIME_IN_TEXT = /\b(1[0-9]{3}|20[0-9]{2})\b|\b\d{1,2}\/\d{1,2}\b|\b(thang|ngay|nam|the ky) \d|\b(january|february|march|april|may|june|july|august|september|october|november|december) \d/;
 const NUMBER_IN_TEXT = /\d/;
 
-/** Whether a sentence holds something of the expected type (a number for quantities, a date or year for times). */
-export function holdsAnswerType(text: string, type: AnswerType): boolean {
-  return type === 'time' ? TIME_IN_TEXT.test(normalizeFolded(text)) : NUMBER_IN_TEXT.test(text);
+/**
+ * Whether a sentence holds something of the expected type: a number for quantities, a date
+ * or year for times, and for persons and places a capitalised word (past the first) for
+ * which `newName` is true, i.e. a name the question does not use (without it: false).
+ */
+export function holdsAnswerType(text: string, type: AnswerType, newName?: (word: string) => boolean): boolean {
+  switch (type) {
+    case 'time':
+      return TIME_IN_TEXT.test(normalizeFolded(text));
+    case 'quantity':
+      return NUMBER_IN_TEXT.test(text);
+    default:
+      return newName ? holdsNewName(text, newName) : false;
+  }
+}
+
+/** A capitalised word past the sentence's first one that the question does not use (a person's or place's name). */
+function holdsNewName(text: string, newName: (word: string) => boolean): boolean {
+  for (const m of text.matchAll(/(?<=[\p{L}\p{N},;:()"“”'‘’-]\s+)\p{Lu}[\p{L}\p{M}]*/gu)) if (newName(m[0])) return true;
+  return false;
 }

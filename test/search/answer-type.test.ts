@@ -13,12 +13,14 @@ describe('expectedAnswerType', () => {
     expect(expectedAnswerType('Máy bay nào đã hạ cánh?', 'vi')).toBeNull();
   });
 
-  it('reads English cues, and says nothing when the wording does not ask for a number or date', () => {
+  it('reads English cues, and says nothing when the wording does not ask for a number, date, person or place', () => {
     expect(expectedAnswerType('How many soldiers took part?', 'en')).toBe('quantity');
     expect(expectedAnswerType('In which year was it signed?', 'en')).toBe('time');
     expect(expectedAnswerType('When did the visit happen?', 'en')).toBe('time');
-    expect(expectedAnswerType('Who met the minister?', 'en')).toBeNull();
-    expect(expectedAnswerType('Ai đã tiếp Bộ trưởng?', 'vi')).toBeNull();
+    expect(expectedAnswerType('Who met the minister?', 'en')).toBe('person');
+    expect(expectedAnswerType('Ai đã tiếp Bộ trưởng?', 'vi')).toBe('person');
+    expect(expectedAnswerType('Hội nghị diễn ra ở đâu?', 'vi')).toBe('place');
+    expect(expectedAnswerType('What did the minister sign?', 'en')).toBeNull();
   });
 });
 
@@ -29,5 +31,12 @@ describe('holdsAnswerType', () => {
     expect(holdsAnswerType('ký vào tháng 10/2025', 'time')).toBe(true);
     expect(holdsAnswerType('Ngày 19 tháng Hai', 'time')).toBe(true);
     expect(holdsAnswerType('có 3 đoàn', 'time')).toBe(false);
+  });
+
+  it('finds a name the question does not use for persons and places', () => {
+    const notInQuestion = (w: string) => w !== 'Bộ';
+    expect(holdsAnswerType('Bộ trưởng Andrey Belousov phát biểu', 'person', notInQuestion)).toBe(true);
+    expect(holdsAnswerType('Ông phát biểu tại Bộ', 'person', notInQuestion)).toBe(false);
+    expect(holdsAnswerType('Andrey Belousov phát biểu', 'person')).toBe(false);
   });
 });
