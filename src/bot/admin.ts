@@ -16,6 +16,7 @@ import type { Library, LibraryStats } from '../library/types.ts';
 import { renderAddOutcome, renderFeeds, renderRefresh, renderRemoved, renderStats } from './admin-render.ts';
 import { adminStrings } from './admin-strings.ts';
 import { LruMap } from './callbacks.ts';
+import { ChatAdmins, groupAdminOnly } from './permissions.ts';
 import { userLanguage, type BotServices } from './context.ts';
 import { describeError } from './log.ts';
 import { sendReply } from './reply.ts';
@@ -98,7 +99,18 @@ async function acknowledge(ctx: Context, services: BotServices, text?: string): 
   }
 }
 
-/** Runs `work` for an admin when a library is there; otherwise says why not. */
+/** Each bot's cache of group administrators (one per `BotServices`, i.e. per bot). */
+const chatAdminCaches = new WeakMap<BotServices, ChatAdmins>();
+function chatAdminsOf(services: BotServices): ChatAdmins {
+  let admins = chatAdminCaches.get(services);
+  if (!admins) chatAdminCaches.set(services, (admins = new ChatAdmins()));
+  return admins;
+}
+
+/**
+ * Runs `work` for an admin (TRICHDAN_ADMIN_IDS; in a group, also one of its administrators)
+ * when a library is there; otherwise says why not.
+ */
 async function asAdmin(
   ctx: Context,
   services: BotServices,
@@ -108,6 +120,10 @@ async function asAdmin(
   if (!isAdmin(ctx, services)) {
     services.log.debug(`admin command refused to user ${ctx.from?.id ?? '?'}`);
     return say(ctx, adminStrings(lang).notAdmin);
+  }
+  if (!(await chatAdminsOf(services).allows(ctx))) {
+    services.log.debug(`admin command refused in group ${ctx.chat?.id ?? '?'}: user ${ctx.from?.id ?? '?'} is not a chat administrator`);
+    return say(ctx, groupAdminOnly(lang));
   }
   if (!services.library) return say(ctx, adminStrings(lang).noLibrary);
   return work(services.library, lang);

@@ -25,7 +25,9 @@ import { userLanguage, type BotServices } from './context.ts';
 import { inlineHandlers } from './inline.ts';
 import { createLogger, describeError, type Logger } from './log.ts';
 import { createQuestionLimiter, questionHandlers } from './questions.ts';
+import { splitHtml, TELEGRAM_MESSAGE_LIMIT } from './split.ts';
 import { CORE_COMMANDS, strings, type CommandDescription } from './strings.ts';
+import { clipText } from '../text/clip.ts';
 
 /**
  * A feature plugged into the bot from outside (the daily digest): its handlers run after the
@@ -91,6 +93,23 @@ function logFailures(log: Logger): Transformer {
 }
 
 /**
+ * The last guard of "every reply fits": a sendMessage or editMessageText whose text is over
+ * Telegram's 4096 characters (a bug upstream of here) is cut to its first message, balanced
+ * HTML with "…", and logged, instead of being refused by Telegram and lost.
+ */
+function fittingMessages(log: Logger): Transformer {
+  return (prev, method, payload, signal) => {
+    if (method !== 'sendMessage' && method !== 'editMessageText') return prev(method, payload, signal);
+    const text = (payload as { text?: unknown }).text;
+    if (typeof text !== 'string' || text.length <= TELEGRAM_MESSAGE_LIMIT) return prev(method, payload, signal);
+    log.warn(`${method}: a ${text.length}-character text was cut to fit Telegram's limit`);
+    const html = (payload as { parse_mode?: unknown }).parse_mode === 'HTML';
+    const fitted = html ? `${splitHtml(text, TELEGRAM_MESSAGE_LIMIT - 1)[0]}…` : clipText(text, TELEGRAM_MESSAGE_LIMIT);
+    return prev(method, { ...payload, text: fitted } as typeof payload, signal);
+  };
+}
+
+/**
  * Retries 429 (after `retry_after`) and 5xx answers, at most 3 times and 60 s per wait, for every
  * method but getMe: getMe runs once at start, where an unreachable API must fail with a clear line
  * instead of being retried forever.
@@ -124,6 +143,7 @@ export function createBot(options: CreateBotOptions): TrichdanBot {
     client: { apiRoot },
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
+  bot.api.config.use(fittingMessages(log));
   bot.api.config.use(logFailures(log));
   bot.api.config.use(retrying());
 

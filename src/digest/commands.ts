@@ -1,5 +1,6 @@
 import { Composer, type Context } from 'grammy';
 import { z } from 'zod';
+import { ChatAdmins, groupAdminOnly } from '../bot/permissions.ts';
 import type { CommandDescription } from '../bot/strings.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { DigestComposer } from './compose.ts';
@@ -73,6 +74,8 @@ export interface DigestCommandsDeps {
   defaults: { time: string; zone: string };
   /** For "next digest at …" in confirmations. Default: system clock. */
   clock?: Clock;
+  /** Who administers a group (every command but /topics needs it there). Default: a new cache over getChatMember. */
+  chatAdmins?: ChatAdmins;
 }
 
 const HTML = { parse_mode: 'HTML', link_preview_options: { is_disabled: true } } as const;
@@ -80,7 +83,8 @@ const HTML = { parse_mode: 'HTML', link_preview_options: { is_disabled: true } }
 /**
  * The digest's commands as a grammY composer, to install in the bot (`bot.use(...)`):
  * /subscribe [HH:MM], /unsubscribe, /digest, /follow, /unfollow, /topics, /time, /timezone,
- * /digest_empty. Settings belong to the chat (a group can subscribe too); replies are in the
+ * /digest_empty. Settings belong to the chat (a group can subscribe too; there every command but
+ * /topics needs a chat administrator); replies are in the
  * user's Telegram language (English for `en`, Vietnamese otherwise), which is also the
  * language of the chat's scheduled digests.
  */
@@ -101,8 +105,16 @@ export function digestCommands<C extends Context = Context>(deps: DigestCommands
   const next = (sub: Subscriber) => formatSlot(nextSlot(sub.time, sub.zone, clock.now()), sub.zone);
   const arg = (ctx: C) => (typeof ctx.match === 'string' ? ctx.match.trim() : '');
   const hint = (sub: Subscriber, t: DigestStrings) => (sub.active ? '' : t.subscribeHint);
+  const chatAdmins = deps.chatAdmins ?? new ChatAdmins();
+  /** In groups only administrators change the chat's digest (or send it now); others get one polite line. */
+  const byAdmin = async (ctx: C): Promise<boolean> => {
+    if (await chatAdmins.allows(ctx)) return true;
+    await ctx.reply(groupAdminOnly(languageFromCode(ctx.from?.language_code)));
+    return false;
+  };
 
   bot.command('subscribe', async (ctx) => {
+    if (!(await byAdmin(ctx))) return;
     const { chatId, t, defaults } = open(ctx);
     const input = arg(ctx);
     let time: string | undefined;
@@ -121,16 +133,19 @@ export function digestCommands<C extends Context = Context>(deps: DigestCommands
   });
 
   bot.command('unsubscribe', async (ctx) => {
+    if (!(await byAdmin(ctx))) return;
     const { chatId, t } = open(ctx);
     await ctx.reply(store.unsubscribe(chatId) ? t.unsubscribed : t.notSubscribed, HTML);
   });
 
   bot.command('digest', async (ctx) => {
+    if (!(await byAdmin(ctx))) return;
     const { chatId, lang } = open(ctx);
     for (const part of await composer.latest(lang, store.topics(chatId))) await ctx.reply(part, HTML);
   });
 
   bot.command('follow', async (ctx) => {
+    if (!(await byAdmin(ctx))) return;
     const { chatId, t, sub } = open(ctx);
     const input = arg(ctx);
     if (!input) return void (await ctx.reply(t.followUsage, HTML));
@@ -147,6 +162,7 @@ export function digestCommands<C extends Context = Context>(deps: DigestCommands
   });
 
   bot.command('unfollow', async (ctx) => {
+    if (!(await byAdmin(ctx))) return;
     const { chatId, t } = open(ctx);
     const parsed = topicSchema.safeParse(arg(ctx));
     if (!parsed.success) return void (await ctx.reply(t.unfollowUsage, HTML));
@@ -161,6 +177,7 @@ export function digestCommands<C extends Context = Context>(deps: DigestCommands
   });
 
   bot.command('time', async (ctx) => {
+    if (!(await byAdmin(ctx))) return;
     const { chatId, t, sub } = open(ctx);
     const input = arg(ctx);
     if (!input) return void (await ctx.reply(t.currentTime(sub.time, sub.zone) + hint(sub, t), HTML));
@@ -172,6 +189,7 @@ export function digestCommands<C extends Context = Context>(deps: DigestCommands
   });
 
   bot.command('timezone', async (ctx) => {
+    if (!(await byAdmin(ctx))) return;
     const { chatId, t, sub } = open(ctx);
     const input = arg(ctx);
     if (!input) return void (await ctx.reply(t.currentZone(sub.zone) + hint(sub, t), HTML));
@@ -183,6 +201,7 @@ export function digestCommands<C extends Context = Context>(deps: DigestCommands
   });
 
   bot.command('digest_empty', async (ctx) => {
+    if (!(await byAdmin(ctx))) return;
     const { chatId, t, sub } = open(ctx);
     const parsed = onOff.safeParse(arg(ctx));
     if (!parsed.success) return void (await ctx.reply(t.emptyUsage(sub.sendEmpty), HTML));

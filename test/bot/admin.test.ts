@@ -9,6 +9,7 @@ import { escapeHtml } from '../../src/answer/citation.ts';
 import { MAX_ARGUMENT_CHARS, PendingLinks, plainLink } from '../../src/bot/admin.ts';
 import { formatLocalTime, renderFeeds, renderStats } from '../../src/bot/admin-render.ts';
 import { adminStrings } from '../../src/bot/admin-strings.ts';
+import { groupAdminOnly } from '../../src/bot/permissions.ts';
 import { createBot, type TrichdanBot } from '../../src/bot/create-bot.ts';
 import { createLogger } from '../../src/bot/log.ts';
 import { startBot, type RunningBot } from '../../src/bot/run.ts';
@@ -166,6 +167,24 @@ describe('/add', () => {
     expect(library.addedUrls.length).toBe(before);
     expect(library.removeCalls).not.toContain('001_dioxin');
     expect(library.refreshCalls).toBe(0);
+  });
+
+  it('in a group also needs a chat administrator; private chats are unchanged (issue 12)', async () => {
+    const group = { id: -100_555, type: 'supergroup' as const, title: 'Ban biên tập' };
+    emulator.setChatAdmins(group.id, [ADMIN_EN]);
+    const notChatAdmin = emulator.user(TOKEN, { userId: ADMIN, languageCode: 'vi', chat: group });
+    const before = library.addedUrls.length;
+    for (const command of [`/add ${NEW_URL}`, '/remove 001_dioxin', '/reindex', '/feeds']) {
+      const replies = await type(notChatAdmin, command);
+      expect(replies.map((r) => r.text)).toEqual([groupAdminOnly('vi')]);
+    }
+    expect(library.addedUrls.length).toBe(before);
+    expect(library.refreshCalls).toBe(0);
+    const chatAdmin = emulator.user(TOKEN, { userId: ADMIN_EN, languageCode: 'en', chat: group });
+    expect(htmlToText((await type(chatAdmin, '/feeds'))[0].text)).toContain('vnexpress.net/rss/the-gioi.rss');
+    // A member of the group who is not in TRICHDAN_ADMIN_IDS gets the usual refusal.
+    const member = emulator.user(TOKEN, { userId: nextUserId++, languageCode: 'vi', chat: group });
+    expect((await type(member, '/feeds'))[0].text).toBe(vi.notAdmin);
   });
 });
 

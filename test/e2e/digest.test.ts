@@ -155,6 +155,41 @@ describe('daily digest (e2e: real engine, real bot, emulator, fake clock)', () =
     expect(emulator.callsOf('setMyCommands').some((c) => JSON.stringify(c.body).includes('digest_empty'))).toBe(true);
   });
 
+  it('in a group only its administrators change the digest; members get one polite line; private chats are unchanged (issue 12)', async () => {
+    await start();
+    const group = { id: -100_777, type: 'supergroup' as const, title: 'Nhóm tin' };
+    emulator.setChatAdmins(group.id, [3001, 3002]);
+    const owner = emulator.user(TOKEN, { userId: 3001, languageCode: 'vi', chat: group });
+    const admin = emulator.user(TOKEN, { userId: 3002, languageCode: 'en', chat: group });
+    const member = emulator.user(TOKEN, { userId: 3003, languageCode: 'vi', chat: group });
+    const memberEn = emulator.user(TOKEN, { userId: 3004, languageCode: 'en', chat: group });
+    const refusal = 'Xin lỗi, trong nhóm chỉ quản trị viên mới dùng được lệnh này.';
+
+    for (const cmd of ['/subscribe', '/unsubscribe', '/timezone Europe/Berlin', '/time 06:00', '/follow dioxin', '/unfollow dioxin', '/digest_empty on', '/digest']) {
+      expect(await command(member, cmd)).toBe(refusal);
+    }
+    expect(await command(memberEn, '/subscribe 05:00')).toBe('Sorry, in a group only its administrators can use this command.');
+    expect(stack!.digest.store.getSubscriber(group.id)).toBeUndefined();
+
+    expect(await command(owner, '/subscribe 08:15')).toContain('Đã đăng ký nhận bản tin hằng ngày lúc 08:15');
+    expect(await command(admin, '/follow dioxin')).toContain('Following «dioxin»');
+    expect(await command(member, '/topics')).toContain('dioxin');
+    expect(await command(member, '/unsubscribe')).toBe(refusal);
+    expect(stack!.digest.store.getSubscriber(group.id)).toMatchObject({ active: true, time: '08:15' });
+
+    // getChatMember is asked once per member and remembered briefly.
+    const asked = emulator.callsOf('getChatMember').filter((c) => Number(c.body.user_id) === 3003);
+    expect(asked).toHaveLength(1);
+
+    // Private chats need no administrator.
+    const alone = emulator.user(TOKEN, { userId: 3005, languageCode: 'vi' });
+    expect(await command(alone, '/subscribe')).toContain('Đã đăng ký');
+    expect(emulator.callsOf('getChatMember').filter((c) => Number(c.body.user_id) === 3005)).toHaveLength(0);
+    // The later tests count the subscribers of this database.
+    expect(await command(alone, '/unsubscribe')).toContain('Đã hủy đăng ký');
+    expect(await command(owner, '/unsubscribe')).toContain('Đã hủy đăng ký');
+  });
+
   it('/digest shows the latest articles with verbatim leads, on demand', async () => {
     await start();
     const user = emulator.user(TOKEN, { userId: 2101 });

@@ -12,7 +12,10 @@
  *   media, edited messages (`edited_message` updates), forwarded messages, button presses and
  *   inline queries (`answerInlineQuery` is answered `ok` and read back from the call log), in
  *   private chats or groups;
- * - webhooks that carry the `X-Telegram-Bot-Api-Secret-Token` header given to setWebhook.
+ * - webhooks that carry the `X-Telegram-Bot-Api-Secret-Token` header given to setWebhook;
+ * - getChatMember: a group's administrators are set with `setChatAdmins`, everyone else is a member;
+ * - strict mode (on by default): calls that Telegram would refuse (text over 4096 characters,
+ *   invalid HTML, callback_data over 64 bytes) are refused with a 400 and listed in `refused`.
  *
  * Used by the bot's and the digest's e2e tests.
  */
@@ -20,6 +23,7 @@ import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import type { Message, MessageEntity, Update } from 'grammy/types';
+import { TEXT_LIMIT, telegramHtmlProblems } from './telegram-html.ts';
 
 /** A Bot API call received by the emulator. */
 export interface ApiCall {
@@ -54,6 +58,13 @@ export interface SentUpdate {
 export interface EmulatorOptions {
   /** Answer `{ ok: true, result: true }` to methods the package does not implement. Default false. */
   acceptAll?: boolean;
+  /**
+   * Refuse what Telegram refuses, with its 400 "Bad Request": message texts over 4096 characters
+   * (after HTML parsing), invalid HTML in parse mode HTML, empty texts, `callback_data` over 64
+   * bytes, callback-query answers over 200 characters. Default true (the whole e2e suite runs
+   * strict); refused calls are listed in `Emulator.refused`.
+   */
+  strict?: boolean;
 }
 
 /** Who sends, and where. */
@@ -146,6 +157,8 @@ export function computeEntities(text: string): MessageEntity[] {
 export class Emulator {
   /** Every Bot API call, in arrival order. */
   readonly calls: ApiCall[] = [];
+  /** Calls refused in strict mode, with Telegram's description of why. */
+  readonly refused: (ApiCall & { description: string })[] = [];
   /** The bot's user as getMe returns it in `telegram-test-api`. */
   readonly botUser = { id: 666, is_bot: true, first_name: 'Test First name', username: 'TestNameBot' } as const;
   private readonly failures = new Map<string, Record<string, unknown>[]>();
@@ -166,6 +179,14 @@ export class Emulator {
   /** `TELEGRAM_API_ROOT` for the bot. */
   get apiRoot(): string {
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The administrators of each group (for getChatMember); everyone else is a plain member. */
+  private readonly chatAdmins = new Map<number, Set<number>>();
+
+  /** Makes `userIds` the administrators of group `chatId` (the first one its creator), as getChatMember reports them. */
+  setChatAdmins(chatId: number, userIds: readonly number[]): void {
+    this.chatAdmins.set(chatId, new Set(userIds));
   }
 
   /** Makes the next `times` calls of `method` fail with `response` (e.g. a 429 with retry_after). */
@@ -262,6 +283,21 @@ export class Emulator {
     const failure = this.failures.get(method)?.shift();
     if (failure) {
       res.status(Number(failure.error_code) >= 500 ? 500 : 200).json(failure);
+      return;
+    }
+    if (method === 'getChatMember') {
+      const chatId = Number(body.chat_id);
+      const userId = Number(body.user_id);
+      const admins = [...(this.chatAdmins.get(chatId) ?? [])];
+      const status = admins[0] === userId ? 'creator' : admins.includes(userId) ? 'administrator' : 'member';
+      res.json({ ok: true, result: { status, user: { id: userId, is_bot: false, first_name: `User ${userId}` } } });
+      return;
+    }
+    const refusal = this.options.strict === false ? undefined : strictProblem(method, body);
+    if (refusal) {
+      const description = `Bad Request: ${refusal}`;
+      this.refused.push({ ...this.calls[this.calls.length - 1], description });
+      res.status(400).json({ ok: false, error_code: 400, description });
       return;
     }
     if (method === 'answerInlineQuery') {
@@ -361,6 +397,42 @@ export class Emulator {
       internals.updateId++;
     };
   }
+}
+
+/** Telegram's limits on `callback_data` (bytes) and on a callback-query answer's text (characters). */
+const CALLBACK_DATA_LIMIT = 64;
+const CALLBACK_ANSWER_LIMIT = 200;
+
+/** What Telegram would refuse in this call, or undefined when it would accept it. */
+export function strictProblem(method: string, body: Record<string, unknown>): string | undefined {
+  if (['sendMessage', 'editMessageText'].includes(method) && body.text !== undefined) {
+    const text = String(body.text);
+    if (body.parse_mode === 'HTML') {
+      const problems = telegramHtmlProblems(text);
+      if (problems.length) return `can't parse entities: ${problems[0]}`;
+    } else if (text.trim() === '') return 'message text is empty';
+    else if (text.length > TEXT_LIMIT) return 'message is too long';
+  }
+  if (method === 'answerCallbackQuery' && typeof body.text === 'string' && body.text.length > CALLBACK_ANSWER_LIMIT) {
+    return 'MESSAGE_TOO_LONG';
+  }
+  let markup = body.reply_markup;
+  if (typeof markup === 'string') {
+    try {
+      markup = JSON.parse(markup) as unknown;
+    } catch {
+      return "can't parse reply keyboard markup JSON object";
+    }
+  }
+  const rows = (markup as { inline_keyboard?: unknown } | undefined)?.inline_keyboard;
+  if (Array.isArray(rows)) {
+    for (const button of rows.flat() as { callback_data?: unknown }[]) {
+      if (typeof button?.callback_data === 'string' && Buffer.byteLength(button.callback_data, 'utf8') > CALLBACK_DATA_LIMIT) {
+        return 'BUTTON_DATA_INVALID';
+      }
+    }
+  }
+  return undefined;
 }
 
 /** Methods `telegram-test-api` implements itself. */
