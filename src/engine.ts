@@ -9,6 +9,7 @@ import { composeAnswer, type ComposeOptions } from './answer/compose.ts';
 import type { Answer, AskOptions, InputProblem } from './answer/types.ts';
 import type { Engine, EngineOptions, EngineStatus } from './engine-types.ts';
 import { analyzeQuestion } from './search/analyze.ts';
+import { withContext } from './search/context.ts';
 import { loadLexicon, type Lexicon } from './search/lexicon.ts';
 import { Retriever, type RetrievalMode, type RetrievalTimings } from './search/retriever.ts';
 import { stripInvisible } from './text/normalize.ts';
@@ -98,7 +99,8 @@ export class RetrievalEngine implements Engine {
     if (problem) {
       return { question, answered: false, language: 'vi', results: [], matchedTerms: [], retrieval, inputProblem: problem };
     }
-    const query = analyzeQuestion(question.trim(), this.resources.lexicon, { vocabulary: this.index.lexical });
+    const analyze = (text: string) => analyzeQuestion(text.trim(), this.resources.lexicon, { vocabulary: this.index.lexical });
+    const query = options.context?.trim() ? withContext(analyze(question), analyze(options.context)) : analyze(question);
     const topK = options.topK ?? this.config.retrieval.topK;
     const offset = options.offset ?? 0;
     const ranked = await this.retriever.retrieve(query, (offset + topK) * OVERFETCH, {

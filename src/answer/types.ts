@@ -48,4 +48,9 @@ export interface AskOptions {
   offset?: number;
   /** Only consider these articles (digest topics: new articles only). */
   articleIds?: string[];
+  /**
+   * The question this one follows up ("còn Nga thì sao?" after a question about Mỹ): its words
+   * are searched too, weighted lower than the question's own (src/search/context.ts).
+   */
+  context?: string;
 }

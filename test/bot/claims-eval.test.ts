@@ -13,7 +13,8 @@ import { createEngine } from '../../src/engine.ts';
 import type { Engine } from '../../src/engine-types.ts';
 import { findClaimSources } from '../../src/bot/claims.ts';
 import { loadLexicon, type Lexicon } from '../../src/search/lexicon.ts';
-import { CLAIM_CASES } from './conversation-cases.ts';
+import { followUpOf } from '../../src/bot/follow-up.ts';
+import { CLAIM_CASES, FOLLOW_UP_CASES } from './conversation-cases.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 let engine: Engine;
@@ -58,5 +59,31 @@ describe('claims on the seed corpus', () => {
     console.log(`claims (${CLAIM_CASES.length}):\n${lines.join('\n')}\n${JSON.stringify(counts)}`);
     expect(counts.wronglyConfirmed).toBe(0);
     expect(counts.right).toBeGreaterThanOrEqual(13);
+  });
+});
+
+describe('follow-ups on the seed corpus', () => {
+  it('reads fragments with the question before them and leaves questions of their own alone', async () => {
+    const counts = { rightQuote: 0, wrongQuote: 0, rightlyMerged: 0, wronglyMerged: 0, wronglyNotMerged: 0 };
+    const lines: string[] = [];
+    for (const c of FOLLOW_UP_CASES) {
+      const previous = { question: c.first, withContext: c.first, answerIds: [], at: 0, ageMs: 60_000 };
+      const followUp = followUpOf(c.then, previous, { replied: false, privateChat: true });
+      if (followUp && !c.merge) counts.wronglyMerged++;
+      else if (!followUp && c.merge) counts.wronglyNotMerged++;
+      else if (followUp) counts.rightlyMerged++;
+      const answer = await engine.ask(followUp?.question ?? c.then, { topK: 3, ...(followUp ? { context: followUp.context } : {}) });
+      const top = answer.answered ? answer.results[0] : undefined;
+      const right =
+        c.expect === null ? !top : top !== undefined && top.article.id.startsWith(c.expect.article) && top.quote.includes(c.expect.text);
+      counts[right ? 'rightQuote' : 'wrongQuote']++;
+      lines.push(
+        `${right ? 'right' : 'WRONG'} ${followUp ? 'merged' : 'alone '} ${c.first} → ${c.then}${top ? `\n${' '.repeat(13)}→ ${top.article.id.slice(0, 3)}: ${top.quote.slice(0, 100)}` : ' → (not found)'}`,
+      );
+    }
+    console.log(`follow-ups (${FOLLOW_UP_CASES.length}):\n${lines.join('\n')}\n${JSON.stringify(counts)}`);
+    expect(counts.wronglyMerged).toBe(0);
+    expect(counts.wronglyNotMerged).toBeLessThanOrEqual(1);
+    expect(counts.rightQuote).toBeGreaterThanOrEqual(12);
   });
 });

@@ -47,4 +47,29 @@ export interface FollowUpCase {
   expect: { article: string; text: string } | null;
 }
 
-export const FOLLOW_UP_CASES: readonly FollowUpCase[] = [];
+export const FOLLOW_UP_CASES: readonly FollowUpCase[] = [
+  // Fragments: read with the question before them (14).
+  { first: 'Việt Nam đã trao trả cho Mỹ bao nhiêu hòm hài cốt?', then: 'sau bao nhiêu đợt?', merge: true, expect: { article: '002', text: '160 đợt' } },
+  { first: 'Việt Nam đã trao trả cho Mỹ bao nhiêu hòm hài cốt?', then: 'còn nhận dạng được bao nhiêu trường hợp?', merge: true, expect: { article: '002', text: '740 trường hợp' } },
+  { first: 'Bản ghi nhớ về tăng cường hợp tác khắc phục hậu quả chiến tranh do ai ký?', then: 'khi nào?', merge: true, expect: { article: '002', text: '31/10/2025' } },
+  { first: 'Bộ trưởng Quốc phòng Mỹ là ai?', then: 'còn Nga thì sao?', merge: true, expect: { article: '004', text: 'Belousov' } },
+  { first: 'Phan Văn Giang hội đàm với Bộ trưởng Quốc phòng Nga ở đâu?', then: 'khi nào?', merge: true, expect: { article: '004', text: '13/8' } },
+  { first: 'Việt Nam mời Bộ trưởng Quốc phòng Nga tham dự sự kiện gì?', then: 'vào tháng mấy?', merge: true, expect: { article: '004', text: 'tháng 12/2024' } },
+  { first: 'Mỹ hỗ trợ bao nhiêu tiền cho dự án xử lý dioxin ở Biên Hòa?', then: 'còn khoản ngân sách bổ sung thì sao?', merge: true, expect: { article: '002', text: 'ngân sách bổ sung 130 triệu USD' } },
+  { first: 'Phan Văn Giang điện đàm với Pete Hegseth khi nào?', then: 'Hegseth là Bộ trưởng Quốc phòng thứ mấy?', merge: false, expect: { article: '000', text: 'thứ 29' } },
+  { first: 'Các cơ quan Bộ Quốc phòng đã xác minh bao nhiêu bộ hồ sơ do Mỹ cung cấp?', then: 'ký Bản ghi nhớ năm nào?', merge: false, expect: { article: '002', text: '7/2021' } },
+  { first: 'Tổng Bí thư Tô Lâm mời ai sang thăm Việt Nam?', then: 'còn Phan Văn Giang thì sao?', merge: true, expect: { article: '000', text: 'gửi lời mời' } },
+  { first: 'Bộ Quốc phòng Việt Nam tổ chức kỷ niệm bao nhiêu năm ngày thành lập Quân đội nhân dân?', then: 'năm nào?', merge: true, expect: { article: '004', text: '80 năm' } },
+  { first: 'How many boxes of remains has Vietnam returned to the US?', then: 'after how many rounds?', merge: true, expect: { article: '002', text: '160 đợt' } },
+  { first: 'Who is the defence minister of Russia?', then: 'and the US?', merge: true, expect: { article: '000', text: 'Pete Hegseth' } },
+  { first: 'What aid did the US announce for the dioxin project at Bien Hoa airport?', then: 'how much?', merge: true, expect: { article: '002', text: '130 triệu USD' } },
+  { first: 'Việt Nam sẵn sàng mời sĩ quan Mỹ sang học gì?', then: 'bao nhiêu?', merge: true, expect: null },
+  { first: 'Tô Lâm tiếp Pete Hegseth nhân dịp kỷ niệm bao nhiêu năm thiết lập quan hệ ngoại giao?', then: 'còn kết thúc chiến tranh?', merge: true, expect: { article: '003', text: '50 năm kết thúc chiến tranh' } },
+  // Questions of their own: asked as they are (6).
+  { first: 'Việt Nam đã trao trả cho Mỹ bao nhiêu hòm hài cốt?', then: 'Bộ trưởng Quốc phòng Nga tên là gì?', merge: false, expect: { article: '004', text: 'Belousov' } },
+  { first: 'Bộ trưởng Quốc phòng Mỹ là ai?', then: 'Mỹ hỗ trợ bao nhiêu tiền cho dự án xử lý dioxin ở sân bay Biên Hòa?', merge: false, expect: { article: '002', text: '130 triệu USD' } },
+  { first: 'Mỹ hỗ trợ bao nhiêu cho dự án dioxin?', then: 'Việt Nam sẵn sàng mời sĩ quan Mỹ sang học tiếng gì?', merge: false, expect: { article: '002', text: 'học tiếng Việt' } },
+  { first: 'Who is the US defence secretary?', then: 'How many boxes of remains did Vietnam return to the US?', merge: false, expect: { article: '002', text: '994' } },
+  { first: 'Tô Lâm tiếp ai?', then: 'Giá vàng SJC hôm nay là bao nhiêu?', merge: false, expect: null },
+  { first: 'Ai là Bộ trưởng Quốc phòng Nga?', then: 'Nga muốn tàu quân sự ghé cảng biển nào của Việt Nam?', merge: false, expect: { article: '004', text: 'tàu quân sự Nga' } },
+];

@@ -197,3 +197,61 @@ describe('where does this claim come from?', () => {
     expect(usage.text).toContain('/nguon');
   });
 });
+
+describe('follow-up questions', () => {
+  it('reads "còn … thì sao?" with the previous question and says how it understood it', async () => {
+    const user = newUser();
+    const [first] = await exchange(user, () => user.sendText('Việt Nam đã trao trả cho Mỹ bao nhiêu hòm hài cốt?'));
+    expect(first.text).not.toContain('Hiểu là');
+    const [reply] = await exchange(user, () => user.sendText('còn nhận dạng được bao nhiêu trường hợp?'));
+    expect(telegramHtmlProblems(reply.text)).toEqual([]);
+    const [line, ...rest] = reply.text.split('\n\n');
+    expect(line).toBe('<i>Hiểu là: “còn nhận dạng được bao nhiêu trường hợp?” (tiếp câu “Việt Nam đã trao trả cho Mỹ bao nhiêu hòm hài cốt?”)</i>');
+    const found = quotes(rest.join('\n\n'));
+    expect(found[0][0]).toBe(doc('002'));
+    expect(found[0][1]).toContain('740 trường hợp');
+    // "khi nào?" alone: the subject of the question before.
+    await exchange(user, () => user.sendText('Bản ghi nhớ về tăng cường hợp tác khắc phục hậu quả chiến tranh do ai ký?'));
+    const [when] = await exchange(user, () => user.sendText('khi nào?'));
+    expect(when.text.startsWith('<i>Hiểu là: “khi nào?”')).toBe(true);
+    expect(quotes(when.text)[0][1]).toContain('31/10/2025');
+  });
+
+  it('does not merge a question of its own, nor a fragment after the window, nor in another chat', async () => {
+    const user = newUser();
+    await exchange(user, () => user.sendText('Việt Nam đã trao trả cho Mỹ bao nhiêu hòm hài cốt?'));
+    const [own] = await exchange(user, () => user.sendText('Mỹ hỗ trợ bao nhiêu tiền cho dự án xử lý dioxin ở sân bay Biên Hòa?'));
+    expect(own.text).not.toContain('Hiểu là');
+    expect(quotes(own.text)[0][1]).toContain('130 triệu USD');
+    const other = newUser();
+    const [alone] = await exchange(other, () => other.sendText('khi nào?'));
+    expect(alone.text).not.toContain('Hiểu là');
+  });
+
+  it('reads a reply to an answer with its question, in English too', async () => {
+    const user = newUser({ languageCode: 'en' });
+    const [answer] = await exchange(user, () => user.sendText('What aid did the US announce for the dioxin project at Bien Hoa airport?'));
+    await exchange(user, () => user.sendText('/help'));
+    const [reply] = await exchange(user, () => user.replyTo(answer, 'how much?'));
+    expect(reply.text.startsWith('<i>Understood as: “how much?” (following “What aid did the US announce')).toBe(true);
+    expect(quotes(reply.text).length).toBeGreaterThan(0);
+  });
+});
+
+describe('photo captions', () => {
+  it('answers a caption as a question, and gives media without one the one-line hint', async () => {
+    const user = newUser();
+    const photo = [{ file_id: 'p1', file_unique_id: 'u1', width: 640, height: 480 }];
+    const [answer] = await exchange(user, () => user.send({ photo, caption: 'Việt Nam sẵn sàng mời sĩ quan Mỹ sang học gì?' }));
+    expect(quotes(answer.text)[0][1]).toContain('học tiếng Việt');
+    const [hint] = await exchange(user, () => user.send({ photo }));
+    expect(hint.text).toBe('Tôi chỉ trả lời câu hỏi bằng chữ. Bạn hãy gõ câu hỏi nhé.');
+  });
+});
+
+describe('privacy', () => {
+  it('never logs the text of a question, a claim or an inline query', () => {
+    const log = logLines.join('\n');
+    for (const text of ['nhận dạng được', 'khi nào', '994', 'Belousov', 'how much', 'học tiếng']) expect(log).not.toContain(text);
+  });
+});
