@@ -3,7 +3,12 @@
  * a reply that Telegram would not deliver fails the tests instead of passing unnoticed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBot } from '../../src/bot/create-bot.ts';
+import { silentLogger } from '../../src/bot/log.ts';
+import { fakeEngine } from '../bot/fake-engine.ts';
+import { testConfig } from '../helpers/engine.ts';
 import { startEmulator, type Emulator } from './helpers/emulator.ts';
+import { htmlToText } from './helpers/telegram-html.ts';
 
 const TOKEN = '123456789:AAstrict-emulator-test-token-xxxxxxxxxx';
 
@@ -40,6 +45,17 @@ describe('strict emulator', () => {
     expect(emulator.refused).toHaveLength(5);
     // 4096 characters after entity parsing is still fine, however long the HTML is.
     expect((await call('sendMessage', { chat_id: 1, text: '&amp;'.repeat(4096), parse_mode: 'HTML' })).ok).toBe(true);
+  });
+
+  it("the bot's last guard cuts a text over 4096 characters to one valid message instead of losing it", async () => {
+    const config = testConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: emulator.apiRoot });
+    const { bot } = createBot({ engine: fakeEngine([]), config, log: silentLogger, botInfo: { ...emulator.botUser } as never });
+    const before = emulator.refused.length;
+    const long = `<blockquote expandable>${'Biên Hòa &amp; dioxin. '.repeat(400)}</blockquote>`;
+    const sent = await bot.api.sendMessage(42, long, { parse_mode: 'HTML' });
+    expect(htmlToText(sent.text ?? '').length).toBeLessThanOrEqual(4096);
+    await bot.api.sendMessage(42, 'x '.repeat(3000));
+    expect(emulator.refused.length).toBe(before);
   });
 
   it('can be switched off', async () => {
