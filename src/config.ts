@@ -53,6 +53,8 @@ const schema = z.object({
   TRICHDAN_BOT_MODE: z.enum(['polling', 'webhook']).default('polling'),
   TRICHDAN_WEBHOOK_URL: z.string().default(''),
   TRICHDAN_WEBHOOK_PORT: int(1, 65535).default(8443),
+  /** Interface the webhook server listens on: loopback behind a reverse proxy by default; 0.0.0.0 for every interface. */
+  TRICHDAN_WEBHOOK_HOST: z.string().min(1).default('127.0.0.1'),
   TRICHDAN_WEBHOOK_SECRET: z.string().default(''),
   /** Questions a user may ask per minute before getting a "slow down" reply. */
   TRICHDAN_RATE_LIMIT_PER_MINUTE: int(1, 1000).default(20),
@@ -110,6 +112,7 @@ export interface Config {
     mode: 'polling' | 'webhook';
     webhookUrl: string;
     webhookPort: number;
+    webhookHost: string;
     webhookSecret: string;
     ratePerMinute: number;
   };
@@ -198,6 +201,7 @@ export function loadConfig(
       mode: raw.TRICHDAN_BOT_MODE,
       webhookUrl: raw.TRICHDAN_WEBHOOK_URL,
       webhookPort: raw.TRICHDAN_WEBHOOK_PORT,
+      webhookHost: raw.TRICHDAN_WEBHOOK_HOST,
       webhookSecret: raw.TRICHDAN_WEBHOOK_SECRET,
       ratePerMinute: raw.TRICHDAN_RATE_LIMIT_PER_MINUTE,
     },

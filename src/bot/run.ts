@@ -7,7 +7,7 @@
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { GrammyError, HttpError, webhookCallback } from 'grammy';
-import type { UserFromGetMe } from 'grammy/types';
+import type { Update, UserFromGetMe } from 'grammy/types';
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import { ConfigError, type Config } from '../config.ts';
 import { registerCommands } from './commands.ts';
@@ -159,7 +159,41 @@ export async function startBot(trichdan: TrichdanBot, config: Config, options: S
   };
 }
 
-/** Webhook mode: a node http server on `TRICHDAN_WEBHOOK_PORT` for the path of `TRICHDAN_WEBHOOK_URL`. */
+/** The largest webhook request body read, in bytes (an update is a few kB; Telegram's own limit on a message is 4096 characters). */
+export const WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
+
+/** True for localhost and the loopback addresses, where a plain http:// webhook (a local emulator) is allowed. */
+function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
+}
+
+/** The request body, or undefined after answering 413 when it is over `max` bytes. */
+function readBody(req: http.IncomingMessage, res: http.ServerResponse, max: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const tooLarge = () => {
+      res.writeHead(413, { connection: 'close' }).end();
+      req.destroy();
+      resolve(undefined);
+    };
+    if (Number(req.headers['content-length'] ?? 0) > max) return tooLarge();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) tooLarge();
+      else chunks.push(chunk);
+    });
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
+/**
+ * Webhook mode: a node http server on `TRICHDAN_WEBHOOK_HOST` (127.0.0.1 unless set) and
+ * `TRICHDAN_WEBHOOK_PORT` for the path of `TRICHDAN_WEBHOOK_URL`, which must be https:// (plain
+ * http only on loopback, for a local Bot API). Bodies over WEBHOOK_MAX_BODY_BYTES get a 413.
+ */
 async function startWebhook(
   trichdan: TrichdanBot,
   config: Config,
@@ -168,7 +202,7 @@ async function startWebhook(
   finish: (timeoutMs: number) => Promise<void>,
 ): Promise<RunningBot> {
   const { bot, services } = trichdan;
-  const { webhookUrl, webhookPort } = config.telegram;
+  const { webhookUrl, webhookPort, webhookHost } = config.telegram;
   let url: URL;
   try {
     url = new URL(webhookUrl);
@@ -177,26 +211,51 @@ async function startWebhook(
       `TRICHDAN_WEBHOOK_URL=${JSON.stringify(webhookUrl)}: webhook mode needs the public https URL Telegram should call, e.g. https://bot.example.org/telegram`,
     );
   }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    throw new ConfigError(
+      `TRICHDAN_WEBHOOK_URL=${JSON.stringify(webhookUrl)}: Telegram calls webhooks over https only; give the public https:// URL, e.g. https://bot.example.org/telegram`,
+    );
+  }
   // Telegram sends the secret in a header with every update; without a configured one, a fresh one is made per start.
   const secret = config.telegram.webhookSecret || randomBytes(24).toString('base64url');
   if (!/^[A-Za-z0-9_-]{1,256}$/.test(secret)) {
     throw new ConfigError('TRICHDAN_WEBHOOK_SECRET: use 1 to 256 letters, digits, "_" or "-"');
   }
-  const handle = webhookCallback(bot, 'http', { secretToken: secret, onTimeout: 'return', timeoutMilliseconds: 50_000 });
+  // grammY's adapter over a body already read within the size limit.
+  const adapter = (update: Update, header: string | undefined, res: http.ServerResponse) => ({
+    update: Promise.resolve(update),
+    header,
+    end: () => res.end(),
+    respond: (json: string) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(json),
+    unauthorized: () => res.writeHead(401).end('secret token is wrong'),
+  });
+  const handle = webhookCallback(bot, adapter, { secretToken: secret, onTimeout: 'return', timeoutMilliseconds: 50_000 });
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
     if (req.method !== 'POST' || path !== url.pathname) {
       res.writeHead(404).end();
       return;
     }
-    handle(req, res).catch((error: unknown) => {
+    (async () => {
+      const body = await readBody(req, res, WEBHOOK_MAX_BODY_BYTES);
+      if (body === undefined) return services.log.warn(`webhook request over ${WEBHOOK_MAX_BODY_BYTES} bytes refused (413)`);
+      let update: Update;
+      try {
+        update = JSON.parse(body.toString('utf8')) as Update;
+      } catch {
+        res.writeHead(400).end();
+        return;
+      }
+      const header = req.headers['x-telegram-bot-api-secret-token'];
+      await handle(update, Array.isArray(header) ? header[0] : header, res);
+    })().catch((error: unknown) => {
       services.log.warn(`webhook request failed: ${describeError(error)}`);
       if (!res.headersSent) res.writeHead(500).end();
     });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(webhookPort, () => {
+    server.listen(webhookPort, webhookHost, () => {
       server.off('error', reject);
       resolve();
     });

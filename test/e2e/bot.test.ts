@@ -6,7 +6,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -426,10 +426,44 @@ describe('lifecycle', () => {
       expect(htmlToText(reply.text)).toContain('44/45 bộ hồ sơ');
       const forged = await fetch(`http://127.0.0.1:${port}/telegram`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
       expect(forged.status).toBe(401);
+      // Issue 12: the request body is capped, also without a Content-Length (chunked).
+      const huge = JSON.stringify({ update_id: 1, pad: 'x'.repeat(2 * 1024 * 1024) });
+      const headers = { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret };
+      expect((await fetch(`http://127.0.0.1:${port}/telegram`, { method: 'POST', body: huge, headers })).status).toBe(413);
+      const chunked = new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < 40; i++) controller.enqueue(new TextEncoder().encode('x'.repeat(64 * 1024)));
+          controller.close();
+        },
+      });
+      const streamed = await fetch(`http://127.0.0.1:${port}/telegram`, { method: 'POST', body: chunked, headers, duplex: 'half' } as RequestInit);
+      expect(streamed.status).toBe(413);
+      // …and the server listens on loopback only (TRICHDAN_WEBHOOK_HOST unset).
+      const outside = Object.values(networkInterfaces())
+        .flat()
+        .find((a) => a && a.family === 'IPv4' && !a.internal);
+      if (outside) {
+        await expect(fetch(`http://${outside.address}:${port}/telegram`, { method: 'POST', body: '{}' })).rejects.toThrow();
+      }
     } finally {
       await hookRunning.stop();
       await fetch(`${emulator.apiRoot}/bot${TOKEN}/deleteWebhook`, { method: 'POST' });
     }
+  });
+});
+
+describe('webhook settings (issue 12)', () => {
+  it('listens on 127.0.0.1 unless TRICHDAN_WEBHOOK_HOST says otherwise, and needs an https:// public URL', async () => {
+    expect(settings().telegram.webhookHost).toBe('127.0.0.1');
+    expect(settings({ TRICHDAN_WEBHOOK_HOST: '0.0.0.0' }).telegram.webhookHost).toBe('0.0.0.0');
+    const plain = settings({ TRICHDAN_BOT_MODE: 'webhook', TRICHDAN_WEBHOOK_URL: 'http://bot.example.org/telegram', TRICHDAN_WEBHOOK_PORT: String(await freePort()) });
+    const hook = createBot({ engine, config: plain, log: createLogger('error', () => {}) });
+    const failure = await startBot(hook, plain).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(ConfigError);
+    expect((failure as Error).message).toMatch(/^TRICHDAN_WEBHOOK_URL="http:\/\/bot\.example\.org\/telegram": Telegram calls webhooks over https only/);
   });
 });
 
