@@ -1,9 +1,10 @@
 /**
  * Wiring: one grammY bot on one loaded engine, with its plugins and handlers in order.
  *
- *   in-flight tracking → channels dropped → sequentialize per chat → /start /help /sources /ask
- *   → /stats and the admins' /add /remove /feeds /reindex (and links) → extensions (the digest's
- *   commands) → buttons → questions and media
+ *   in-flight tracking → channels dropped → sequentialize per chat → inline queries → /start /help
+ *   /sources /ask → /stats and the admins' /add /remove /feeds /reindex (and links) → extensions
+ *   (the digest's commands) → buttons → claims (/nguon, /source, forwarded messages) → questions
+ *   (follow-ups, captions) and media
  *
  * API calls go through a failure log (no token, no text) and grammY's auto-retry (429 and 5xx).
  * Starting and stopping (polling or webhook) is in run.ts.

@@ -99,12 +99,16 @@ const VIETNAMESE_NON_SUBJECT = new Set(
 const ENGLISH_NON_SUBJECT = new Set(['else', 'many', 'much', 'long', 'ago', 'year', 'date', 'time', 'also', 'too', 'then']);
 
 /** Leading and closing follow-up words as written (diacritics optional), to take out of the question. */
-const LEADING_WORDS =
-  /^\s*(?:(?:th[eế]|v[aậ]y)\s+)?(?:c[oò]n\s+(?:v[eề]\s+)?|and\s+(?:what|how)\s+about\s+|(?:what|how)\s+about\s+|and\s+(?:for\s+|in\s+)?)/iu;
-const CLOSING_WORDS = /\s+(?:th[iì]\s+(?:sao|th[eế]\s+n[aà]o)|th[eế]\s+n[aà]o|n[uữ]a|then|too)(?=\s*[?.!…]*\s*$)/iu;
+const LEADING_WORDS = /^\s*(?:(?:th[eế]|v[aậ]y)\s+)?c[oò]n\s+(?:v[eề]\s+)?/iu;
+const CLOSING_WORDS = /\s+(?:th[iì]\s+(?:sao|th[eế]\s+n[aà]o)|th[eế]\s+n[aà]o|n[uữ]a)(?=\s*[?.!…]*\s*$)/iu;
 
-/** The message without the words that only say it follows up: "còn Nga thì sao?" → "Nga?". */
+/**
+ * The message without the words that only say it follows up: "còn Nga thì sao?" → "Nga?". English
+ * is left as written: its analysis drops "and", "what about" itself, and "Russia?" alone would no
+ * longer be recognised as English.
+ */
 export function withoutMarkers(message: string): string {
+  if (detectLanguage(message) === 'en') return message;
   const stripped = message.replace(LEADING_WORDS, '').replace(CLOSING_WORDS, '').trim();
   return stripped || message;
 }
