@@ -29,6 +29,10 @@ export const CLAIM_CASES: readonly ClaimCase[] = [
   { kind: 'paraphrase', claim: 'Việt Nam cam kết tạo mọi điều kiện thuận lợi nhất cho hoạt động MIA', expect: { article: '002', text: 'điều kiện thuận lợi nhất cho hoạt động MIA' } },
   { kind: 'paraphrase', claim: 'Vietnam has returned 994 boxes of remains to the US', expect: { article: '002', text: '994 hòm' } },
   { kind: 'paraphrase', claim: 'The US announced 130 million USD for the dioxin project at Bien Hoa airport', expect: { article: '002', text: '130 triệu USD' } },
+  // Paraphrased with other words than the article's (synonyms, other names for the same thing).
+  { kind: 'paraphrase', claim: 'Washington chi thêm 130 triệu đô la để làm sạch chất độc da cam ở Biên Hòa', expect: { article: '002', text: '130 triệu USD' } },
+  { kind: 'paraphrase', claim: 'Hà Nội đã bàn giao gần một nghìn hộp hài cốt lính Mỹ', expect: { article: '002', text: '994 hòm' } },
+  { kind: 'paraphrase', claim: 'Người đứng đầu Lầu Năm Góc được Tổng Bí thư Tô Lâm tiếp', expect: { article: '003', text: 'Pete Hegseth' } },
   // Not in the corpus (6): wrong figures, wrong places, other news.
   { kind: 'absent', claim: 'Việt Nam đã trao trả cho Mỹ 500 hòm đựng hài cốt', expect: null },
   { kind: 'absent', claim: 'Mỹ viện trợ 300 triệu USD cho dự án dioxin ở Đà Nẵng', expect: null },
