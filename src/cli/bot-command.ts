@@ -12,6 +12,7 @@ import type { Engine } from '../engine-types.ts';
 import { createBot, type BotExtension } from '../bot/create-bot.ts';
 import { createLogger, type Logger } from '../bot/log.ts';
 import { checkToken, startBot } from '../bot/run.ts';
+import { acquireBotLock } from '../db/bot-lock.ts';
 
 /** Options for `runBot` (the CLI passes none). */
 export interface RunBotOptions {
@@ -27,11 +28,23 @@ export interface RunBotOptions {
 
 /**
  * Runs the bot until a signal. Throws a ConfigError with one clear line when the token is
- * missing, malformed or rejected by Telegram (the CLI prints it without a stack trace).
+ * missing, malformed or rejected by Telegram, and a BotLockedError when another bot runs on the
+ * same TRICHDAN_DB (the CLI prints either without a stack trace).
  */
 export async function runBot(config: Config, options: RunBotOptions = {}): Promise<void> {
   checkToken(config.telegram.token);
   const log = options.log ?? createLogger(config.logLevel);
+  // One bot per store: a second one on the same TRICHDAN_DB stops here with one line.
+  const lock = acquireBotLock(config.dbPath);
+  try {
+    await runLocked(config, options, log);
+  } finally {
+    lock.release();
+  }
+}
+
+/** `runBot` once the store is ours. */
+async function runLocked(config: Config, options: RunBotOptions, log: Logger): Promise<void> {
   const library = await CorpusLibrary.open(config, options.engineLog ? { log: options.engineLog } : {});
   const engine = library.engine;
   const feeds = connectFeeds(config, library, (line) => log.info(line));

@@ -5,7 +5,7 @@
  * assertions read what the bot sent to the emulator.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -469,6 +469,7 @@ describe('webhook settings (issue 12)', () => {
 
 describe('`trichdan bot` (what `npm start` runs)', () => {
   it('answers through the CLI process and stops cleanly on SIGINT', async () => {
+    const cliDb = path.join(indexDir, 'cli-bot.sqlite');
     const child = spawn(process.execPath, [path.join(ROOT, 'bin/trichdan.js'), 'bot'], {
       cwd: ROOT,
       env: {
@@ -480,6 +481,7 @@ describe('`trichdan bot` (what `npm start` runs)', () => {
         TRICHDAN_MODELS_DIR: path.join(ROOT, 'models'),
         TRICHDAN_ALLOW_REMOTE_MODELS: 'false',
         TRICHDAN_LOG_LEVEL: 'info',
+        TRICHDAN_DB: cliDb,
       },
     });
     let stderr = '';
@@ -488,6 +490,16 @@ describe('`trichdan bot` (what `npm start` runs)', () => {
     try {
       await waitFor(() => stderr.includes('is answering'), 30_000, 'the bot to start');
       expect(stderr).toMatch(/bot: @TestNameBot is answering \(polling, (lexical|hybrid) retrieval, 5 articles/);
+
+      // Issue 12: a second bot on the same database refuses to start, with one line.
+      const second = await promisify(execFile)(process.execPath, [path.join(ROOT, 'bin/trichdan.js'), 'bot'], {
+        cwd: ROOT,
+        env: { ...process.env, TELEGRAM_BOT_TOKEN: TOKEN_2, TELEGRAM_API_ROOT: emulator.apiRoot, TRICHDAN_DB: cliDb, TRICHDAN_INDEX_DIR: indexDir },
+      }).then(() => undefined, (e: { code: number; stderr: string }) => e);
+      expect(second?.code).toBe(1);
+      expect(second!.stderr.trim().split('\n')).toEqual([
+        `trichdan: another trichdan bot (pid ${child.pid}) is running on the database ${cliDb}: stop it first, or give this bot its own TRICHDAN_DB (lock file ${cliDb}.bot.lock)`,
+      ]);
       const user = emulator.user(TOKEN_3, { userId: nextUserId++ });
       await user.sendText('Bộ Quốc phòng đã xác minh bao nhiêu bộ hồ sơ nhận từ phía Mỹ?');
       const reply = await waitFor(() => emulator.botMessages(TOKEN_3, user.chatId)[0], 10_000, 'the reply');
@@ -497,6 +509,7 @@ describe('`trichdan bot` (what `npm start` runs)', () => {
       expect(stderr).toContain('SIGINT: finishing the replies in flight');
       expect(stderr).toMatch(/bot: stopped\n$/);
       expect(stderr).not.toContain(TOKEN_3.split(':')[1]);
+      expect(existsSync(`${cliDb}.bot.lock`)).toBe(false);
     } finally {
       child.kill('SIGKILL');
     }
