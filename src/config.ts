@@ -40,7 +40,7 @@ const schema = z.object({
   TRICHDAN_TOP_K: int(1, 50).default(3),
   /** Abstain when the best passage's confidence is below this (0..1); calibrated on the dev questions. */
   TRICHDAN_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.27),
-  TRICHDAN_MIN_CONFIDENCE_EN: z.coerce.number().min(0).max(1).default(0.4),
+  TRICHDAN_MIN_CONFIDENCE_EN: z.coerce.number().min(0).max(1).default(0.35),
   TRICHDAN_MAX_QUESTION_CHARS: int(50, 100_000).default(1000),
   TRICHDAN_LEXICON: z.string().default(''),
   TRICHDAN_HNSW_M: int(4, 128).default(32),
