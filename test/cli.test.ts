@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, copySeedCorpus, tempDir, testEnv } from './helpers/engine.ts';
@@ -92,6 +93,35 @@ describe('trichdan CLI', () => {
       expect(stderr.match(/English questions without translation: .+/g)).toHaveLength(1);
       expect(JSON.parse(stdout).results[0]?.article.id).toMatch(/^001_/);
     }
+  });
+
+  it('an index folder it cannot use gets one line naming the path, TRICHDAN_INDEX_DIR and what to do (issue 12)', async () => {
+    const base = await tempDir();
+    const file = path.join(base, 'not-a-folder');
+    writeFileSync(file, 'x');
+    const oneLine = (indexDir: string, args: string[]) => {
+      const { code, stderr } = trichdan(['-q', ...args], { ...env, TRICHDAN_INDEX_DIR: indexDir });
+      expect(code).toBe(1);
+      expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
+      const lines = stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(`(TRICHDAN_INDEX_DIR)`);
+      return lines[0];
+    };
+    expect(oneLine(file, ['index'])).toBe(
+      `trichdan: the index folder ${file} (TRICHDAN_INDEX_DIR) cannot be used: ${file} is a file where a folder should be; move that file away or point TRICHDAN_INDEX_DIR at a folder`,
+    );
+    expect(oneLine(path.join(file, 'index'), ['index'])).toBe(
+      `trichdan: the index folder ${path.join(file, 'index')} (TRICHDAN_INDEX_DIR) cannot be used: ${file} is a file where a folder should be; move that file away or point TRICHDAN_INDEX_DIR at a folder`,
+    );
+    const copy = path.join(base, 'index');
+    cpSync(env.TRICHDAN_INDEX_DIR, copy, { recursive: true });
+    const segment = readdirSync(copy).find((f) => f.endsWith('.json') && f !== 'manifest.json')!;
+    rmSync(path.join(copy, segment));
+    mkdirSync(path.join(copy, segment));
+    expect(oneLine(copy, ['ask', 'dioxin'])).toBe(
+      `trichdan: the index folder ${copy} (TRICHDAN_INDEX_DIR) cannot be used: ${path.join(copy, segment)} is a folder where a file should be; remove that folder, then run \`trichdan index --force\``,
+    );
   });
 
   it('has --help and a doctor that reports model, index, corpus and lexicon', () => {

@@ -5,7 +5,7 @@ import { createEngine } from '../engine.ts';
 import type { AddOutcome } from '../library/types.ts';
 import { answerToJson, answerToText, articleTable, outcomeLine } from './render.ts';
 import { runDoctor } from './doctor.ts';
-import { describeError } from './errors.ts';
+import { describeError, type PathSettings } from './errors.ts';
 
 interface GlobalOptions {
   corpus?: string;
@@ -20,6 +20,16 @@ function configFrom(program: Command): Config {
   if (opts.corpus) env.TRICHDAN_CORPUS_DIR = opts.corpus;
   if (opts.index) env.TRICHDAN_INDEX_DIR = opts.index;
   return loadConfig(env);
+}
+
+/** The paths of the settings, for naming them in an error (none when the settings themselves are wrong). */
+function pathSettings(): PathSettings {
+  try {
+    const config = configFrom(program);
+    return { indexDir: config.indexDir, dbPath: config.dbPath, corpusDir: config.corpusDir };
+  } catch {
+    return {};
+  }
 }
 
 function logger(program: Command): (line: string) => void {
@@ -88,7 +98,7 @@ program
     const report = (outcome: AddOutcome) => process.stdout.write(`${outcomeLine(outcome)}\n`);
     const fail = (target: string, error: unknown) => {
       failed++;
-      process.stderr.write(`trichdan: ${target}: ${describeError(error)}\n`);
+      process.stderr.write(`trichdan: ${target}: ${describeError(error, pathSettings())}\n`);
     };
     if (paths.length) await library.addPaths(paths).then((outcomes) => outcomes.forEach(report), (error: unknown) => fail('add', error));
     for (const url of targets.filter(isUrlLike)) await library.addUrl(url).then(report, (error: unknown) => fail(url, error));
@@ -188,7 +198,7 @@ program
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  process.stderr.write(`trichdan: ${describeError(error)}\n`);
+  process.stderr.write(`trichdan: ${describeError(error, pathSettings())}\n`);
   if (process.env.TRICHDAN_LOG_LEVEL === 'debug' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   process.exitCode = 1;
 }

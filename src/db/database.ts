@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.ts';
@@ -15,26 +15,64 @@ export class DigestStoreError extends Error {
  * Each store opens its own connection with this.
  */
 export function openDatabase(file: string): Database.Database {
-  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   let db: Database.Database;
   try {
+    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
     db = new Database(file);
   } catch (err) {
-    throw new DigestStoreError(
-      `Cannot open the digest database ${file}: ${(err as Error).message}. Check TRICHDAN_DB and the folder's permissions.`,
-    );
+    throw new DigestStoreError(databaseProblem(file, err));
   }
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
+    const version = fileVersion(file);
+    if (checked.get(file) !== version) {
+      // A damaged file is refused at start, not at the first write (a zeroed page opens fine).
+      const result = db.pragma('quick_check', { simple: true });
+      if (result !== 'ok') throw Object.assign(new Error(String(result)), { code: 'SQLITE_CORRUPT' });
+      checked.set(file, version);
+    }
     migrate(db);
   } catch (err) {
     db.close();
-    throw err;
+    throw err instanceof DigestStoreError ? err : new DigestStoreError(databaseProblem(file, err));
   }
   return db;
+}
+
+/**
+ * Files that passed `PRAGMA quick_check` in this process, with their size and time of change then
+ * (each store opens its own connection: one check per start, again when the file changed).
+ */
+const checked = new Map<string, string>();
+
+function fileVersion(file: string): string {
+  const info = file === ':memory:' ? undefined : statSync(file, { throwIfNoEntry: false });
+  return info ? `${info.size}:${info.mtimeMs}` : '';
+}
+
+/** One line for a database that cannot be used: the file, TRICHDAN_DB, what is wrong and what to do. */
+export function databaseProblem(file: string, err: unknown): string {
+  const code = String((err as { code?: unknown }).code ?? '');
+  const detail = ((err as Error).message ?? String(err)).split('\n')[0];
+  const head = `the database ${file} (TRICHDAN_DB)`;
+  if (code === 'SQLITE_NOTADB') {
+    return `${head} is not an SQLite database: point TRICHDAN_DB at trichdan's database, or move this file away to start a new one`;
+  }
+  if (code.startsWith('SQLITE_CORRUPT')) {
+    return `${head} is damaged (${detail}): restore it from a backup, or move it away to start a new one (subscriptions, topics and feed state start empty)`;
+  }
+  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PERM' || code === 'EACCES' || code === 'EROFS') {
+    return `${head} cannot be written (${detail}): check the permissions of the file and its folder, or point TRICHDAN_DB elsewhere`;
+  }
+  if (code === 'ENOTDIR' || code === 'EEXIST') {
+    return `${head} cannot be created: a file stands where its folder ${path.dirname(file)} should be; move it away or point TRICHDAN_DB elsewhere`;
+  }
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC') return `${head}: the disk is full; free some space or point TRICHDAN_DB at another disk`;
+  if (code.startsWith('SQLITE_BUSY')) return `${head} is locked by another process (${detail}): stop it, or point TRICHDAN_DB elsewhere`;
+  return `${head} cannot be opened (${detail}): check TRICHDAN_DB`;
 }
 
 /**
