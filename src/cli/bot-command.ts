@@ -1,6 +1,7 @@
 /**
  * `trichdan bot` / `npm start`: checks the token, opens the live corpus (engine, feeds, folder
- * watch), runs the Telegram bot until SIGINT or SIGTERM, then shuts down gracefully (stop taking
+ * watch), runs the Telegram bot until SIGINT or SIGTERM (or, under `npm start`, until npm is
+ * gone; the start script `exec`s node so npm's SIGTERM reaches the bot), then shuts down gracefully (stop taking
  * updates, finish the replies in flight, stop extensions, feeds and the watch, close the engine).
  * A second signal exits at once.
  */
@@ -66,10 +67,12 @@ async function runLocked(config: Config, options: RunBotOptions, log: Logger): P
     }
 
     // `once`: after the first signal the listener is gone, so a second one ends the process at once.
+    let stopWatchingParent = () => {};
     const stopRequested = new Promise<string>((resolve) => {
       process.once('SIGINT', () => resolve('SIGINT'));
       process.once('SIGTERM', () => resolve('SIGTERM'));
       options.signal?.addEventListener('abort', () => resolve('abort'), { once: true });
+      stopWatchingParent = watchParent(() => resolve('npm, which started the bot, exited'));
     });
     let reason: string;
     try {
@@ -78,6 +81,7 @@ async function runLocked(config: Config, options: RunBotOptions, log: Logger): P
       await running.stop(); // polling failed for good: still finish replies and stop extensions
       throw error;
     }
+    stopWatchingParent();
     if (reason !== 'stopped') log.info(`${reason}: finishing the replies in flight, then stopping (again to force)`);
     await running.stop();
     log.info('stopped');
@@ -87,4 +91,26 @@ async function runLocked(config: Config, options: RunBotOptions, log: Logger): P
     await library.idle();
     await engine.close();
   }
+}
+
+/** How often a bot started by npm checks that npm is still its parent. */
+const PARENT_CHECK_MS = 1000;
+
+/**
+ * Under `npm start` (npm sets `npm_lifecycle_event`), calls `onOrphaned` once npm is gone (the
+ * bot was re-parented: npm was killed without passing a signal on), so no bot runs on
+ * orphaned. Run directly (`trichdan bot`, systemd, Docker) nothing is watched: a shell that
+ * started it with `nohup … &` may well exit. Returns the function that stops watching.
+ */
+function watchParent(onOrphaned: () => void): () => void {
+  if (!process.env.npm_lifecycle_event) return () => {};
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(timer);
+      onOrphaned();
+    }
+  }, PARENT_CHECK_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }

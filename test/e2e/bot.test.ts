@@ -5,7 +5,7 @@
  * assertions read what the bot sent to the emulator.
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -512,6 +512,69 @@ describe('`trichdan bot` (what `npm start` runs)', () => {
       expect(existsSync(`${cliDb}.bot.lock`)).toBe(false);
     } finally {
       child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('`npm start` under a process supervisor (issue 12)', () => {
+  /** Starts `npm start` on its own database; resolves once the bot answers, with the bot's pid (from its lock file). */
+  async function npmStart(db: string) {
+    const npm = spawn('npm', ['start', '--silent'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        TELEGRAM_BOT_TOKEN: TOKEN_3,
+        TELEGRAM_API_ROOT: emulator.apiRoot,
+        TRICHDAN_CORPUS_DIR: path.join(ROOT, 'corpus'),
+        TRICHDAN_INDEX_DIR: indexDir,
+        TRICHDAN_MODELS_DIR: path.join(ROOT, 'models'),
+        TRICHDAN_ALLOW_REMOTE_MODELS: 'false',
+        TRICHDAN_LOG_LEVEL: 'info',
+        TRICHDAN_DB: db,
+      },
+    });
+    let stderr = '';
+    npm.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await waitFor(() => stderr.includes('is answering'), 30_000, 'the bot to start under npm');
+    const botPid = Number.parseInt(readFileSync(`${db}.bot.lock`, 'utf8'), 10);
+    expect(botPid).not.toBe(npm.pid);
+    return { npm, botPid, stderr: () => stderr };
+  }
+  const running = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('SIGTERM to npm stops the bot cleanly (it finishes and removes its lock)', async () => {
+    const db = path.join(indexDir, 'npm-term.sqlite');
+    const { npm, botPid, stderr } = await npmStart(db);
+    try {
+      const npmExited = new Promise((resolve) => npm.once('exit', resolve));
+      npm.kill('SIGTERM');
+      await waitFor(() => !running(botPid), 15_000, 'the bot to stop');
+      await npmExited;
+      expect(stderr()).toContain('SIGTERM: finishing the replies in flight');
+      expect(stderr()).toMatch(/bot: stopped\n/);
+      expect(existsSync(`${db}.bot.lock`)).toBe(false);
+    } finally {
+      if (running(botPid)) process.kill(botPid, 'SIGKILL');
+      npm.kill('SIGKILL');
+    }
+  });
+
+  it('the bot also stops when npm dies without passing anything on (SIGKILL)', async () => {
+    const db = path.join(indexDir, 'npm-kill.sqlite');
+    const { npm, botPid } = await npmStart(db);
+    try {
+      npm.kill('SIGKILL');
+      await waitFor(() => !running(botPid), 15_000, 'the orphaned bot to stop');
+      expect(existsSync(`${db}.bot.lock`)).toBe(false);
+    } finally {
+      if (running(botPid)) process.kill(botPid, 'SIGKILL');
     }
   });
 });
