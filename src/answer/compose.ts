@@ -6,6 +6,7 @@ import { holdsAnswerType, type AnswerType } from '../search/answer-type.ts';
 import type { RankedChunk } from '../search/retriever.ts';
 import { normalizeFolded, normalizeText } from '../text/normalize.ts';
 import { tokenize } from '../text/tokens.ts';
+import { answerHighlights } from './highlight.ts';
 import type { Answer, AnswerResult, Citation } from './types.ts';
 
 /** Settings of answer composition. */
@@ -76,6 +77,14 @@ const NEIGHBOUR_SHARE = 0.6;
  */
 const LEANS_ON_PREVIOUS = /^(ong|ba|anh ay|chi ay|co ay|ho|no|chung|dieu nay|dieu do|viec nay|viec do|day la|do la|nhu vay|khi do|luc do|theo ong|theo ba)\b/;
 
+/** Whether a word is none of the query's words (a name the question does not use). */
+function notInQuery(prepared: CoverageQuery): (word: string) => boolean {
+  return (word) => {
+    const t = tokenize(word)[0];
+    return !t || (!prepared.keys.has(`e:${t.norm}`) && !prepared.keys.has(`f:${t.folded}`));
+  };
+}
+
 /**
  * Picks the sentence(s) of a passage that answer the query: the one holding most of the
  * question (and what it asks for: a number, a date, a new name), plus a neighbour that
@@ -88,10 +97,7 @@ export function selectQuote(
   lexical: LexicalIndex,
   answerType: AnswerType | null = null,
 ): SentenceSpan {
-  const newName = (word: string) => {
-    const t = tokenize(word)[0];
-    return !t || (!prepared.keys.has(`e:${t.norm}`) && !prepared.keys.has(`f:${t.folded}`));
-  };
+  const newName = notInQuery(prepared);
   const scores = sentences.map((s) => {
     const text = article.text.slice(s.start, s.end);
     const { matched, total } = lexical.coverage(text, prepared);
@@ -178,6 +184,7 @@ export function composeAnswer(input: {
       chunkId: r.chunk.id,
       quoteStart: span.start,
       quoteEnd: span.end,
+      highlights: answerHighlights(quote, query.answerType, notInQuery(forQuotes)),
     });
     if (results.length >= options.offset + options.topK) break;
   }

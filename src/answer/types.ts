@@ -20,6 +20,8 @@ export interface AnswerResult {
   /** Offsets of the quote in the cleaned article text. */
   quoteStart: number;
   quoteEnd: number;
+  /** Spans of the quote (offsets into `quote`) holding what the question asks for (the number, the date, the name), to show in bold. */
+  highlights?: [start: number, end: number][];
 }
 
 export type QuestionLanguage = 'vi' | 'en';

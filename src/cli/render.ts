@@ -23,8 +23,24 @@ export function inputProblemMessage(problem: InputProblem, language: 'vi' | 'en'
   return messages[problem][language === 'en' ? 1 : 0];
 }
 
-/** Human-readable answer for the terminal. */
-export function answerToText(answer: Answer, articles: readonly Article[]): string {
+/** The quote with its answering words in bold (ANSI), or as it is. */
+function markedQuote(r: Answer['results'][number], bold: boolean): string {
+  if (!bold || !r.highlights?.length) return r.quote;
+  let out = '';
+  let at = 0;
+  for (const [start, end] of r.highlights) {
+    out += `${r.quote.slice(at, start)}\x1b[1m${r.quote.slice(start, end)}\x1b[22m`;
+    at = end;
+  }
+  return out + r.quote.slice(at);
+}
+
+/** Human-readable answer for the terminal; `bold` marks the words that answer (by default on a terminal without NO_COLOR). */
+export function answerToText(
+  answer: Answer,
+  articles: readonly Article[],
+  options: { bold?: boolean } = { bold: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR },
+): string {
   const en = answer.language === 'en';
   if (answer.inputProblem) return inputProblemMessage(answer.inputProblem, answer.language);
   if (!answer.answered) {
@@ -36,7 +52,7 @@ export function answerToText(answer: Answer, articles: readonly Article[]): stri
   const lines: string[] = [];
   if (en && answer.matchedTerms.length) lines.push(`(matched by: ${answer.matchedTerms.slice(0, 8).join(', ')})`, '');
   answer.results.forEach((r, i) => {
-    lines.push(`[${i + 1}] “${r.quote}”`);
+    lines.push(`[${i + 1}] “${markedQuote(r, Boolean(options.bold))}”`);
     lines.push(`    — ${formatCitationText(r.article)}`);
     lines.push('');
   });
