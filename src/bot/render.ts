@@ -37,10 +37,27 @@ const PASSAGE_MAX_CHARS = 3000;
 /** Passage buttons per keyboard row. */
 const BUTTONS_PER_ROW = 3;
 
-/** A verbatim text in a blockquote, expandable when long. */
-export function blockquote(text: string): string {
+/**
+ * A verbatim text in a blockquote, expandable when long; `highlights` (offsets into `text`, e.g.
+ * the amount or the date the question asks for) are in bold. The words stay as written.
+ */
+export function blockquote(text: string, highlights: readonly (readonly [number, number])[] = []): string {
   const long = text.length > EXPANDABLE_CHARS || text.split('\n').length > EXPANDABLE_LINES;
-  return `${long ? '<blockquote expandable>' : '<blockquote>'}${escapeHtml(text)}</blockquote>`;
+  return `${long ? '<blockquote expandable>' : '<blockquote>'}${withBold(text, highlights)}</blockquote>`;
+}
+
+/** `text` escaped for HTML, with the given spans (sorted, clipped to the text) in <b>. */
+function withBold(text: string, spans: readonly (readonly [number, number])[]): string {
+  let html = '';
+  let at = 0;
+  for (const [start, end] of [...spans].sort((a, b) => a[0] - b[0])) {
+    const from = Math.max(start, at);
+    const to = Math.min(end, text.length);
+    if (from >= to) continue;
+    html += `${escapeHtml(text.slice(at, from))}<b>${escapeHtml(text.slice(from, to))}</b>`;
+    at = to;
+  }
+  return html + escapeHtml(text.slice(at));
 }
 
 /** The citation of an article (the same shape as an answer's citation). */
@@ -78,7 +95,10 @@ export function renderAnswer(answer: Answer, options: AnswerRenderOptions): Rend
   }
   answer.results.forEach((result, i) => {
     const label = numbered ? `<b>[${offset + i + 1}]</b> ` : '— ';
-    blocks.push(`${blockquote(clipText(result.quote, QUOTE_MAX_CHARS))}\n${label}${formatCitationHtml(result.article)}`);
+    const shown = clipText(result.quote, QUOTE_MAX_CHARS);
+    // A cut quote ends in "…": only what is left of the quote can be in bold.
+    const kept = shown === result.quote ? shown.length : shown.length - 1;
+    blocks.push(`${blockquote(shown, (result.highlights ?? []).map(([a, b]) => [a, Math.min(b, kept)] as const))}\n${label}${formatCitationHtml(result.article)}`);
   });
 
   const keyboard = new InlineKeyboard();

@@ -32,6 +32,17 @@ describe('renderAnswer', () => {
     expect(buttons.map((b) => 'callback_data' in b && codec.decode(b.callback_data)?.kind)).toEqual(['passage', 'passage', 'passage', 'more']);
   });
 
+  it('puts the words that answer (highlights) in bold, escaped, and the quote still reads verbatim', async () => {
+    const answer = await engine.ask('dioxin', { topK: 1 });
+    const quote = answer.results[0].quote;
+    const at = quote.indexOf('dioxin');
+    answer.results[0].highlights = [[at, at + 'dioxin'.length]];
+    const reply = renderAnswer(answer, { lang: 'vi', codec: new CallbackCodec() });
+    valid(reply.messages);
+    expect(reply.messages[0]).toContain('<b>dioxin</b>');
+    expect(blockquoteTexts(reply.messages[0])).toEqual([quote]);
+  });
+
   it('uses an expandable blockquote for long quotes and no number for a single result', async () => {
     const answer = await engine.ask('phần7', { topK: 1 });
     const reply = renderAnswer(answer, { lang: 'vi', codec: new CallbackCodec() });
