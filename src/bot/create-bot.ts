@@ -10,7 +10,7 @@
  * Starting and stopping (polling or webhook) is in run.ts.
  */
 import { Bot, type Api, type BotError, type Context, type Middleware, type Transformer } from 'grammy';
-import type { UserFromGetMe } from 'grammy/types';
+import type { Update, UserFromGetMe } from 'grammy/types';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
 import type { Config } from '../config.ts';
@@ -27,7 +27,9 @@ import { inlineHandlers } from './inline.ts';
 import { createLogger, describeError, type Logger } from './log.ts';
 import { createQuestionLimiter, questionHandlers } from './questions.ts';
 import { splitHtml, TELEGRAM_MESSAGE_LIMIT } from './split.ts';
-import { CORE_COMMANDS, strings, type CommandDescription } from './strings.ts';
+import { CORE_COMMANDS, replyLanguage, strings, type CommandDescription } from './strings.ts';
+import { addressedQuestion, parseCommand } from './groups.ts';
+import type { Inbox, PendingUpdate } from './inbox.ts';
 import { clipText } from '../text/clip.ts';
 
 /**
@@ -59,6 +61,8 @@ export interface CreateBotOptions {
   log?: Logger;
   /** The bot's own user, when known: skips getMe at start. */
   botInfo?: UserFromGetMe;
+  /** Durable inbox: updates recorded on arrival, marked done once handled, replayed by `recover` after a crash. */
+  inbox?: Inbox;
 }
 
 /** A bot ready to start, with what its lifecycle needs. */
@@ -72,6 +76,12 @@ export interface TrichdanBot {
   lastUpdateId(): number | undefined;
   /** Resolves true when no update is being handled, or false after `timeoutMs`. */
   idle(timeoutMs?: number): Promise<boolean>;
+  /**
+   * Handles what an earlier process left in the inbox: updates younger than `maxAgeMs` as if
+   * they had just come (per-chat order kept), older questions with one short "I was restarting,
+   * please ask again". Returns at once; `done` resolves when all are handled.
+   */
+  recover(maxAgeMs?: number): { answered: number; apologised: number; done: Promise<void> };
 }
 
 /** Logs failed API calls (method and error code only) before auto-retry decides what to do. */
@@ -91,6 +101,36 @@ function logFailures(log: Logger): Transformer {
       throw error;
     }
   };
+}
+
+/** Updates left by a crash are answered when at most this old (ms); older ones get an apology. */
+export const RECOVER_MAX_AGE_MS = 5 * 60_000;
+
+/** Writes each getUpdates batch to the inbox before the runner sees it (and, by asking for more, confirms it to Telegram). */
+function recordingUpdates(inbox: Inbox): Transformer {
+  return async (prev, method, payload, signal) => {
+    const result = await prev(method, payload, signal);
+    if (method !== 'getUpdates' || !result.ok) return result;
+    return { ...result, result: inbox.receive(result.result as Update[]) as typeof result.result };
+  };
+}
+
+/** When an update was sent (its message's date), else when it was received. */
+function updateTime(p: PendingUpdate): number {
+  const msg = p.update.message ?? p.update.edited_message;
+  return msg ? (msg.edit_date ?? msg.date) * 1000 : p.receivedAt;
+}
+
+/** "Sorry, I was restarting: please ask again", to a question (text addressed to the bot) that is too old to answer now. */
+async function apologise(bot: Bot, update: Update): Promise<void> {
+  const msg = update.message ?? update.edited_message;
+  if (!msg?.text) return;
+  const command = parseCommand(msg.text, bot.botInfo);
+  if (command ? !command.forMe : addressedQuestion(msg, bot.botInfo) === null) return;
+  const lang = replyLanguage(msg.from?.language_code);
+  await bot.api.sendMessage(msg.chat.id, strings(lang).restarted, {
+    reply_parameters: { message_id: msg.message_id, allow_sending_without_reply: true },
+  });
 }
 
 /**
@@ -144,6 +184,8 @@ export function createBot(options: CreateBotOptions): TrichdanBot {
     client: { apiRoot },
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
+  const inbox = options.inbox;
+  if (inbox) bot.api.config.use(recordingUpdates(inbox));
   bot.api.config.use(fittingMessages(log));
   bot.api.config.use(logFailures(log));
   bot.api.config.use(retrying());
@@ -159,6 +201,8 @@ export function createBot(options: CreateBotOptions): TrichdanBot {
       await work;
     } finally {
       inflight.delete(work);
+      // Handled (errors were answered by the boundary below): a restart does not handle it again.
+      inbox?.done(ctx.update.update_id);
     }
   });
 
@@ -194,6 +238,24 @@ export function createBot(options: CreateBotOptions): TrichdanBot {
     extensions,
     apiRoot,
     lastUpdateId: () => lastUpdateId,
+    recover(maxAgeMs = RECOVER_MAX_AGE_MS) {
+      const pending = inbox?.pending() ?? [];
+      const now = Date.now();
+      const fresh = pending.filter((p) => now - updateTime(p) <= maxAgeMs);
+      const stale = pending.filter((p) => now - updateTime(p) > maxAgeMs);
+      if (pending.length) log.info(`inbox: ${fresh.length} update(s) left unanswered by the previous run are answered now, ${stale.length} older get an apology`);
+      // handleUpdate is called for all at once, in update order: sequentialize keeps each chat's order.
+      const handled = fresh.map((p) => bot.handleUpdate(p.update).catch((error: unknown) => log.error(`replayed update failed: ${describeError(error)}`)));
+      const apologies = stale.map(async (p) => {
+        try {
+          await apologise(bot, p.update);
+        } catch (error) {
+          log.warn(`apology for update ${p.update.update_id} failed: ${describeError(error)}`);
+        }
+        inbox?.done(p.update.update_id);
+      });
+      return { answered: fresh.length, apologised: stale.length, done: Promise.all([...handled, ...apologies]).then(() => {}) };
+    },
     async idle(timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       while (inflight.size > 0) {

@@ -121,6 +121,10 @@ export async function startBot(trichdan: TrichdanBot, config: Config, options: S
     await stopExtensions();
   };
 
+  // What a crash left unanswered is handled first (per-chat order: new updates queue behind it).
+  const recovered = trichdan.recover();
+  if (recovered.answered + recovered.apologised > 0) recovered.done.catch(() => {});
+
   if (mode === 'webhook') return startWebhook(trichdan, config, botInfo, commandsRegistered, finish);
 
   try {

@@ -47,6 +47,8 @@ export interface BotStrings {
   staleButton: string;
   unknownCommand: string;
   internalError: string;
+  /** To a question that came while the bot was down too long ago to answer now. */
+  restarted: string;
   passageHeader: string;
   pageOf(page: number, pages: number): string;
   buttons: {
@@ -97,6 +99,7 @@ const vi: BotStrings = {
   staleButton: 'Nút này đã cũ. Bạn hãy hỏi lại nhé.',
   unknownCommand: 'Tôi không biết lệnh này. Gõ /help để xem các lệnh.',
   internalError: 'Xin lỗi, có lỗi khi trả lời. Bạn thử lại sau nhé.',
+  restarted: 'Xin lỗi, tôi vừa khởi động lại nên chưa trả lời được. Bạn hỏi lại nhé.',
   passageHeader: 'Cả đoạn văn:',
   pageOf: (page, pages) => `Trang ${page}/${pages}`,
   buttons: {
@@ -146,6 +149,7 @@ const en: BotStrings = {
   staleButton: 'This button has expired. Please ask again.',
   unknownCommand: "I don't know this command. Send /help for the list.",
   internalError: 'Sorry, something went wrong while answering. Please try again later.',
+  restarted: 'Sorry, I was restarting and could not answer. Please ask again.',
   passageHeader: 'The whole passage:',
   pageOf: (page, pages) => `Page ${page}/${pages}`,
   buttons: {

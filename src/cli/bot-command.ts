@@ -14,6 +14,7 @@ import { createBot, type BotExtension } from '../bot/create-bot.ts';
 import { createLogger, type Logger } from '../bot/log.ts';
 import { checkToken, startBot } from '../bot/run.ts';
 import { acquireBotLock } from '../db/bot-lock.ts';
+import { InboxStore } from '../db/inbox-store.ts';
 
 /** Options for `runBot` (the CLI passes none). */
 export interface RunBotOptions {
@@ -46,13 +47,24 @@ export async function runBot(config: Config, options: RunBotOptions = {}): Promi
 
 /** `runBot` once the store is ours. */
 async function runLocked(config: Config, options: RunBotOptions, log: Logger): Promise<void> {
+  // Every update is written here before Telegram is told it arrived: a crash loses no question.
+  const inbox = new InboxStore(config.dbPath, Number(config.telegram.token.split(':')[0]));
+  try {
+    await runWithInbox(config, options, log, inbox);
+  } finally {
+    inbox.close();
+  }
+}
+
+/** `runBot` once the store is ours and the inbox open. */
+async function runWithInbox(config: Config, options: RunBotOptions, log: Logger, inbox: InboxStore): Promise<void> {
   const library = await CorpusLibrary.open(config, options.engineLog ? { log: options.engineLog } : {});
   const engine = library.engine;
   const feeds = connectFeeds(config, library, (line) => log.info(line));
   let stopWatching = () => {};
   try {
     const extensions = options.extensions ? await options.extensions(engine, config) : [];
-    const trichdan = createBot({ engine, config, log, extensions, library });
+    const trichdan = createBot({ engine, config, log, extensions, library, inbox });
     const running = await startBot(trichdan, config);
     const s = engine.status();
     log.info(

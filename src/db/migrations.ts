@@ -83,4 +83,16 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (feed_url, item_id)
   );
   `,
+  // 3: the bot's inbox: every update written before Telegram is told it arrived, marked done once handled.
+  `
+  CREATE TABLE inbox (
+    bot_id      INTEGER NOT NULL,                   -- the bot's Telegram id (update ids are per bot)
+    update_id   INTEGER NOT NULL,
+    payload     TEXT    NOT NULL,                   -- the update as JSON
+    received_at INTEGER NOT NULL,                   -- ms since the epoch
+    done_at     INTEGER,                            -- NULL while not handled
+    PRIMARY KEY (bot_id, update_id)
+  );
+  CREATE INDEX inbox_pending ON inbox(bot_id, done_at);
+  `,
 ];

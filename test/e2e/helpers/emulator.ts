@@ -181,6 +181,23 @@ export class Emulator {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** Methods whose calls are parked until released (see `hold`). */
+  private readonly held = new Map<string, { res: Response; next: NextFunction }[]>();
+
+  /**
+   * Parks every call of `method` until the returned function is called; then the calls whose
+   * client is still connected go through, and those of a client that died meanwhile (kill -9)
+   * are dropped, as Telegram never got them.
+   */
+  hold(method: string): () => void {
+    this.held.set(method, []);
+    return () => {
+      const parked = this.held.get(method) ?? [];
+      this.held.delete(method);
+      for (const { res, next } of parked) if (!res.closed) next();
+    };
+  }
+
   /** The administrators of each group (for getChatMember); everyone else is a plain member. */
   private readonly chatAdmins = new Map<number, Set<number>>();
 
@@ -283,6 +300,11 @@ export class Emulator {
     const failure = this.failures.get(method)?.shift();
     if (failure) {
       res.status(Number(failure.error_code) >= 500 ? 500 : 200).json(failure);
+      return;
+    }
+    const parked = this.held.get(method);
+    if (parked) {
+      parked.push({ res, next });
       return;
     }
     if (method === 'getChatMember') {

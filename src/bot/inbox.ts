@@ -1,0 +1,27 @@
+/**
+ * The seam for a durable inbox: updates are recorded when they arrive (before the next
+ * getUpdates tells Telegram they were received) and marked done once handled, so a crash or a
+ * deploy loses no question. The SQLite implementation is src/db/inbox-store.ts.
+ */
+import type { Update } from 'grammy/types';
+
+/** An update recorded by an earlier process and never marked done. */
+export interface PendingUpdate {
+  update: Update;
+  /** When it was received, ms since the epoch. */
+  receivedAt: number;
+}
+
+/** Where updates wait until they are handled. */
+export interface Inbox {
+  /**
+   * Records updates as received and returns those not seen before, in order: an update that
+   * Telegram delivers again (it was fetched but not yet confirmed before a crash) is dropped,
+   * as it is either handled or among `pending()`.
+   */
+  receive(updates: readonly Update[]): Update[];
+  /** Marks an update handled. */
+  done(updateId: number): void;
+  /** Updates received but never marked done (an earlier process stopped first), oldest first. */
+  pending(): PendingUpdate[];
+}

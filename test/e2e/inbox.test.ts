@@ -1,0 +1,133 @@
+/**
+ * The durable inbox (issue 12): `trichdan bot` as a real process, killed with SIGKILL after it
+ * fetched (and confirmed to Telegram) a burst of questions but before it could answer any; the
+ * next start answers every one of them, once, in each chat's order.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBot } from '../../src/bot/create-bot.ts';
+import type { Inbox, PendingUpdate } from '../../src/bot/inbox.ts';
+import { silentLogger } from '../../src/bot/log.ts';
+import { startBot } from '../../src/bot/run.ts';
+import { strings } from '../../src/bot/strings.ts';
+import { fakeArticle, fakeEngine } from '../bot/fake-engine.ts';
+import { testConfig } from '../helpers/engine.ts';
+import { startEmulator, waitFor, type Emulator } from './helpers/emulator.ts';
+import { htmlToText } from './helpers/telegram-html.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const TOKEN = `424242424:${'Inbox_test-token'.repeat(2)}`;
+const QUESTIONS = [
+  'Việt Nam đã trao trả cho Mỹ bao nhiêu hòm hài cốt?',
+  'Bộ Quốc phòng đã xác minh bao nhiêu bộ hồ sơ nhận từ phía Mỹ?',
+  'Mỹ hỗ trợ bao nhiêu tiền cho dự án xử lý dioxin ở Biên Hòa?',
+  'Trung tâm Nhiệt đới Việt - Nga hợp tác nghiên cứu gì?',
+];
+const CHATS = [5101, 5102, 5103, 5104, 5105];
+
+describe('durable inbox: nothing lost in a crash (issue 12)', () => {
+  let emulator: Emulator;
+  let work: string;
+  beforeAll(async () => {
+    emulator = await startEmulator({ acceptAll: true });
+    work = mkdtempSync(path.join(tmpdir(), 'trichdan-inbox-'));
+  });
+  afterAll(async () => {
+    await emulator.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  function startProcess(): { child: ChildProcess; stderr: () => string; exited: Promise<number | null> } {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/trichdan.js'), 'bot'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        npm_lifecycle_event: '',
+        TELEGRAM_BOT_TOKEN: TOKEN,
+        TELEGRAM_API_ROOT: emulator.apiRoot,
+        TRICHDAN_CORPUS_DIR: path.join(ROOT, 'corpus'),
+        TRICHDAN_INDEX_DIR: path.join(work, 'index'),
+        TRICHDAN_MODELS_DIR: path.join(work, 'no-models'),
+        TRICHDAN_ALLOW_REMOTE_MODELS: 'false',
+        TRICHDAN_LOG_LEVEL: 'info',
+        TRICHDAN_DB: path.join(work, 'trichdan.sqlite'),
+        TRICHDAN_RATE_LIMIT_PER_MINUTE: '100',
+      },
+    });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    return { child, stderr: () => stderr, exited };
+  }
+
+  it('kill -9 after the questions were fetched and confirmed: the next start answers each once, in order', async () => {
+    const first = startProcess();
+    let second: ReturnType<typeof startProcess> | undefined;
+    try {
+      await waitFor(() => first.stderr().includes('is answering'), 60_000, 'the bot to start');
+      const release = emulator.hold('sendMessage');
+      let lastUpdateId = 0;
+      for (const question of QUESTIONS) {
+        for (const chat of CHATS) {
+          const sent = await emulator.user(TOKEN, { userId: chat, languageCode: 'vi' }).sendText(question);
+          lastUpdateId = sent.updateId;
+        }
+      }
+      // The bot has asked for the updates after the last one: Telegram considers all of them delivered.
+      await waitFor(
+        () => emulator.callsOf('getUpdates').some((c) => c.token === TOKEN && Number(c.body.offset) > lastUpdateId),
+        15_000,
+        'the bot to confirm the burst',
+      );
+      first.child.kill('SIGKILL');
+      await first.exited;
+      release(); // the replies on the wire died with the process
+      for (const chat of CHATS) expect(emulator.botMessages(TOKEN, chat)).toHaveLength(0);
+
+      second = startProcess();
+      const total = QUESTIONS.length * CHATS.length;
+      await waitFor(() => CHATS.every((chat) => emulator.botMessages(TOKEN, chat).length >= QUESTIONS.length), 60_000, 'every question answered');
+      await new Promise((resolve) => setTimeout(resolve, 500)); // nothing more comes
+      expect(second.stderr()).toContain(`inbox: ${total} update(s) left unanswered by the previous run are answered now, 0 older get an apology`);
+      const expected = ['994 hòm', '44/45 bộ hồ sơ', 'dioxin', 'Nhiệt đới'];
+      for (const chat of CHATS) {
+        const replies = emulator.botMessages(TOKEN, chat).map((m) => htmlToText(m.text));
+        expect(replies).toHaveLength(QUESTIONS.length); // none twice
+        replies.forEach((reply, i) => expect(reply).toContain(expected[i])); // each chat's order kept
+      }
+    } finally {
+      first.child.kill('SIGKILL');
+      second?.child.kill('SIGINT');
+      if (second) await second.exited;
+    }
+  });
+
+  it('a question older than a few minutes gets one short "please ask again" instead of an answer', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const message = (id: number, chat: number, text: string, date: number) => ({
+      update_id: id,
+      message: { message_id: id, date, text, chat: { id: chat, type: 'private' as const, first_name: 'A' }, from: { id: chat, is_bot: false, first_name: 'A', language_code: 'vi' } },
+    });
+    const pending: PendingUpdate[] = [
+      { update: message(9001, 5201, 'dioxin ở đâu?', now - 3600), receivedAt: Date.now() - 3600_000 },
+      { update: message(9002, 5202, 'dioxin ở đâu?', now - 10), receivedAt: Date.now() - 10_000 },
+    ];
+    const doneIds: number[] = [];
+    const inbox: Inbox = { receive: (u) => [...u], done: (id) => void doneIds.push(id), pending: () => pending };
+    const token = `434343434:${'Inbox_apology-token'.repeat(2)}`;
+    const config = testConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: emulator.apiRoot });
+    const engine = fakeEngine([fakeArticle('a1', 'Dioxin', 'Dioxin ở sân bay Biên Hòa đã được xử lý.')]);
+    const bot = createBot({ engine, config, log: silentLogger, inbox });
+    const running = await startBot(bot, config, { mode: 'polling' });
+    try {
+      await waitFor(() => doneIds.length === 2, 10_000, 'both handled');
+      expect(emulator.botMessages(token, 5201).map((m) => m.text)).toEqual([strings('vi').restarted]);
+      expect(htmlToText(emulator.botMessages(token, 5202)[0].text)).toContain('Biên Hòa');
+    } finally {
+      await running.stop();
+    }
+  });
+});
