@@ -10,6 +10,8 @@ import { openDatabase } from './database.ts';
 
 /** Done rows are kept this long, in ms. */
 const KEEP_DONE_MS = 24 * 3600_000;
+/** A running bot deletes old done rows once per this many getUpdates batches. */
+const PRUNE_EVERY_BATCHES = 1000;
 
 /** An Inbox in SQLite for one bot (update ids are per bot). */
 export class InboxStore implements Inbox {
@@ -25,12 +27,21 @@ export class InboxStore implements Inbox {
     this.db = openDatabase(file);
     this.insert = this.db.prepare('INSERT OR IGNORE INTO inbox (bot_id, update_id, payload, received_at) VALUES (?, ?, ?, ?)');
     this.markDone = this.db.prepare('UPDATE inbox SET done_at = ? WHERE bot_id = ? AND update_id = ?');
-    this.db.prepare('DELETE FROM inbox WHERE bot_id = ? AND done_at IS NOT NULL AND done_at < ?').run(botId, this.now() - KEEP_DONE_MS);
+    this.prune = this.db.prepare('DELETE FROM inbox WHERE bot_id = ? AND done_at IS NOT NULL AND done_at < ?');
+    this.prune.run(botId, this.now() - KEEP_DONE_MS);
   }
+
+  private readonly prune: Database.Statement;
+  /** Batches received since the last prune of old done rows. */
+  private batches = 0;
 
   receive(updates: readonly Update[]): Update[] {
     if (updates.length === 0) return [];
     const at = this.now();
+    if (++this.batches >= PRUNE_EVERY_BATCHES) {
+      this.batches = 0;
+      this.prune.run(this.botId, at - KEEP_DONE_MS);
+    }
     return this.db.transaction(() =>
       updates.filter((u) => this.insert.run(this.botId, u.update_id, JSON.stringify(u), at).changes > 0),
     )();
