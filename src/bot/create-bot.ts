@@ -106,12 +106,20 @@ function logFailures(log: Logger): Transformer {
 /** Updates left by a crash are answered when at most this old (ms); older ones get an apology. */
 export const RECOVER_MAX_AGE_MS = 5 * 60_000;
 
-/** Writes each getUpdates batch to the inbox before the runner sees it (and, by asking for more, confirms it to Telegram). */
-function recordingUpdates(inbox: Inbox): Transformer {
+/**
+ * Writes each getUpdates batch to the inbox before the runner sees it (and, by asking for more,
+ * confirms it to Telegram). Updates the inbox already had (Telegram delivers again what a crashed
+ * process fetched but never confirmed) go into `seenBefore`, to be skipped: they stay in the
+ * batch so that the runner's offset moves past them.
+ */
+function recordingUpdates(inbox: Inbox, seenBefore: Set<number>): Transformer {
   return async (prev, method, payload, signal) => {
     const result = await prev(method, payload, signal);
     if (method !== 'getUpdates' || !result.ok) return result;
-    return { ...result, result: inbox.receive(result.result as Update[]) as typeof result.result };
+    const updates = result.result as Update[];
+    const fresh = new Set(inbox.receive(updates).map((u) => u.update_id));
+    for (const u of updates) if (!fresh.has(u.update_id)) seenBefore.add(u.update_id);
+    return result;
   };
 }
 
@@ -185,7 +193,9 @@ export function createBot(options: CreateBotOptions): TrichdanBot {
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
   const inbox = options.inbox;
-  if (inbox) bot.api.config.use(recordingUpdates(inbox));
+  /** Updates the inbox had already when Telegram delivered them again: handled (or being replayed) elsewhere. */
+  const seenBefore = new Set<number>();
+  if (inbox) bot.api.config.use(recordingUpdates(inbox, seenBefore));
   bot.api.config.use(fittingMessages(log));
   bot.api.config.use(logFailures(log));
   bot.api.config.use(retrying());
@@ -195,6 +205,7 @@ export function createBot(options: CreateBotOptions): TrichdanBot {
   let lastUpdateId: number | undefined;
   bot.use(async (ctx, next) => {
     lastUpdateId = Math.max(lastUpdateId ?? 0, ctx.update.update_id);
+    if (seenBefore.delete(ctx.update.update_id)) return;
     const work = next();
     inflight.add(work);
     try {

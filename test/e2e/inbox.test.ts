@@ -105,6 +105,38 @@ describe('durable inbox: nothing lost in a crash (issue 12)', () => {
     }
   });
 
+  it('an update Telegram delivers again is not handled twice, and polling moves past it', async () => {
+    const token = `444444444:${'Inbox_redeliver-token'.repeat(2)}`;
+    const known = new Set<number>();
+    const doneIds: number[] = [];
+    // The inbox already has every update of chat 5301 (as if a crashed run had fetched them).
+    const inbox: Inbox = {
+      receive: (updates) => updates.filter((u) => u.message?.chat.id !== 5301 && !known.has(u.update_id)),
+      done: (id) => void doneIds.push(id),
+      pending: () => [],
+    };
+    const config = testConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: emulator.apiRoot });
+    const engine = fakeEngine([fakeArticle('a1', 'Dioxin', 'Dioxin ở sân bay Biên Hòa đã được xử lý.')]);
+    const bot = createBot({ engine, config, log: silentLogger, inbox });
+    const running = await startBot(bot, config, { mode: 'polling' });
+    try {
+      const again = await emulator.user(token, { userId: 5301 }).sendText('dioxin ở đâu?');
+      // Alone in its batch, it is still confirmed (a batch filtered to nothing would be fetched forever).
+      await waitFor(
+        () => emulator.callsOf('getUpdates').some((c) => c.token === token && Number(c.body.offset) > again.updateId),
+        5_000,
+        'polling to move past the update delivered again',
+      );
+      const fresh = await emulator.user(token, { userId: 5302 }).sendText('dioxin ở đâu?');
+      await waitFor(() => doneIds.includes(fresh.updateId), 10_000, 'the new update handled');
+      expect(emulator.botMessages(token, 5301)).toHaveLength(0);
+      expect(emulator.botMessages(token, 5302)).toHaveLength(1);
+      expect(doneIds).not.toContain(again.updateId);
+    } finally {
+      await running.stop();
+    }
+  });
+
   it('a question older than a few minutes gets one short "please ask again" instead of an answer', async () => {
     const now = Math.floor(Date.now() / 1000);
     const message = (id: number, chat: number, text: string, date: number) => ({
