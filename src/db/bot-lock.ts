@@ -7,6 +7,7 @@
  */
 import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { processAlive } from '../process-alive.ts';
 
 /** Another live bot process holds the store. */
 export class BotLockedError extends Error {
@@ -24,15 +25,6 @@ export function botLockFile(dbPath: string): string {
   return `${dbPath}.bot.lock`;
 }
 
-function alive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function ownerOf(file: string): number {
   try {
@@ -64,7 +56,7 @@ export function acquireBotLock(dbPath: string): BotLock {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 3) throw error;
         const owner = ownerOf(file);
-        if (owner !== process.pid && alive(owner)) {
+        if (owner !== process.pid && processAlive(owner)) {
           throw new BotLockedError(
             `another trichdan bot (pid ${owner}) is running on the database ${dbPath}: stop it first, or give this bot its own TRICHDAN_DB (lock file ${file})`,
           );

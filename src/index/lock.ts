@@ -5,6 +5,7 @@
  */
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { processAlive } from '../process-alive.ts';
 
 const LOCK_FILE = '.lock';
 /** A lock file without a pid younger than this may be one whose owner is still writing it. */
@@ -15,15 +16,6 @@ export class IndexLockedError extends Error {
   override name = 'IndexLockedError';
 }
 
-function alive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Runs `work` holding the lock of `dir`. In-process callers must serialise themselves (the
@@ -43,7 +35,7 @@ export async function withIndexLock<T>(dir: string, work: () => Promise<T>, wait
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number.parseInt(await readFile(file, 'utf8').catch(() => ''), 10);
       if (owner === process.pid) throw new Error(`index lock of ${dir} taken twice by one process`);
-      if (!alive(owner)) {
+      if (!processAlive(owner)) {
         // Left by a process that died; a half-written pid (empty file) counts as dead only once it is old enough to not be
         // mid-write: until then it is read again (the owner may have written its pid meanwhile).
         if (Number.isNaN(owner)) {
