@@ -99,8 +99,7 @@ export class RetrievalEngine implements Engine {
     if (problem) {
       return { question, answered: false, language: 'vi', results: [], matchedTerms: [], retrieval, inputProblem: problem };
     }
-    const analyze = (text: string) => analyzeQuestion(text.trim(), this.resources.lexicon, { vocabulary: this.index.lexical });
-    const query = options.context?.trim() ? withContext(analyze(question), analyze(options.context)) : analyze(question);
+    const query = options.context?.trim() ? withContext(this.analyze(question), this.analyze(options.context)) : this.analyze(question);
     const topK = options.topK ?? this.config.retrieval.topK;
     const offset = options.offset ?? 0;
     const ranked = await this.retriever.retrieve(query, (offset + topK) * OVERFETCH, {
@@ -132,7 +131,12 @@ export class RetrievalEngine implements Engine {
 
   /** Ranked passages without answer composition (for evaluation and benchmarks). */
   async rank(question: string, k: number, mode?: RetrievalMode) {
-    return this.retriever.retrieve(analyzeQuestion(stripInvisible(question).trim(), this.resources.lexicon, { vocabulary: this.index.lexical }), k, { mode });
+    return this.retriever.retrieve(this.analyze(stripInvisible(question)), k, { mode });
+  }
+
+  /** The weighted query for a text (invisible characters already removed). */
+  private analyze(text: string) {
+    return analyzeQuestion(text.trim(), this.resources.lexicon, { vocabulary: this.index.lexical });
   }
 
   articles(): readonly Article[] {
@@ -169,7 +173,7 @@ export class RetrievalEngine implements Engine {
 
 /** Loads the model (when it can be had) and the lexicon, and says in one line each what is missing. */
 export async function loadResources(config: Config, options: EngineOptions = {}): Promise<EngineResources> {
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const log = options.log ?? stderrLine;
   let lexicon: Lexicon | null = null;
   let lexiconProblem: string | null = null;
   if (config.lexiconPath) {
@@ -205,14 +209,15 @@ export async function loadResources(config: Config, options: EngineOptions = {})
 
 /**
  * Loads the model, the lexicon and the index (bringing it in step with the corpus folder, or
- * rebuilding what no longer matches), and says in one line each what it did.
+ * rebuilding what no longer matches), and says in one line each what it did. The parts of an
+ * engine, for {@link createEngine} and the live library.
  */
-export async function createEngine(
+export async function openEngineParts(
   config: Config,
   options: EngineOptions & { forceRebuild?: boolean } = {},
-): Promise<RetrievalEngine> {
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const resources = await loadResources(config, options);
+): Promise<{ resources: EngineResources; index: LoadedIndex; log: (line: string) => void }> {
+  const log = options.log ?? stderrLine;
+  const resources = await loadResources(config, { ...options, log });
   const { index, skipped } = await openIndex({
     ...indexSettings(resources, options.progress),
     corpusDir: config.corpusDir,
@@ -220,5 +225,19 @@ export async function createEngine(
   });
   for (const s of skipped) log(`warning: skipped ${s.path}: ${s.reason}`);
   for (const action of index.actions) log(action);
+  return { resources, index, log };
+}
+
+/** An engine on the index as it is after {@link openEngineParts}. */
+export async function createEngine(
+  config: Config,
+  options: EngineOptions & { forceRebuild?: boolean } = {},
+): Promise<RetrievalEngine> {
+  const { resources, index } = await openEngineParts(config, options);
   return new RetrievalEngine(resources, index);
+}
+
+/** Where start-up lines go by default. */
+function stderrLine(line: string): void {
+  process.stderr.write(`${line}\n`);
 }

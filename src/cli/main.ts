@@ -36,6 +36,12 @@ function logger(program: Command): (line: string) => void {
   return program.opts<GlobalOptions>().quiet ? () => {} : (line) => process.stderr.write(`${line}\n`);
 }
 
+/** The live corpus for the commands that change or list it (loaded only by them). */
+async function openLibrary(config: Config = configFrom(program)) {
+  const { CorpusLibrary } = await import('../library/library.ts');
+  return CorpusLibrary.open(config, { log: logger(program) });
+}
+
 const program = new Command()
   .name('trichdan')
   .description('Answers questions about a news corpus with quoted, verifiable citations.')
@@ -90,9 +96,7 @@ program
   .description('add articles from files, folders (their .txt/.md files) or web addresses, and index them')
   .argument('<targets...>', 'files, folders or URLs')
   .action(async (targets: string[]) => {
-    const config = configFrom(program);
-    const { CorpusLibrary } = await import('../library/library.ts');
-    const library = await CorpusLibrary.open(config, { log: logger(program) });
+    const library = await openLibrary();
     const paths = targets.filter((t) => !isUrlLike(t));
     let failed = 0;
     const report = (outcome: AddOutcome) => process.stdout.write(`${outcomeLine(outcome)}\n`);
@@ -110,9 +114,7 @@ program
   .description('remove an article (by id or URL) from the corpus and the index')
   .argument('<article>', 'article id (see trichdan list) or its URL')
   .action(async (target: string) => {
-    const config = configFrom(program);
-    const { CorpusLibrary } = await import('../library/library.ts');
-    const library = await CorpusLibrary.open(config, { log: logger(program) });
+    const library = await openLibrary();
     const removed = await library.remove(target);
     if (!removed) throw new ConfigError(`no article with id or URL ${JSON.stringify(target.slice(0, 200))}: see trichdan list`);
     process.stdout.write(`removed ${removed.id}  ${removed.title}\n`);
@@ -123,9 +125,7 @@ program
   .description('list the articles: id, date, source, title, URL, when added')
   .option('--json', 'one JSON array')
   .action(async (opts: { json?: boolean }) => {
-    const config = configFrom(program);
-    const { CorpusLibrary } = await import('../library/library.ts');
-    const library = await CorpusLibrary.open(config, { log: logger(program) });
+    const library = await openLibrary();
     const articles = library.list().sort((a, b) => (a.addedAt < b.addedAt ? -1 : a.addedAt > b.addedAt ? 1 : a.id < b.id ? -1 : 1));
     process.stdout.write(opts.json ? `${JSON.stringify(articles, null, 2)}\n` : `${articleTable(articles)}\n`);
   });
@@ -138,11 +138,9 @@ program
   .action(async (opts: { once?: boolean; force?: boolean }) => {
     const config = configFrom(program);
     if (!config.ingest.feeds.length) throw new ConfigError('no feeds configured: set TRICHDAN_FEEDS to RSS or Atom URLs, separated by commas');
-    const { CorpusLibrary } = await import('../library/library.ts');
     const { connectFeeds } = await import('../library/feeds.ts');
-    const log = logger(program);
-    const library = await CorpusLibrary.open(config, { log });
-    const feeds = connectFeeds(config, library, log);
+    const library = await openLibrary(config);
+    const feeds = connectFeeds(config, library, logger(program));
     try {
       if (opts.once) {
         for (const r of await feeds.poller.pollOnce({ force: opts.force })) {

@@ -14,6 +14,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Article } from '../corpus/article.ts';
 import type { Chunk } from './chunk-types.ts';
+import { TEMPORARY_FILE } from './atomic.ts';
 import { chunkArticle } from './chunk.ts';
 import type { Embedder } from './embedder.ts';
 import { EMBEDDING_CACHE_FILE, EmbeddingCache, embedWithCache } from './embedding-cache.ts';
@@ -302,6 +303,7 @@ export async function removeUnlisted(dir: string, manifest: Manifest): Promise<v
   } catch {
     return;
   }
-  const ours = /^(seg-\d+\.(json|text|lex)|vectors(-\d+)?\.hnsw|vectors-log-\d+\.bin|chunks\.json|\..*\.tmp)$/u;
-  await Promise.all(names.filter((n) => ours.test(n) && !keep.has(n)).map((n) => rm(path.join(dir, n), { force: true })));
+  const ours = /^(seg-\d+\.(json|text|lex)|vectors(-\d+)?\.hnsw|vectors-log-\d+\.bin|chunks\.json)$/u;
+  const stale = (n: string) => (ours.test(n) && !keep.has(n)) || TEMPORARY_FILE.test(n);
+  await Promise.all(names.filter(stale).map((n) => rm(path.join(dir, n), { force: true })));
 }

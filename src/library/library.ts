@@ -15,20 +15,18 @@
 import { copyFile, readFile, rm, stat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.ts';
-import type { Article } from '../corpus/article.ts';
 import { articleFromBytes } from '../corpus/load.ts';
-import { articleIdOf, isArticleFileName, readCorpusFile } from '../corpus/scan.ts';
-import { RetrievalEngine, type EngineResources, indexSettings, loadResources } from '../engine.ts';
+import { articleIdOf, isArticleFileName } from '../corpus/scan.ts';
+import { RetrievalEngine, type EngineResources, indexSettings, openEngineParts } from '../engine.ts';
 import type { EngineOptions } from '../engine-types.ts';
 import { writeAtomically, writeFileAtomic } from '../index/atomic.ts';
-import { corpusChanges, hasChanges, loadIndex, openIndex, type LoadedIndex } from '../index/build.ts';
+import { corpusChanges, hasChanges, loadIndex, type LoadedIndex } from '../index/build.ts';
 import { withIndexLock } from '../index/lock.ts';
 import { MANIFEST_FILE, readManifest, sha256 } from '../index/manifest.ts';
 import type { IndexedArticle } from '../index/segment-files.ts';
 import { updateIndex } from '../index/update.ts';
 import { articleFileText, articleIdFor } from '../ingest/article-file.ts';
-import { fetchArticle } from '../ingest/extract.ts';
-import { normalizeArticleUrl } from '../ingest/extract.ts';
+import { fetchArticle, normalizeArticleUrl } from '../ingest/extract.ts';
 import { IngestError, type FetchPolicy, type WebArticle } from '../ingest/types.ts';
 import { LiveEngine } from './live-engine.ts';
 import type { AddOutcome, ArticleInfo, FeedStatus, Library, LibraryStats, RefreshReport } from './types.ts';
@@ -74,11 +72,7 @@ export class CorpusLibrary implements Library {
 
   /** Loads the model and lexicon, opens (and updates) the index, and says what it did. */
   static async open(config: Config, options: LibraryOptions = {}): Promise<CorpusLibrary> {
-    const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-    const resources = await loadResources(config, options);
-    const { index, skipped } = await openIndex({ ...indexSettings(resources, options.progress), corpusDir: config.corpusDir, force: options.forceRebuild });
-    for (const s of skipped) log(`warning: skipped ${s.path}: ${s.reason}`);
-    for (const action of index.actions) log(action);
+    const { resources, index, log } = await openEngineParts(config, options);
     return new CorpusLibrary(config, resources, index, log, options.fetchArticle ?? fetchArticle);
   }
 
@@ -90,6 +84,12 @@ export class CorpusLibrary implements Library {
   /** Where /stats and /feeds read the feeds' state from (set by the feed poller's owner). */
   setFeedStatuses(statuses: () => FeedStatus[]): void {
     this.feedStatuses = statuses;
+  }
+
+  /** Whether another process committed a change to the index since this snapshot (the manifest differs). */
+  async changedOnDisk(): Promise<boolean> {
+    const onDisk = await readManifest(path.join(this.config.indexDir, MANIFEST_FILE));
+    return onDisk !== null && JSON.stringify(onDisk) !== JSON.stringify(this.index.manifest);
   }
 
   /** Called after every swap, with the new snapshot. */
@@ -243,8 +243,7 @@ export class CorpusLibrary implements Library {
    * this snapshot, so duplicates are checked against it and changes build on it. Under the lock.
    */
   private async catchUp(): Promise<void> {
-    const onDisk = await readManifest(path.join(this.config.indexDir, MANIFEST_FILE));
-    if (!onDisk || JSON.stringify(onDisk) === JSON.stringify(this.index.manifest)) return;
+    if (!(await this.changedOnDisk())) return;
     const loaded = await loadIndex(indexSettings(this.resources, false));
     if ('index' in loaded) this.swap(loaded.index);
   }
@@ -287,5 +286,3 @@ async function expandPaths(paths: readonly string[]): Promise<string[]> {
   return files;
 }
 
-export type { Article };
-export { readCorpusFile };

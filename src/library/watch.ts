@@ -5,15 +5,13 @@
  * `intervalMs`, since file-system events are not delivered on every file system.
  */
 import { watch, type FSWatcher } from 'node:fs';
-import path from 'node:path';
-import { MANIFEST_FILE, readManifest } from '../index/manifest.ts';
 import type { CorpusLibrary } from './library.ts';
 
 /** Quiet time after the last folder event before re-scanning (a copy of many files is one refresh). */
 const DEBOUNCE_MS = 300;
 
 /** Starts watching; returns a function that stops it. */
-export function watchCorpus(library: CorpusLibrary, dirs: { corpusDir: string; indexDir: string }, intervalMs: number, log: (line: string) => void): () => void {
+export function watchCorpus(library: CorpusLibrary, dirs: { corpusDir: string }, intervalMs: number, log: (line: string) => void): () => void {
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let again = false;
@@ -55,9 +53,7 @@ export function watchCorpus(library: CorpusLibrary, dirs: { corpusDir: string; i
   const poll =
     intervalMs > 0
       ? setInterval(async () => {
-          const onDisk = await readManifest(path.join(dirs.indexDir, MANIFEST_FILE));
-          if (onDisk && JSON.stringify(onDisk) !== JSON.stringify(library.current.manifest)) schedule();
-          else if (!watcher) schedule();
+          if (!watcher || (await library.changedOnDisk())) schedule();
         }, intervalMs)
       : undefined;
   poll?.unref();
