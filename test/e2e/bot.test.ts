@@ -553,7 +553,8 @@ describe('`npm start` under a process supervisor (issue 12)', () => {
     const db = path.join(indexDir, 'npm-term.sqlite');
     const { npm, botPid, stderr } = await npmStart(db);
     try {
-      const npmExited = new Promise((resolve) => npm.once('exit', resolve));
+      // 'close', not 'exit': 'exit' can come before the last stderr chunks ("bot: stopped") are read.
+      const npmExited = new Promise((resolve) => npm.once('close', resolve));
       npm.kill('SIGTERM');
       await waitFor(() => !running(botPid), 15_000, 'the bot to stop');
       await npmExited;
