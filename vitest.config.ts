@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Native modules (hnswlib-node, better-sqlite3) are happiest in forks.
     pool: 'forks',
+    globalSetup: ['test/setup/postgres.global.ts'],
   },
 });
