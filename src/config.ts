@@ -47,6 +47,14 @@ const schema = z.object({
   TRICHDAN_HNSW_EF_CONSTRUCTION: int(10, 2000).default(200),
   TRICHDAN_HNSW_EF_SEARCH: int(10, 2000).default(400),
   TRICHDAN_DB: z.string().min(1).default('data/trichdan.sqlite'),
+  /** A PostgreSQL server shared by several replicas (postgres://user:password@host:5432/db); empty: the SQLite file TRICHDAN_DB. */
+  TRICHDAN_DATABASE_URL: z
+    .string()
+    .regex(/^(postgres|postgresql):\/\/\S+$/, 'expected a PostgreSQL URL, e.g. postgres://trichdan:secret@db.example.org:5432/trichdan')
+    .or(z.literal(''))
+    .default(''),
+  /** Seconds between a replica's checks of the shared article registry (PostgreSQL only). */
+  TRICHDAN_REGISTRY_SYNC_SECONDS: z.coerce.number().min(0.1).max(3600).default(2),
 
   TELEGRAM_BOT_TOKEN: z.string().default(''),
   TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
@@ -65,6 +73,10 @@ const schema = z.object({
   TRICHDAN_DIGEST_GRACE_MINUTES: int(0, 24 * 60).default(180),
   /** Overall broadcast rate (messages per second). */
   TRICHDAN_BROADCAST_PER_SECOND: int(1, 30).default(25),
+  /** Seconds between the digest scheduler's looks at who is due. */
+  TRICHDAN_DIGEST_TICK_SECONDS: z.coerce.number().min(0.1).max(600).default(30),
+  /** Seconds a replica holds a claimed digest without progress before another may take it over. */
+  TRICHDAN_DIGEST_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(60),
 
   /** Telegram user ids allowed to /add, /remove, /feeds, /reindex (comma- or space-separated). */
   TRICHDAN_ADMIN_IDS: z
@@ -106,6 +118,10 @@ export interface Config {
   lexiconPath: string | null;
   hnsw: { m: number; efConstruction: number; efSearch: number };
   dbPath: string;
+  /** PostgreSQL URL shared by replicas, or null for the SQLite file {@link dbPath}. */
+  databaseUrl: string | null;
+  /** How often a replica reads the shared article registry, in ms. */
+  registrySyncMs: number;
   telegram: {
     token: string;
     apiRoot: string;
@@ -116,7 +132,15 @@ export interface Config {
     webhookSecret: string;
     ratePerMinute: number;
   };
-  digest: { defaultTime: string; defaultZone: string; graceMinutes: number; broadcastPerSecond: number };
+  digest: {
+    defaultTime: string;
+    defaultZone: string;
+    graceMinutes: number;
+    broadcastPerSecond: number;
+    /** Time between the scheduler's ticks, and how long a claim is held without progress (ms). */
+    tickMs: number;
+    leaseMs: number;
+  };
   /** Live corpus: who may change it, feeds, and the limits of every web request. */
   ingest: {
     adminIds: number[];
@@ -195,6 +219,8 @@ export function loadConfig(
       efSearch: raw.TRICHDAN_HNSW_EF_SEARCH,
     },
     dbPath: resolve(raw.TRICHDAN_DB),
+    databaseUrl: raw.TRICHDAN_DATABASE_URL || null,
+    registrySyncMs: Math.round(raw.TRICHDAN_REGISTRY_SYNC_SECONDS * 1000),
     telegram: {
       token: raw.TELEGRAM_BOT_TOKEN,
       apiRoot: raw.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
@@ -210,6 +236,8 @@ export function loadConfig(
       defaultZone: raw.TRICHDAN_DIGEST_DEFAULT_TZ,
       graceMinutes: raw.TRICHDAN_DIGEST_GRACE_MINUTES,
       broadcastPerSecond: raw.TRICHDAN_BROADCAST_PER_SECOND,
+      tickMs: Math.round(raw.TRICHDAN_DIGEST_TICK_SECONDS * 1000),
+      leaseMs: Math.round(raw.TRICHDAN_DIGEST_LEASE_SECONDS * 1000),
     },
     ingest: {
       adminIds: items(raw.TRICHDAN_ADMIN_IDS).map(Number),

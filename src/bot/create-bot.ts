@@ -72,6 +72,8 @@ export interface TrichdanBot {
   extensions: readonly BotExtension[];
   /** The Bot API root it talks to. */
   apiRoot: string;
+  /** The durable inbox, when the bot has one (webhook mode writes each update to it first). */
+  inbox?: Inbox;
   /** The highest update id handed to the bot so far (for confirming the offset on shutdown). */
   lastUpdateId(): number | undefined;
   /** Resolves true when no update is being handled, or false after `timeoutMs`. */
@@ -79,9 +81,10 @@ export interface TrichdanBot {
   /**
    * Handles what an earlier process left in the inbox: updates younger than `maxAgeMs` as if
    * they had just come (per-chat order kept), older questions with one short "I was restarting,
-   * please ask again". Returns at once; `done` resolves when all are handled.
+   * please ask again". `minAgeMs` (replicas) leaves alone what arrived more recently: a live
+   * replica is handling it. Resolves once they are taken; `done` resolves when all are handled.
    */
-  recover(maxAgeMs?: number): { answered: number; apologised: number; done: Promise<void> };
+  recover(options?: { maxAgeMs?: number; minAgeMs?: number }): Promise<{ answered: number; apologised: number; done: Promise<void> }>;
 }
 
 /** Logs failed API calls (method and error code only) before auto-retry decides what to do. */
@@ -117,7 +120,7 @@ function recordingUpdates(inbox: Inbox, seenBefore: Set<number>): Transformer {
     const result = await prev(method, payload, signal);
     if (method !== 'getUpdates' || !result.ok) return result;
     const updates = result.result as Update[];
-    const fresh = new Set(inbox.receive(updates).map((u) => u.update_id));
+    const fresh = new Set((await inbox.receive(updates)).map((u) => u.update_id));
     for (const u of updates) if (!fresh.has(u.update_id)) seenBefore.add(u.update_id);
     return result;
   };
@@ -213,7 +216,7 @@ export function createBot(options: CreateBotOptions): TrichdanBot {
     } finally {
       inflight.delete(work);
       // Handled (errors were answered by the boundary below): a restart does not handle it again.
-      inbox?.done(ctx.update.update_id);
+      await inbox?.done(ctx.update.update_id).catch((error: unknown) => log.warn(`inbox: marking update done failed: ${describeError(error)}`));
     }
   });
 
@@ -248,9 +251,10 @@ export function createBot(options: CreateBotOptions): TrichdanBot {
     services,
     extensions,
     apiRoot,
+    ...(inbox ? { inbox } : {}),
     lastUpdateId: () => lastUpdateId,
-    recover(maxAgeMs = RECOVER_MAX_AGE_MS) {
-      const pending = inbox?.pending() ?? [];
+    async recover({ maxAgeMs = RECOVER_MAX_AGE_MS, minAgeMs = 0 } = {}) {
+      const pending = (await inbox?.pending(minAgeMs)) ?? [];
       const now = Date.now();
       const fresh = pending.filter((p) => now - updateTime(p) <= maxAgeMs);
       const stale = pending.filter((p) => now - updateTime(p) > maxAgeMs);
@@ -263,7 +267,7 @@ export function createBot(options: CreateBotOptions): TrichdanBot {
         } catch (error) {
           log.warn(`apology for update ${p.update.update_id} failed: ${describeError(error)}`);
         }
-        inbox?.done(p.update.update_id);
+        await inbox?.done(p.update.update_id).catch(() => undefined);
       });
       return { answered: fresh.length, apologised: stale.length, done: Promise.all([...handled, ...apologies]).then(() => {}) };
     },

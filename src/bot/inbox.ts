@@ -1,7 +1,7 @@
 /**
  * The seam for a durable inbox: updates are recorded when they arrive (before the next
  * getUpdates tells Telegram they were received) and marked done once handled, so a crash or a
- * deploy loses no question. The SQLite implementation is src/db/inbox-store.ts.
+ * deploy loses no question. The database implementation is src/db/inbox-store.ts.
  */
 import type { Update } from 'grammy/types';
 
@@ -19,9 +19,13 @@ export interface Inbox {
    * Telegram delivers again (it was fetched but not yet confirmed before a crash) is dropped,
    * as it is either handled or among `pending()`.
    */
-  receive(updates: readonly Update[]): Update[];
+  receive(updates: readonly Update[]): Promise<Update[]>;
   /** Marks an update handled. */
-  done(updateId: number): void;
-  /** Updates received but never marked done (an earlier process stopped first), oldest first. */
-  pending(): PendingUpdate[];
+  done(updateId: number): Promise<void>;
+  /**
+   * Takes the updates received but never marked done (an earlier process stopped first), oldest
+   * first; with `minAgeMs`, only those that arrived at least that long ago (replicas: younger
+   * ones are being handled by a live replica).
+   */
+  pending(minAgeMs?: number): Promise<PendingUpdate[]>;
 }

@@ -5,7 +5,7 @@
  * for the replies being written.
  */
 import http from 'node:http';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { GrammyError, HttpError, webhookCallback } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import { run, type RunnerHandle } from '@grammyjs/runner';
@@ -53,6 +53,14 @@ export interface RunningBot {
 export interface StartOptions {
   /** Default: `config.telegram.mode`. */
   mode?: 'polling' | 'webhook';
+  /**
+   * Why this process should not take updates now (the database is unreachable), or null when it
+   * may. Webhook mode answers 503 meanwhile (Telegram retries; a load balancer reading /readyz
+   * sends them to another replica).
+   */
+  notReady?: () => string | null;
+  /** Replays only inbox updates at least this old (replicas: younger ones belong to a live replica). */
+  recoverMinAgeMs?: number;
 }
 
 /** Pauses before the retries of getMe at start (a network blip should not stop the bot; a dead API should say so soon). */
@@ -122,10 +130,14 @@ export async function startBot(trichdan: TrichdanBot, config: Config, options: S
   };
 
   // What a crash left unanswered is handled first (per-chat order: new updates queue behind it).
-  const recovered = trichdan.recover();
-  if (recovered.answered + recovered.apologised > 0) recovered.done.catch(() => {});
+  try {
+    const recovered = await trichdan.recover({ minAgeMs: options.recoverMinAgeMs ?? 0 });
+    if (recovered.answered + recovered.apologised > 0) recovered.done.catch(() => {});
+  } catch (error) {
+    log.warn(`inbox: could not read what the previous run left (${describeError(error)}); it is retried later`);
+  }
 
-  if (mode === 'webhook') return startWebhook(trichdan, config, botInfo, commandsRegistered, finish);
+  if (mode === 'webhook') return startWebhook(trichdan, config, botInfo, commandsRegistered, finish, options.notReady ?? (() => null));
 
   try {
     await bot.api.deleteWebhook();
@@ -193,10 +205,22 @@ function readBody(req: http.IncomingMessage, res: http.ServerResponse, max: numb
   });
 }
 
+/** Whether the header carries the webhook secret (compared in constant time). */
+function secretMatches(header: string | undefined, secret: string): boolean {
+  if (header === undefined) return false;
+  const given = Buffer.from(header);
+  const wanted = Buffer.from(secret);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
 /**
  * Webhook mode: a node http server on `TRICHDAN_WEBHOOK_HOST` (127.0.0.1 unless set) and
  * `TRICHDAN_WEBHOOK_PORT` for the path of `TRICHDAN_WEBHOOK_URL`, which must be https:// (plain
  * http only on loopback, for a local Bot API). Bodies over WEBHOOK_MAX_BODY_BYTES get a 413.
+ * With an inbox, each update is written to it before it is handled: one Telegram delivers again
+ * (to this replica or another) is answered 200 and not handled twice.
+ * `GET /healthz` answers 200 while the process runs; `GET /readyz` 200 when it takes updates,
+ * 503 with the reason when it does not (for a load balancer).
  */
 async function startWebhook(
   trichdan: TrichdanBot,
@@ -204,6 +228,7 @@ async function startWebhook(
   botInfo: UserFromGetMe,
   commandsRegistered: boolean,
   finish: (timeoutMs: number) => Promise<void>,
+  notReady: () => string | null,
 ): Promise<RunningBot> {
   const { bot, services } = trichdan;
   const { webhookUrl, webhookPort, webhookHost } = config.telegram;
@@ -234,8 +259,18 @@ async function startWebhook(
     unauthorized: () => res.writeHead(401).end('secret token is wrong'),
   });
   const handle = webhookCallback(bot, adapter, { secretToken: secret, onTimeout: 'return', timeoutMilliseconds: 50_000 });
+  let stopping: Promise<void> | undefined;
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
+    if (req.method === 'GET' && path === '/healthz') {
+      res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok\n');
+      return;
+    }
+    if (req.method === 'GET' && path === '/readyz') {
+      const reason = stopping ? 'stopping' : notReady();
+      res.writeHead(reason ? 503 : 200, { 'Content-Type': 'text/plain' }).end(reason ? `not ready: ${reason}\n` : 'ready\n');
+      return;
+    }
     if (req.method !== 'POST' || path !== url.pathname) {
       res.writeHead(404).end();
       return;
@@ -251,7 +286,31 @@ async function startWebhook(
         return;
       }
       const header = req.headers['x-telegram-bot-api-secret-token'];
-      await handle(update, Array.isArray(header) ? header[0] : header, res);
+      const token = Array.isArray(header) ? header[0] : header;
+      if (!secretMatches(token, secret)) {
+        res.writeHead(401).end('secret token is wrong');
+        return;
+      }
+      // Not taking updates (database down): Telegram keeps the update and sends it again later.
+      if (notReady()) {
+        res.writeHead(503).end();
+        return;
+      }
+      if (trichdan.inbox) {
+        let fresh: Update[];
+        try {
+          fresh = await trichdan.inbox.receive([update]);
+        } catch (error) {
+          services.log.warn(`webhook: the inbox cannot be written (${describeError(error)}); answered 503 so Telegram sends the update again`);
+          res.writeHead(503).end();
+          return;
+        }
+        if (fresh.length === 0) {
+          res.writeHead(200).end(); // received before (here or by another replica): handled or being handled
+          return;
+        }
+      }
+      await handle(update, token, res);
     })().catch((error: unknown) => {
       services.log.warn(`webhook request failed: ${describeError(error)}`);
       if (!res.headersSent) res.writeHead(500).end();
@@ -269,7 +328,6 @@ async function startWebhook(
   const done = new Promise<void>((resolve) => {
     resolveDone = resolve;
   });
-  let stopping: Promise<void> | undefined;
   return {
     botInfo,
     mode: 'webhook',

@@ -5,7 +5,6 @@
  * updates, finish the replies in flight, stop extensions, feeds and the watch, close the engine).
  * A second signal exits at once.
  */
-import type { Config } from '../config.ts';
 import { connectFeeds } from '../library/feeds.ts';
 import { CorpusLibrary } from '../library/library.ts';
 import { watchCorpus } from '../library/watch.ts';
@@ -13,13 +12,21 @@ import type { Engine } from '../engine-types.ts';
 import { createBot, type BotExtension } from '../bot/create-bot.ts';
 import { createLogger, type Logger } from '../bot/log.ts';
 import { checkToken, startBot } from '../bot/run.ts';
+import { ConfigError, type Config } from '../config.ts';
 import { acquireBotLock } from '../db/bot-lock.ts';
-import { InboxStore } from '../db/inbox-store.ts';
+import { describeDatabaseError } from '../db/errors.ts';
+import { DatabaseHealth } from '../db/health.ts';
+import { InboxStore, ORPHAN_AFTER_MS } from '../db/inbox-store.ts';
+import { openSqlClient } from '../db/open.ts';
+import type { SqlClient } from '../db/sql.ts';
+import { newReplicaId } from '../digest/store.ts';
+import { CorpusRegistry } from '../library/registry.ts';
+import { RegistryFollower } from '../library/registry-follower.ts';
 
 /** Options for `runBot` (the CLI passes none). */
 export interface RunBotOptions {
-  /** Features plugged into the bot (the daily digest), made once the engine is loaded. */
-  extensions?: (engine: Engine, config: Config) => readonly BotExtension[] | Promise<readonly BotExtension[]>;
+  /** Features plugged into the bot (the daily digest), made once the engine is loaded; they share the bot's database. */
+  extensions?: (engine: Engine, config: Config, database: SqlClient) => readonly BotExtension[] | Promise<readonly BotExtension[]>;
   /** Default: stderr at `config.logLevel`. */
   log?: Logger;
   /** Stops the bot when aborted (tests); SIGINT and SIGTERM always do. */
@@ -28,48 +35,73 @@ export interface RunBotOptions {
   engineLog?: (line: string) => void;
 }
 
+/** How often a replica looks for updates a dead replica left in the shared inbox. */
+const ORPHAN_SWEEP_MS = 60_000;
+
 /**
  * Runs the bot until a signal. Throws a ConfigError with one clear line when the token is
- * missing, malformed or rejected by Telegram, and a BotLockedError when another bot runs on the
- * same TRICHDAN_DB (the CLI prints either without a stack trace).
+ * missing, malformed or rejected by Telegram, a BotLockedError when another bot runs on the
+ * same TRICHDAN_DB, and a DigestStoreError when the database cannot be used (the CLI prints
+ * each without a stack trace). With TRICHDAN_DATABASE_URL, any number of replicas may run.
  */
 export async function runBot(config: Config, options: RunBotOptions = {}): Promise<void> {
   checkToken(config.telegram.token);
   const log = options.log ?? createLogger(config.logLevel);
-  // One bot per store: a second one on the same TRICHDAN_DB stops here with one line.
-  const lock = acquireBotLock(config.dbPath);
+  const shared = config.databaseUrl !== null;
+  if (shared && config.telegram.mode === 'webhook' && !config.telegram.webhookSecret) {
+    throw new ConfigError(
+      'TRICHDAN_WEBHOOK_SECRET is not set: replicas sharing TRICHDAN_DATABASE_URL behind one webhook must share one secret (1 to 256 letters, digits, "_" or "-")',
+    );
+  }
+  // One bot per SQLite file: a second one on the same TRICHDAN_DB stops here with one line. A PostgreSQL database is shared.
+  const lock = shared ? null : acquireBotLock(config.dbPath);
   try {
-    await runLocked(config, options, log);
+    const database = await openSqlClient(config, (line) => log.warn(line));
+    try {
+      await runOnDatabase(config, options, log, database);
+    } finally {
+      await database.close();
+    }
   } finally {
-    lock.release();
+    lock?.release();
   }
 }
 
-/** `runBot` once the store is ours. */
-async function runLocked(config: Config, options: RunBotOptions, log: Logger): Promise<void> {
+/** `runBot` once the database is open. */
+async function runOnDatabase(config: Config, options: RunBotOptions, log: Logger, database: SqlClient): Promise<void> {
+  const shared = database.dialect === 'postgres';
   // Every update is written here before Telegram is told it arrived: a crash loses no question.
-  const inbox = new InboxStore(config.dbPath, Number(config.telegram.token.split(':')[0]));
-  try {
-    await runWithInbox(config, options, log, inbox);
-  } finally {
-    inbox.close();
-  }
-}
-
-/** `runBot` once the store is ours and the inbox open. */
-async function runWithInbox(config: Config, options: RunBotOptions, log: Logger, inbox: InboxStore): Promise<void> {
+  const inbox = new InboxStore(database, Number(config.telegram.token.split(':')[0]));
+  const health = new DatabaseHealth(database, (line) => log.warn(line));
+  if (shared) health.start();
   const library = await CorpusLibrary.open(config, options.engineLog ? { log: options.engineLog } : {});
   const engine = library.engine;
-  const feeds = connectFeeds(config, library, (line) => log.info(line));
+  const feeds = connectFeeds(config, library, (line) => log.info(line), database);
+  const follower = shared
+    ? new RegistryFollower(library, new CorpusRegistry(database, newReplicaId()), config.corpusDir, config.registrySyncMs, (line) => log.info(line))
+    : null;
   let stopWatching = () => {};
+  let orphanSweep: NodeJS.Timeout | undefined;
   try {
-    const extensions = options.extensions ? await options.extensions(engine, config) : [];
+    await follower?.start();
+    const extensions = options.extensions ? await options.extensions(engine, config, database) : [];
     const trichdan = createBot({ engine, config, log, extensions, library, inbox });
-    const running = await startBot(trichdan, config);
+    const running = await startBot(trichdan, config, {
+      notReady: () => health.problem(),
+      ...(shared ? { recoverMinAgeMs: ORPHAN_AFTER_MS } : {}),
+    });
+    if (shared) {
+      // A replica that died leaves updates in the shared inbox: the others answer them.
+      orphanSweep = setInterval(() => {
+        if (health.problem()) return;
+        trichdan.recover({ minAgeMs: ORPHAN_AFTER_MS }).catch((error: unknown) => log.warn(`inbox: ${describeDatabaseError(error)}`));
+      }, ORPHAN_SWEEP_MS);
+      orphanSweep.unref();
+    }
     const s = engine.status();
     log.info(
       `@${running.botInfo.username} is answering (${running.mode}, ${s.retrieval} retrieval, ` +
-        `${s.articleCount} articles, ${s.chunkCount} passages); Ctrl-C to stop`,
+        `${s.articleCount} articles, ${s.chunkCount} passages, database ${database.description}); Ctrl-C to stop`,
     );
     // The corpus grows while the bot runs: feeds, files dropped into the folder, other processes.
     stopWatching = watchCorpus(library, config, config.ingest.watchMs, (line) => log.info(line));
@@ -98,7 +130,10 @@ async function runWithInbox(config: Config, options: RunBotOptions, log: Logger,
     await running.stop();
     log.info('stopped');
   } finally {
+    clearInterval(orphanSweep);
     stopWatching();
+    await follower?.stop();
+    health.stop();
     await feeds.close();
     await library.idle();
     await engine.close();

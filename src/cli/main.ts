@@ -139,9 +139,12 @@ program
     const config = configFrom(program);
     if (!config.ingest.feeds.length) throw new ConfigError('no feeds configured: set TRICHDAN_FEEDS to RSS or Atom URLs, separated by commas');
     const { connectFeeds } = await import('../library/feeds.ts');
+    const { openSqlClient } = await import('../db/open.ts');
+    const database = await openSqlClient(config);
     const library = await openLibrary(config);
-    const feeds = connectFeeds(config, library, logger(program));
+    const feeds = connectFeeds(config, library, logger(program), database);
     try {
+      await feeds.store.load(config.ingest.feeds);
       if (opts.once) {
         for (const r of await feeds.poller.pollOnce({ force: opts.force })) {
           process.stdout.write(`${r.url}: ${r.status}${r.error ? ` (${r.error})` : ''}, ${r.newItems} new, ${r.added} added, ${r.duplicates} already there, ${r.failed} failed${r.skipped ? `, ${r.skipped} older skipped` : ''}\n`);
@@ -152,6 +155,7 @@ program
       }
     } finally {
       await feeds.close();
+      await database.close();
     }
   });
 

@@ -1,64 +1,72 @@
 /**
- * The bot's inbox in the SQLite file (TRICHDAN_DB): one row per update, written in one
- * transaction per getUpdates batch, marked done when handled; done rows are kept a day (so a
- * re-delivered update is recognised) and then deleted.
+ * The bot's inbox in the database (SQLite file or PostgreSQL): one row per update, written when
+ * it arrives, marked done when handled; done rows are kept a day (so a re-delivered update is
+ * recognised, also by another replica) and then deleted.
  */
-import type Database from 'better-sqlite3';
 import type { Update } from 'grammy/types';
 import type { Inbox, PendingUpdate } from '../bot/inbox.ts';
-import { openDatabase } from './database.ts';
+import type { SqlClient } from './sql.ts';
 
 /** Done rows are kept this long, in ms. */
 const KEEP_DONE_MS = 24 * 3600_000;
-/** A running bot deletes old done rows once per this many getUpdates batches. */
+/** A running bot deletes old done rows once per this many batches. */
 const PRUNE_EVERY_BATCHES = 1000;
+/**
+ * On a shared database, an update not done this long after it arrived was left by a replica that
+ * died (a live one answers within grammY's 50 s webhook timeout); younger ones are left alone.
+ */
+export const ORPHAN_AFTER_MS = 120_000;
 
-/** An Inbox in SQLite for one bot (update ids are per bot). */
+/** An Inbox for one bot (update ids are per bot). */
 export class InboxStore implements Inbox {
-  readonly db: Database.Database;
-  private readonly insert: Database.Statement;
-  private readonly markDone: Database.Statement;
-
-  constructor(
-    file: string,
-    private readonly botId: number,
-    private readonly now: () => number = Date.now,
-  ) {
-    this.db = openDatabase(file);
-    this.insert = this.db.prepare('INSERT OR IGNORE INTO inbox (bot_id, update_id, payload, received_at) VALUES (?, ?, ?, ?)');
-    this.markDone = this.db.prepare('UPDATE inbox SET done_at = ? WHERE bot_id = ? AND update_id = ?');
-    this.prune = this.db.prepare('DELETE FROM inbox WHERE bot_id = ? AND done_at IS NOT NULL AND done_at < ?');
-    this.prune.run(botId, this.now() - KEEP_DONE_MS);
-  }
-
-  private readonly prune: Database.Statement;
   /** Batches received since the last prune of old done rows. */
   private batches = 0;
 
-  receive(updates: readonly Update[]): Update[] {
+  constructor(
+    private readonly sql: SqlClient,
+    private readonly botId: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async receive(updates: readonly Update[]): Promise<Update[]> {
     if (updates.length === 0) return [];
     const at = this.now();
-    if (++this.batches >= PRUNE_EVERY_BATCHES) {
-      this.batches = 0;
-      this.prune.run(this.botId, at - KEEP_DONE_MS);
+    if (++this.batches >= PRUNE_EVERY_BATCHES || this.batches === 1) {
+      this.batches = 1;
+      await this.prune(at);
     }
-    return this.db.transaction(() =>
-      updates.filter((u) => this.insert.run(this.botId, u.update_id, JSON.stringify(u), at).changes > 0),
-    )();
+    const rows = updates.map(() => '(?, ?, ?, ?)').join(', ');
+    const params = updates.flatMap((u) => [this.botId, u.update_id, JSON.stringify(u), at]);
+    // One statement: of two replicas given the same update (a webhook retried elsewhere), one inserts it.
+    const inserted = await this.sql.all<{ update_id: number }>(
+      `INSERT INTO inbox (bot_id, update_id, payload, received_at) VALUES ${rows} ON CONFLICT (bot_id, update_id) DO NOTHING RETURNING update_id`,
+      params,
+    );
+    const fresh = new Set(inserted.map((r) => Number(r.update_id)));
+    return updates.filter((u) => fresh.has(u.update_id));
   }
 
-  done(updateId: number): void {
-    this.markDone.run(this.now(), this.botId, updateId);
+  async done(updateId: number): Promise<void> {
+    await this.sql.run('UPDATE inbox SET done_at = ? WHERE bot_id = ? AND update_id = ?', [this.now(), this.botId, updateId]);
   }
 
-  pending(): PendingUpdate[] {
-    const rows = this.db
-      .prepare('SELECT payload, received_at FROM inbox WHERE bot_id = ? AND done_at IS NULL ORDER BY update_id')
-      .all(this.botId) as { payload: string; received_at: number }[];
-    return rows.map((r) => ({ update: JSON.parse(r.payload) as Update, receivedAt: r.received_at }));
+  /**
+   * Takes the updates never marked done that arrived before `minAgeMs` ago (0: all of them, for
+   * the one bot on an SQLite file). Taking is one statement that restamps them, so of replicas
+   * starting together only one replays each.
+   */
+  async pending(minAgeMs = 0): Promise<PendingUpdate[]> {
+    const now = this.now();
+    const rows = await this.sql.all<{ update_id: number; payload: string }>(
+      `UPDATE inbox SET received_at = ? WHERE bot_id = ? AND done_at IS NULL AND received_at <= ? RETURNING update_id, payload`,
+      [now, this.botId, now - minAgeMs],
+    );
+    return rows
+      .sort((a, b) => Number(a.update_id) - Number(b.update_id))
+      .map((r) => ({ update: JSON.parse(r.payload) as Update, receivedAt: now }));
   }
 
-  close(): void {
-    if (this.db.open) this.db.close();
+  private async prune(at: number): Promise<void> {
+    await this.sql.run('DELETE FROM inbox WHERE bot_id = ? AND done_at IS NOT NULL AND done_at < ?', [this.botId, at - KEEP_DONE_MS]);
   }
 }

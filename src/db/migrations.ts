@@ -95,4 +95,26 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX inbox_pending ON inbox(bot_id, done_at);
   `,
+  // 4: replicas (issue 13): a claimed digest has an owner and a lease another replica may take over
+  // once it has run out; the shared corpus registry (cleaned article files, with a change counter
+  // followers read from); replicas' heartbeats (each takes its share of the broadcast rate).
+  `
+  ALTER TABLE deliveries ADD COLUMN claimed_by  TEXT;    -- replica that holds the claim
+  ALTER TABLE deliveries ADD COLUMN lease_until TEXT;    -- ISO instant; a pending row past it may be taken over
+
+  CREATE TABLE corpus_files (
+    name         TEXT    PRIMARY KEY,                  -- file name in the corpus folder (the article id + .md/.txt)
+    body         TEXT,                                 -- the file as written; NULL once removed
+    content_hash TEXT,
+    version      INTEGER NOT NULL,                     -- increases with every change; followers read past their last
+    updated_at   TEXT    NOT NULL,
+    updated_by   TEXT    NOT NULL
+  );
+  CREATE INDEX corpus_files_by_version ON corpus_files(version);
+
+  CREATE TABLE replicas (
+    id      TEXT PRIMARY KEY,
+    seen_at TEXT NOT NULL                              -- ISO instant of the last heartbeat
+  );
+  `,
 ];

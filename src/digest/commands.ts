@@ -94,13 +94,13 @@ export function digestCommands<C extends Context = Context>(deps: DigestCommands
   const bot = new Composer<C>();
 
   /** The chat's row (created with defaults), its language updated to the user's, and the strings. */
-  const open = (ctx: C): { chatId: number; lang: Language; t: DigestStrings; sub: Subscriber; defaults: ChatDefaults } => {
+  const open = async (ctx: C): Promise<{ chatId: number; lang: Language; t: DigestStrings; sub: Subscriber; defaults: ChatDefaults }> => {
     const chatId = ctx.chat!.id;
     const lang = languageFromCode(ctx.from?.language_code);
     const defaults: ChatDefaults = { time: deps.defaults.time, zone: deps.defaults.zone, language: lang };
-    store.ensureChat(chatId, defaults);
-    store.setLanguage(chatId, lang);
-    return { chatId, lang, t: digestStrings(lang), sub: store.getSubscriber(chatId)!, defaults };
+    await store.ensureChat(chatId, defaults);
+    await store.setLanguage(chatId, lang);
+    return { chatId, lang, t: digestStrings(lang), sub: (await store.getSubscriber(chatId))!, defaults };
   };
   const next = (sub: Subscriber) => formatSlot(nextSlot(sub.time, sub.zone, clock.now()), sub.zone);
   const arg = (ctx: C) => (typeof ctx.match === 'string' ? ctx.match.trim() : '');
@@ -115,7 +115,7 @@ export function digestCommands<C extends Context = Context>(deps: DigestCommands
 
   bot.command('subscribe', async (ctx) => {
     if (!(await byAdmin(ctx))) return;
-    const { chatId, t, defaults } = open(ctx);
+    const { chatId, t, defaults } = await open(ctx);
     const input = arg(ctx);
     let time: string | undefined;
     if (input) {
@@ -123,7 +123,7 @@ export function digestCommands<C extends Context = Context>(deps: DigestCommands
       if (!parsed.success) return void (await ctx.reply(t.badTime(input, 'subscribe'), HTML));
       time = parsed.data;
     }
-    const { wasActive, subscriber } = store.subscribe(chatId, defaults, time);
+    const { wasActive, subscriber } = await store.subscribe(chatId, defaults, time);
     const text = !wasActive
       ? t.subscribed(subscriber.time, subscriber.zone, next(subscriber))
       : time
@@ -134,19 +134,19 @@ export function digestCommands<C extends Context = Context>(deps: DigestCommands
 
   bot.command('unsubscribe', async (ctx) => {
     if (!(await byAdmin(ctx))) return;
-    const { chatId, t } = open(ctx);
-    await ctx.reply(store.unsubscribe(chatId) ? t.unsubscribed : t.notSubscribed, HTML);
+    const { chatId, t } = await open(ctx);
+    await ctx.reply((await store.unsubscribe(chatId)) ? t.unsubscribed : t.notSubscribed, HTML);
   });
 
   bot.command('digest', async (ctx) => {
     if (!(await byAdmin(ctx))) return;
-    const { chatId, lang } = open(ctx);
-    for (const part of await composer.latest(lang, store.topics(chatId))) await ctx.reply(part, HTML);
+    const { chatId, lang } = await open(ctx);
+    for (const part of await composer.latest(lang, await store.topics(chatId))) await ctx.reply(part, HTML);
   });
 
   bot.command('follow', async (ctx) => {
     if (!(await byAdmin(ctx))) return;
-    const { chatId, t, sub } = open(ctx);
+    const { chatId, t, sub } = await open(ctx);
     const input = arg(ctx);
     if (!input) return void (await ctx.reply(t.followUsage, HTML));
     const parsed = topicSchema.safeParse(input);
@@ -155,7 +155,7 @@ export function digestCommands<C extends Context = Context>(deps: DigestCommands
       return void (await ctx.reply(tooLong ? t.topicTooLong(TOPIC_MAX_CHARS) : t.topicTooShort(TOPIC_MIN_CHARS), HTML));
     }
     const topic = parsed.data;
-    const result = store.follow(chatId, topic);
+    const result = await store.follow(chatId, topic);
     const text =
       result === 'added' ? t.followed(topic) + hint(sub, t) : result === 'exists' ? t.alreadyFollowing(topic) : t.topicLimit(store.topicLimit);
     await ctx.reply(text, HTML);
@@ -163,49 +163,49 @@ export function digestCommands<C extends Context = Context>(deps: DigestCommands
 
   bot.command('unfollow', async (ctx) => {
     if (!(await byAdmin(ctx))) return;
-    const { chatId, t } = open(ctx);
+    const { chatId, t } = await open(ctx);
     const parsed = topicSchema.safeParse(arg(ctx));
     if (!parsed.success) return void (await ctx.reply(t.unfollowUsage, HTML));
     const topic = parsed.data;
-    await ctx.reply(store.unfollow(chatId, topic) ? t.unfollowed(topic) : t.notFollowing(topic), HTML);
+    await ctx.reply((await store.unfollow(chatId, topic)) ? t.unfollowed(topic) : t.notFollowing(topic), HTML);
   });
 
   bot.command('topics', async (ctx) => {
-    const { chatId, t } = open(ctx);
-    const topics = store.topics(chatId);
+    const { chatId, t } = await open(ctx);
+    const topics = await store.topics(chatId);
     await ctx.reply(topics.length ? t.topicsList(topics) : t.noTopics, HTML);
   });
 
   bot.command('time', async (ctx) => {
     if (!(await byAdmin(ctx))) return;
-    const { chatId, t, sub } = open(ctx);
+    const { chatId, t, sub } = await open(ctx);
     const input = arg(ctx);
     if (!input) return void (await ctx.reply(t.currentTime(sub.time, sub.zone) + hint(sub, t), HTML));
     const parsed = timeSchema.safeParse(input);
     if (!parsed.success) return void (await ctx.reply(t.badTime(input, 'time'), HTML));
-    store.setTime(chatId, parsed.data);
-    const updated = store.getSubscriber(chatId)!;
+    await store.setTime(chatId, parsed.data);
+    const updated = (await store.getSubscriber(chatId))!;
     await ctx.reply(t.timeSet(updated.time, updated.zone, next(updated)) + hint(updated, t), HTML);
   });
 
   bot.command('timezone', async (ctx) => {
     if (!(await byAdmin(ctx))) return;
-    const { chatId, t, sub } = open(ctx);
+    const { chatId, t, sub } = await open(ctx);
     const input = arg(ctx);
     if (!input) return void (await ctx.reply(t.currentZone(sub.zone) + hint(sub, t), HTML));
     const parsed = zoneSchema.safeParse(input);
     if (!parsed.success) return void (await ctx.reply(t.badZone(input), HTML));
-    store.setZone(chatId, parsed.data);
-    const updated = store.getSubscriber(chatId)!;
+    await store.setZone(chatId, parsed.data);
+    const updated = (await store.getSubscriber(chatId))!;
     await ctx.reply(t.zoneSet(updated.zone, updated.time, next(updated)) + hint(updated, t), HTML);
   });
 
   bot.command('digest_empty', async (ctx) => {
     if (!(await byAdmin(ctx))) return;
-    const { chatId, t, sub } = open(ctx);
+    const { chatId, t, sub } = await open(ctx);
     const parsed = onOff.safeParse(arg(ctx));
     if (!parsed.success) return void (await ctx.reply(t.emptyUsage(sub.sendEmpty), HTML));
-    store.setSendEmpty(chatId, parsed.data);
+    await store.setSendEmpty(chatId, parsed.data);
     await ctx.reply((parsed.data ? t.emptyOn : t.emptyOff) + hint(sub, t), HTML);
   });
 

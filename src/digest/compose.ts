@@ -9,6 +9,9 @@ import { digestStrings } from './strings.ts';
 import { leadSummary } from './summary.ts';
 import { clipText } from '../text/clip.ts';
 
+/** How long an article registered by another replica may be missing here before it is taken as gone. */
+const CATCH_UP_MS = 10 * 60_000;
+
 /** A digest ready to send. */
 export interface ComposedDigest {
   /** Telegram HTML messages, each within 4096 characters, split between paragraphs. */
@@ -81,7 +84,7 @@ export class DigestComposer {
    */
   async scheduled(sub: Subscriber, slotKey: string, topics: readonly string[]): Promise<ComposedDigest> {
     const t = digestStrings(sub.language);
-    const throughSeq = this.store.maxSeq();
+    let throughSeq = await this.store.maxSeq();
     let articles: Article[];
     let intro: string;
     let more = 0;
@@ -89,9 +92,15 @@ export class DigestComposer {
       articles = this.engine.articles().slice(0, this.latestCount);
       intro = t.firstDigest;
     } else {
+      const registered = await this.store.articlesAfter(sub.seenSeq, throughSeq);
+      // Another replica may have registered an article this one has not indexed yet (it follows
+      // within seconds): the digest stops before it, so it is announced next time, not skipped.
+      const now = Date.now();
+      const pending = registered.find((r) => !this.engine.article(r.articleId) && now - r.firstSeenAt.getTime() < CATCH_UP_MS);
+      if (pending) throughSeq = pending.seq - 1;
       const fresh = this.newestFirst(
-        this.store
-          .articlesAfter(sub.seenSeq, throughSeq)
+        registered
+          .filter((r) => r.seq <= throughSeq)
           .map((r) => this.engine.article(r.articleId))
           .filter((a): a is Article => a !== undefined),
       );

@@ -10,7 +10,9 @@ export type SendOutcome =
   /** `rejected`: Telegram refused this message (other 4xx): retrying the same message cannot help. */
   | { ok: false; kind: 'rejected'; error: string }
   /** `transient`: network, 5xx, or a flood-wait longer than we wait inline: try again later. */
-  | { ok: false; kind: 'transient'; error: string };
+  | { ok: false; kind: 'transient'; error: string }
+  /** `cancelled`: `beforeSend` said no (the claim went to another replica); nothing was sent. */
+  | { ok: false; kind: 'cancelled'; error: string };
 
 /** Options of {@link Broadcaster}. */
 export interface BroadcasterOptions {
@@ -53,12 +55,25 @@ export class Broadcaster {
     this.pacer = new SendPacer(this.clock, options.perSecond, options.perChatMs ?? 1000);
     this.maxFloodRetries = options.maxFloodRetries ?? 5;
     this.maxRetryAfterSeconds = options.maxRetryAfterSeconds ?? 120;
+    this.perSecond = options.perSecond;
   }
 
-  /** Sends one HTML message to a chat, waiting for its turn and through flood-waits. */
-  async send(chatId: number, html: string): Promise<SendOutcome> {
+  private readonly perSecond: number;
+
+  /** Takes `1/replicas` of the configured rate, so replicas together stay within Telegram's limit. */
+  shareWith(replicas: number): void {
+    this.pacer.setRate(this.perSecond / Math.max(1, replicas));
+  }
+
+  /**
+   * Sends one HTML message to a chat, waiting for its turn and through flood-waits.
+   * `beforeSend` runs when it is the message's turn, just before the request (the caller marks
+   * the message as on the wire there); false cancels the send.
+   */
+  async send(chatId: number, html: string, beforeSend?: () => Promise<boolean>): Promise<SendOutcome> {
     for (let floods = 0; ; floods++) {
       await this.pacer.acquire(chatId);
+      if (beforeSend && !(await beforeSend())) return { ok: false, kind: 'cancelled', error: 'the claim is no longer ours' };
       try {
         const message = await this.api.sendMessage(chatId, html, {
           parse_mode: 'HTML',

@@ -8,10 +8,14 @@ import { DigestComposer, type DigestComposerOptions } from './compose.ts';
 import { Broadcaster, type BroadcasterOptions } from './delivery.ts';
 import { DigestScheduler, type DigestSchedulerOptions } from './scheduler.ts';
 import { DigestStore } from './store.ts';
+import type { SqlClient } from '../db/sql.ts';
 
 /** Options of {@link createDigest}. */
 export interface CreateDigestOptions {
-  config: Pick<Config, 'dbPath' | 'digest'>;
+  config: {
+    dbPath: string;
+    digest: Omit<Config['digest'], 'tickMs' | 'leaseMs'> & Partial<Pick<Config['digest'], 'tickMs' | 'leaseMs'>>;
+  };
   engine: Engine;
   /** Scheduling clock (default: system clock). */
   clock?: Clock;
@@ -19,6 +23,8 @@ export interface CreateDigestOptions {
   deliveryClock?: Clock;
   /** Database file; default `config.dbPath`. */
   dbPath?: string;
+  /** An open database (SQLite or PostgreSQL) shared with the bot's other stores; default: its own connection to `dbPath`. */
+  database?: SqlClient;
   log?: (line: string) => void;
   composer?: DigestComposerOptions;
   scheduler?: Pick<DigestSchedulerOptions, 'tickMs' | 'concurrency' | 'maxAttempts' | 'retryDelayMs'>;
@@ -54,7 +60,10 @@ export function createDigest(options: CreateDigestOptions): Digest {
   const { config, engine } = options;
   const clock = options.clock ?? systemClock;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const store = new DigestStore(options.dbPath ?? config.dbPath, { clock });
+  const store = new DigestStore(options.database ?? options.dbPath ?? config.dbPath, {
+    clock,
+    ...(config.digest.leaseMs ? { leaseMs: config.digest.leaseMs } : {}),
+  });
   const composer = new DigestComposer(engine, store, options.composer);
   const middleware = digestCommands<Context>({
     store,
@@ -86,19 +95,18 @@ export function createDigest(options: CreateDigestOptions): Digest {
         clock,
         graceMinutes: config.digest.graceMinutes,
         log,
+        onReplicas: (count) => broadcaster.shareWith(count),
+        ...(config.digest.tickMs ? { tickMs: config.digest.tickMs } : {}),
         ...options.scheduler,
       });
       digest.scheduler = scheduler;
-      if (autoTick) scheduler.start();
-      else {
-        scheduler.recover();
-        scheduler.sync();
-      }
+      // Without auto-ticks (tests), the first tick() recovers and syncs.
+      if (autoTick) void scheduler.start();
       return scheduler;
     },
     async close() {
       await digest.scheduler?.stop();
-      store.close();
+      await store.close();
     },
     extension: {
       middleware,
@@ -116,6 +124,6 @@ export function createDigest(options: CreateDigestOptions): Digest {
  * The digest as `runBot`'s `extensions` option wants it (src/cli/bot-command.ts):
  * `runBot(config, { extensions: digestExtensions })`.
  */
-export function digestExtensions(engine: Engine, config: Config): BotExtension[] {
-  return [createDigest({ config, engine }).extension];
+export function digestExtensions(engine: Engine, config: Config, database?: SqlClient): BotExtension[] {
+  return [createDigest({ config, engine, ...(database ? { database } : {}) }).extension];
 }

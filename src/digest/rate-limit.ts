@@ -9,7 +9,7 @@ export class SendPacer {
   private nextGlobal = 0;
   private pausedUntil = 0;
   private readonly lastByChat = new Map<number, number>();
-  private readonly spacingMs: number;
+  private spacingMs: number;
 
   constructor(
     private readonly clock: Clock,
@@ -18,6 +18,11 @@ export class SendPacer {
   ) {
     if (!(perSecond > 0)) throw new RangeError(`SendPacer: perSecond must be positive, got ${perSecond}`);
     this.spacingMs = 1000 / perSecond;
+  }
+
+  /** Changes the overall rate (a replica's share changes as replicas come and go). */
+  setRate(perSecond: number): void {
+    if (perSecond > 0) this.spacingMs = 1000 / perSecond;
   }
 
   /** Waits until a message to `chatId` may go out, and reserves that moment. */

@@ -4,6 +4,7 @@ import type { DigestComposer } from './compose.ts';
 import type { Broadcaster } from './delivery.ts';
 import { dueSlot, type Slot } from './schedule.ts';
 import type { DigestStore, Subscriber, SyncResult } from './store.ts';
+import { describeDatabaseError } from '../db/errors.ts';
 
 /** Options of {@link DigestScheduler}. */
 export interface DigestSchedulerOptions {
@@ -26,6 +27,11 @@ export interface DigestSchedulerOptions {
   retryDelayMs?: number;
   /** Where one-line reports go. Default: stderr. */
   log?: (line: string) => void;
+  /**
+   * Hears how many replicas share the database at each tick (from their heartbeats), so each
+   * takes its share of the broadcast rate. Only called on a shared database.
+   */
+  onReplicas?: (count: number) => void;
 }
 
 /** What one tick did. */
@@ -61,10 +67,13 @@ export class DigestScheduler {
   private readonly maxAttempts: number;
   private readonly retryDelayMs: number;
   private readonly log: (line: string) => void;
+  private readonly onReplicas: (count: number) => void;
   private timer: NodeJS.Timeout | null = null;
   private current: Promise<TickReport> | null = null;
   private stopping = false;
   private syncedList: readonly unknown[] | null = null;
+  /** Whether the start-up recovery ran (it is retried at the next tick when the database was down). */
+  private recovered = false;
 
   constructor(options: DigestSchedulerOptions) {
     this.store = options.store;
@@ -78,6 +87,7 @@ export class DigestScheduler {
     this.maxAttempts = options.maxAttempts ?? 3;
     this.retryDelayMs = options.retryDelayMs ?? 60_000;
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.onReplicas = options.onReplicas ?? (() => {});
   }
 
   /** How late a slot may be sent: the grace window, but never less than two ticks. */
@@ -86,13 +96,13 @@ export class DigestScheduler {
   }
 
   /** Recovers from an interrupted run, syncs the article registry and ticks every `tickMs`. */
-  start(): void {
+  async start(): Promise<void> {
     if (this.timer) return;
     this.stopping = false;
-    this.recover();
-    this.sync();
+    // An unreachable database is not fatal here: the ticks retry, and recovery runs again with them.
+    await this.recover().catch((err) => this.log(`digest: recovery after restart failed: ${describeDatabaseError(err)}`));
     const run = () => {
-      this.tick().catch((err) => this.log(`digest: tick failed: ${(err as Error).stack ?? err}`));
+      this.tick().catch((err) => this.log(`digest: tick failed: ${describeDatabaseError(err)}`));
     };
     this.timer = setInterval(run, this.tickMs);
     this.timer.unref();
@@ -105,11 +115,13 @@ export class DigestScheduler {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.current?.catch(() => undefined);
+    if (this.store.shared) await this.store.leave().catch(() => undefined);
   }
 
   /** Marks what a previous process left half-done (see {@link DigestStore.recoverInterrupted}). */
-  recover(): void {
-    const { retried, abandoned } = this.store.recoverInterrupted();
+  async recover(): Promise<void> {
+    this.recovered = true;
+    const { retried, abandoned } = await this.store.recoverInterrupted();
     if (retried || abandoned) {
       this.log(`digest: after a restart, ${retried} interrupted digest(s) will be retried, ${abandoned} cut short (not resent)`);
     }
@@ -119,14 +131,17 @@ export class DigestScheduler {
   setEngine(engine: Engine): void {
     this.engine = engine;
     this.composer.setEngine(engine);
-    this.sync();
+    this.sync().catch((err) => this.log(`digest: registering articles failed: ${describeDatabaseError(err)}`));
   }
 
-  /** Brings the article registry up to date with the engine's corpus (cheap when nothing changed). */
-  sync(): SyncResult {
+  /**
+   * Brings the article registry up to date with the engine's corpus (cheap when nothing changed).
+   * On a shared database an article missing here is not taken as removed (see DigestStore.syncArticles).
+   */
+  async sync(): Promise<SyncResult> {
     const list = this.engine.articles();
     if (list === this.syncedList) return { added: [], changed: [], removed: [] };
-    const result = this.store.syncArticles(list);
+    const result = await this.store.syncArticles(list, { removals: !this.store.shared });
     this.syncedList = list;
     if (result.added.length || result.removed.length) {
       this.log(`digest: ${result.added.length} new article(s) registered, ${result.removed.length} removed`);
@@ -149,18 +164,25 @@ export class DigestScheduler {
 
   private async runTick(): Promise<TickReport> {
     const report: TickReport = { due: 0, sent: 0, skipped: 0, failed: 0, gone: 0, messages: 0 };
-    this.sync();
+    if (!this.recovered) await this.recover();
+    if (this.store.shared) this.onReplicas(await this.store.heartbeat(3 * this.tickMs));
+    await this.sync();
     this.composer.resetCache();
     const now = this.clock.now();
-    const jobs: { sub: Subscriber; slot: Slot }[] = [];
-    for (const sub of this.store.activeSubscribers()) {
+    const due: { sub: Subscriber; slot: Slot }[] = [];
+    for (const sub of await this.store.activeSubscribers()) {
       const slot = dueSlot(sub, now, this.windowMs);
-      if (!slot) continue;
-      const logged = this.store.getDelivery(sub.chatId, slot.key);
-      const retryable = logged?.status === 'failed' && (!logged.nextAttemptAt || logged.nextAttemptAt <= now);
-      if (logged && !retryable) continue;
-      jobs.push({ sub, slot });
+      if (slot) due.push({ sub, slot });
     }
+    const logged = await this.store.deliveriesForSlots(due.map(({ sub, slot }) => ({ chatId: sub.chatId, slot: slot.key })));
+    const jobs = due.filter(({ sub, slot }) => {
+      const row = logged.get(`${sub.chatId}|${slot.key}`);
+      if (!row) return true;
+      const retryable = row.status === 'failed' && (!row.nextAttemptAt || row.nextAttemptAt <= now);
+      // A replica died holding it: its lease ran out (claim decides whether it is resumed or given up).
+      const orphaned = row.status === 'pending' && row.leaseUntil !== null && row.leaseUntil < now;
+      return retryable || orphaned;
+    });
     report.due = jobs.length;
     if (jobs.length === 0) return report;
 
@@ -185,7 +207,7 @@ export class DigestScheduler {
 
   /** Claims, composes (first attempt only) and sends one chat's digest for one slot. */
   private async deliver(chatId: number, slot: Slot, report: TickReport): Promise<void> {
-    const claim = this.store.claim(chatId, slot.key, slot.at);
+    const claim = await this.store.claim(chatId, slot.key, slot.at);
     if (!claim) return; // someone else has it, or it is done
     const retryAt = () =>
       claim.attempts < this.maxAttempts
@@ -194,51 +216,53 @@ export class DigestScheduler {
 
     let parts = claim.parts;
     if (parts === null) {
-      const sub = this.store.getSubscriber(chatId);
+      const sub = await this.store.getSubscriber(chatId);
       if (!sub?.active) {
-        this.store.fail(claim.id, 'unsubscribed before sending');
+        await this.store.fail(claim.id, 'unsubscribed before sending');
         return;
       }
       let digest;
       try {
-        digest = await this.composer.scheduled(sub, slot.key, this.store.topics(chatId));
+        digest = await this.composer.scheduled(sub, slot.key, await this.store.topics(chatId));
       } catch (err) {
-        this.store.fail(claim.id, `composing failed: ${(err as Error).message}`, retryAt());
+        await this.store.fail(claim.id, `composing failed: ${(err as Error).message}`, retryAt());
         report.failed++;
         return;
       }
       if (digest.empty && !sub.sendEmpty) {
-        this.store.saveComposition(claim.id, [], digest.throughSeq);
-        this.store.finish(claim.id, 'skipped');
+        await this.store.saveComposition(claim.id, [], digest.throughSeq);
+        await this.store.finish(claim.id, 'skipped');
         report.skipped++;
         return;
       }
-      this.store.saveComposition(claim.id, digest.parts, digest.throughSeq);
+      await this.store.saveComposition(claim.id, digest.parts, digest.throughSeq);
       parts = digest.parts;
     }
 
     for (let i = claim.partsSent; i < parts.length; i++) {
-      this.store.markInFlight(claim.id);
-      const outcome = await this.broadcaster.send(chatId, parts[i]);
+      // Checked once it is this message's turn: a lease that ran out while waiting went to another
+      // replica, and sending now could duplicate its message.
+      const outcome = await this.broadcaster.send(chatId, parts[i], () => this.store.markInFlight(claim.id));
+      if (!outcome.ok && outcome.kind === 'cancelled') return;
       if (outcome.ok) {
-        this.store.recordPartSent(claim.id, outcome.messageId);
+        await this.store.recordPartSent(claim.id, outcome.messageId);
         report.messages++;
         continue;
       }
       if (outcome.kind === 'gone') {
-        this.store.fail(claim.id, outcome.error);
-        this.store.unsubscribe(chatId, 'blocked');
+        await this.store.fail(claim.id, outcome.error);
+        await this.store.unsubscribe(chatId, 'blocked');
         report.gone++;
         this.log(`digest: chat ${chatId} unsubscribed: ${outcome.error}`);
       } else {
         const at = outcome.kind === 'transient' ? retryAt() : undefined;
-        this.store.fail(claim.id, outcome.error, at);
+        await this.store.fail(claim.id, outcome.error, at);
         report.failed++;
         this.log(`digest: chat ${chatId}, ${slot.key}: ${outcome.error}${at ? `; retry after ${at.toISOString()}` : '; giving up'}`);
       }
       return;
     }
-    this.store.finish(claim.id, 'sent');
+    await this.store.finish(claim.id, 'sent');
     report.sent++;
   }
 }

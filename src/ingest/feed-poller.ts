@@ -101,7 +101,7 @@ export class FeedPoller {
         const reports: FeedPollReport[] = [];
         for (const url of this.feeds) {
           if (this.stopping) break;
-          if (options.force || this.isDue(url)) reports.push(await this.pollFeed(url));
+          if (options.force || (await this.isDue(url))) reports.push(await this.pollFeed(url));
         }
         return reports;
       } finally {
@@ -139,8 +139,8 @@ export class FeedPoller {
     this.stopping = false; // pollOnce works again (start() restarts the timer)
   }
 
-  private isDue(url: string): boolean {
-    const next = this.options.store.getFeed(url)?.nextPollAt;
+  private async isDue(url: string): Promise<boolean> {
+    const next = (await this.options.store.getFeed(url))?.nextPollAt;
     return !next || next.getTime() <= this.clock().getTime();
   }
 
@@ -148,7 +148,7 @@ export class FeedPoller {
   private async pollFeed(url: string): Promise<FeedPollReport> {
     const { store, intervalMs } = this.options;
     const report: FeedPollReport = { url, status: 'ok', newItems: 0, added: 0, duplicates: 0, failed: 0, skipped: 0 };
-    const state = store.getFeed(url);
+    const state = await store.getFeed(url);
     try {
       const headers: Record<string, string> = {};
       if (state?.etag) headers['If-None-Match'] = state.etag;
@@ -158,7 +158,7 @@ export class FeedPoller {
       if (res.status === 304) {
         report.status = 'not_modified';
         // A 304 may omit the validators: keep the stored ones then.
-        store.updateFeed(url, this.success('not_modified', {
+        await store.updateFeed(url, this.success('not_modified', {
           etag: validators.etag ?? undefined,
           lastModified: validators.lastModified ?? undefined,
         }));
@@ -167,14 +167,14 @@ export class FeedPoller {
       const items = readFeed(url, res);
       const complete = await this.ingestNew(url, items, report);
       // Unfinished work (an item to retry, a stop mid-feed) needs the whole feed next time, not a 304.
-      store.updateFeed(url, this.success('ok', complete ? validators : { etag: null, lastModified: null }));
+      await store.updateFeed(url, this.success('ok', complete ? validators : { etag: null, lastModified: null }));
       return report;
     } catch (err) {
       const failures = (state?.failures ?? 0) + 1;
       const message = oneLine(err);
       const delay = backoffMs(intervalMs, failures);
       const now = this.clock();
-      store.updateFeed(url, {
+      await store.updateFeed(url, {
         status: 'error',
         polledAt: now,
         nextPollAt: new Date(now.getTime() + delay),
@@ -207,24 +207,25 @@ export class FeedPoller {
    */
   private async ingestNew(feedUrl: string, items: FeedItem[], report: FeedPollReport): Promise<boolean> {
     const { store } = this.options;
-    const fresh = items.filter((item) => !store.seen(feedUrl, item.id));
+    const fresh: FeedItem[] = [];
+    for (const item of items) if (!(await store.seen(feedUrl, item.id))) fresh.push(item);
     const now = fresh.slice(0, this.maxItems);
     const never = fresh.slice(this.maxItems);
     report.newItems = fresh.length;
     report.skipped = never.length;
-    store.markSkipped(feedUrl, never);
+    await store.markSkipped(feedUrl, never);
     let complete = true;
     for (const item of now) {
       if (this.stopping) return false;
       try {
         const outcome = await this.options.ingest(item, feedUrl);
         const status = outcome === 'added' ? 'added' : 'duplicate';
-        store.markItem(feedUrl, item.id, item.url, status);
+        await store.markItem(feedUrl, item.id, item.url, status);
         if (status === 'added') report.added++;
         else report.duplicates++;
       } catch (err) {
         const message = oneLine(err);
-        const stored = store.markItem(feedUrl, item.id, item.url, 'failed', message);
+        const stored = await store.markItem(feedUrl, item.id, item.url, 'failed', message);
         report.failed++;
         if (stored === 'failed') complete = false;
         this.log(`feed ${feedUrl}: ${item.url}: ${message}${stored === 'gave_up' ? ' (given up)' : ' (retried at the next poll)'}`);

@@ -3,8 +3,8 @@
  * `feeds` and `feed_items`, migration 2): each feed's validators (ETag, Last-Modified), last
  * outcome and back-off, and every item it has handled, so no item is ingested twice.
  */
-import type Database from 'better-sqlite3';
-import { openDatabase } from '../db/database.ts';
+import type { SqlClient, SqlExecutor } from '../db/sql.ts';
+import { SqliteClient } from '../db/sqlite-client.ts';
 import type { FeedStatus } from './types.ts';
 
 /**
@@ -73,66 +73,76 @@ const toFeedState = (r: FeedRow): FeedState => ({
 });
 
 /**
- * Feed state over its own connection to the SQLite file (the digest store may hold another);
- * the file is opened and migrated by {@link openDatabase}, like the digest store's.
+ * Feed state in the bot's database (SQLite file or PostgreSQL). The last known state of each
+ * feed is also kept in memory, so /stats and /feeds read it without a query.
  */
 export class FeedStateStore {
-  readonly db: Database.Database;
+  readonly sql: SqlClient;
   private readonly clock: () => Date;
-  private readonly selectFeed: Database.Statement<[string]>;
-  private readonly selectItem: Database.Statement<[string, string]>;
+  private readonly ownsClient: boolean;
+  private readonly known = new Map<string, FeedState>();
 
-  constructor(file: string, options: FeedStateStoreOptions = {}) {
+  /** `database`: an open client (shared with the other stores), or an SQLite file this store opens. */
+  constructor(database: SqlClient | string, options: FeedStateStoreOptions = {}) {
     this.clock = options.clock ?? (() => new Date());
-    this.db = openDatabase(file);
-    this.selectFeed = this.db.prepare('SELECT * FROM feeds WHERE url = ?');
-    this.selectItem = this.db.prepare('SELECT status, attempts FROM feed_items WHERE feed_url = ? AND item_id = ?');
+    this.ownsClient = typeof database === 'string';
+    this.sql = typeof database === 'string' ? new SqliteClient(database) : database;
   }
 
-  close(): void {
-    if (this.db.open) this.db.close();
+  async close(): Promise<void> {
+    if (this.ownsClient) await this.sql.close();
   }
 
   /** The feed's state, or undefined before its first poll. */
-  getFeed(url: string): FeedState | undefined {
-    const row = this.selectFeed.get(url) as FeedRow | undefined;
-    return row && toFeedState(row);
+  async getFeed(url: string, db: SqlExecutor = this.sql): Promise<FeedState | undefined> {
+    const row = await db.get<FeedRow>('SELECT * FROM feeds WHERE url = ?', [url]);
+    const state = row && toFeedState(row);
+    if (state) this.known.set(url, state);
+    return state;
+  }
+
+  /** Reads the state of these feeds into memory (for {@link statuses}). */
+  async load(urls: readonly string[]): Promise<void> {
+    for (const url of urls) await this.getFeed(url);
   }
 
   /** Records a poll's outcome (creating the feed's row on its first poll). */
-  updateFeed(url: string, record: FeedPollRecord): void {
-    this.db.transaction(() => {
-      const before = this.getFeed(url);
-      this.db
-        .prepare(
-          `INSERT INTO feeds (url, etag, last_modified, last_status, last_error, last_polled_at, next_poll_at, failures)
-           VALUES (@url, @etag, @lastModified, @status, @error, @polledAt, @nextPollAt, @failures)
-           ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
-             last_status = excluded.last_status, last_error = excluded.last_error, last_polled_at = excluded.last_polled_at,
-             next_poll_at = excluded.next_poll_at, failures = excluded.failures`,
-        )
-        .run({
+  async updateFeed(url: string, record: FeedPollRecord): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      const before = await this.getFeed(url, tx);
+      await tx.run(
+        `INSERT INTO feeds (url, etag, last_modified, last_status, last_error, last_polled_at, next_poll_at, failures)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
+           last_status = excluded.last_status, last_error = excluded.last_error, last_polled_at = excluded.last_polled_at,
+           next_poll_at = excluded.next_poll_at, failures = excluded.failures`,
+        [
           url,
-          etag: record.etag === undefined ? (before?.etag ?? null) : record.etag,
-          lastModified: record.lastModified === undefined ? (before?.lastModified ?? null) : record.lastModified,
-          status: record.status,
-          error: record.error ? record.error.slice(0, 500) : null,
-          polledAt: record.polledAt.toISOString(),
-          nextPollAt: record.nextPollAt.toISOString(),
-          failures: record.failures,
-        });
-    })();
+          record.etag === undefined ? (before?.etag ?? null) : record.etag,
+          record.lastModified === undefined ? (before?.lastModified ?? null) : record.lastModified,
+          record.status,
+          record.error ? record.error.slice(0, 500) : null,
+          record.polledAt.toISOString(),
+          record.nextPollAt.toISOString(),
+          record.failures,
+        ],
+      );
+    });
+    await this.getFeed(url);
   }
 
   /** Whether the item needs no more work: handled, skipped or given up (a `failed` item with attempts left is not seen). */
-  seen(feedUrl: string, itemId: string): boolean {
-    const row = this.selectItem.get(feedUrl, itemId) as { status: FeedItemStatus } | undefined;
+  async seen(feedUrl: string, itemId: string): Promise<boolean> {
+    const row = await this.itemStatus(feedUrl, itemId);
     return row !== undefined && row.status !== 'failed';
   }
 
   /** The item's status and ingest attempts, or undefined when the feed never listed it. */
-  itemStatus(feedUrl: string, itemId: string): { status: FeedItemStatus; attempts: number } | undefined {
-    return this.selectItem.get(feedUrl, itemId) as { status: FeedItemStatus; attempts: number } | undefined;
+  itemStatus(feedUrl: string, itemId: string, db: SqlExecutor = this.sql): Promise<{ status: FeedItemStatus; attempts: number } | undefined> {
+    return db.get<{ status: FeedItemStatus; attempts: number }>('SELECT status, attempts FROM feed_items WHERE feed_url = ? AND item_id = ?', [
+      feedUrl,
+      itemId,
+    ]);
   }
 
   /**
@@ -140,44 +150,48 @@ export class FeedStateStore {
    * {@link MAX_ITEM_ATTEMPTS}th becomes `gave_up`. The first `added` counts towards the feed's
    * itemsAdded. Returns the status stored.
    */
-  markItem(feedUrl: string, itemId: string, url: string, status: 'added' | 'duplicate' | 'failed', error?: string): FeedItemStatus {
-    return this.db.transaction((): FeedItemStatus => {
+  async markItem(feedUrl: string, itemId: string, url: string, status: 'added' | 'duplicate' | 'failed', error?: string): Promise<FeedItemStatus> {
+    const stored = await this.sql.transaction(async (tx): Promise<FeedItemStatus> => {
       const now = this.clock().toISOString();
-      const before = this.itemStatus(feedUrl, itemId);
+      const before = await this.itemStatus(feedUrl, itemId, tx);
       const attempts = (before?.attempts ?? 0) + 1;
-      const stored: FeedItemStatus = status === 'failed' && attempts >= MAX_ITEM_ATTEMPTS ? 'gave_up' : status;
-      this.db
-        .prepare(
-          `INSERT INTO feed_items (feed_url, item_id, url, status, attempts, last_error, first_seen_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT(feed_url, item_id) DO UPDATE SET url = excluded.url, status = excluded.status,
-             attempts = excluded.attempts, last_error = excluded.last_error, updated_at = excluded.updated_at`,
-        )
-        .run(feedUrl, itemId, url, stored, attempts, error ? error.slice(0, 500) : null, now, now);
-      if (stored === 'added' && before?.status !== 'added') {
-        this.db.prepare('INSERT INTO feeds (url) VALUES (?) ON CONFLICT(url) DO NOTHING').run(feedUrl);
-        this.db.prepare('UPDATE feeds SET items_added = items_added + 1 WHERE url = ?').run(feedUrl);
+      const result: FeedItemStatus = status === 'failed' && attempts >= MAX_ITEM_ATTEMPTS ? 'gave_up' : status;
+      await tx.run(
+        `INSERT INTO feed_items (feed_url, item_id, url, status, attempts, last_error, first_seen_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (feed_url, item_id) DO UPDATE SET url = excluded.url, status = excluded.status,
+           attempts = excluded.attempts, last_error = excluded.last_error, updated_at = excluded.updated_at`,
+        [feedUrl, itemId, url, result, attempts, error ? error.slice(0, 500) : null, now, now],
+      );
+      if (result === 'added' && before?.status !== 'added') {
+        await tx.run('INSERT INTO feeds (url) VALUES (?) ON CONFLICT (url) DO NOTHING', [feedUrl]);
+        await tx.run('UPDATE feeds SET items_added = items_added + 1 WHERE url = ?', [feedUrl]);
       }
-      return stored;
-    })();
+      return result;
+    });
+    if (stored === 'added') await this.getFeed(feedUrl);
+    return stored;
   }
 
   /** Records items that will never be fetched (past the per-poll cap), in one transaction; items already known are left as they are. */
-  markSkipped(feedUrl: string, items: readonly { id: string; url: string }[]): void {
+  async markSkipped(feedUrl: string, items: readonly { id: string; url: string }[]): Promise<void> {
+    if (items.length === 0) return;
     const now = this.clock().toISOString();
-    const insert = this.db.prepare(
-      `INSERT INTO feed_items (feed_url, item_id, url, status, attempts, first_seen_at, updated_at)
-       VALUES (?, ?, ?, 'skipped', 0, ?, ?) ON CONFLICT(feed_url, item_id) DO NOTHING`,
-    );
-    this.db.transaction(() => {
-      for (const item of items) insert.run(feedUrl, item.id, item.url, now, now);
-    })();
+    await this.sql.transaction(async (tx) => {
+      for (const item of items) {
+        await tx.run(
+          `INSERT INTO feed_items (feed_url, item_id, url, status, attempts, first_seen_at, updated_at)
+           VALUES (?, ?, ?, 'skipped', 0, ?, ?) ON CONFLICT (feed_url, item_id) DO NOTHING`,
+          [feedUrl, item.id, item.url, now, now],
+        );
+      }
+    });
   }
 
-  /** The last known state of each feed, in the order given (`never` for one not polled yet). */
+  /** The last known state of each feed (read or written by this process), in the order given (`never` for one not polled yet). */
   statuses(urls: readonly string[]): FeedStatus[] {
     return urls.map((url) => {
-      const state = this.getFeed(url);
+      const state = this.known.get(url);
       return {
         url,
         lastStatus: state?.lastStatus ?? 'never',

@@ -5,6 +5,7 @@
 import type { Config } from '../config.ts';
 import { FeedPoller, type IngestOutcome } from '../ingest/feed-poller.ts';
 import { FeedStateStore } from '../ingest/feed-state.ts';
+import type { SqlClient } from '../db/sql.ts';
 import type { CorpusLibrary } from './library.ts';
 
 /** A running set of feeds for one library. */
@@ -16,8 +17,10 @@ export interface LibraryFeeds {
 }
 
 /** Connects the configured feeds to the library (and its /stats, /feeds). Does not start polling. */
-export function connectFeeds(config: Config, library: CorpusLibrary, log: (line: string) => void): LibraryFeeds {
-  const store = new FeedStateStore(config.dbPath);
+export function connectFeeds(config: Config, library: CorpusLibrary, log: (line: string) => void, database?: SqlClient): LibraryFeeds {
+  const store = new FeedStateStore(database ?? config.dbPath);
+  // /stats and /feeds show the stored state before the first poll of this run.
+  store.load(config.ingest.feeds).catch((error: unknown) => log(`feeds: reading their state failed: ${(error as Error).message}`));
   const poller = new FeedPoller({
     feeds: config.ingest.feeds,
     intervalMs: config.ingest.feedIntervalMs,
@@ -36,7 +39,7 @@ export function connectFeeds(config: Config, library: CorpusLibrary, log: (line:
     store,
     async close() {
       await poller.stop();
-      store.close();
+      await store.close();
     },
   };
 }

@@ -172,6 +172,14 @@ export class CorpusLibrary implements Library {
     });
   }
 
+  /**
+   * Indexes these files of the corpus folder, written or deleted by someone else (the shared
+   * registry's follower), as one change.
+   */
+  async applyFiles(names: readonly string[]): Promise<void> {
+    await this.change(() => this.applyFolder(names));
+  }
+
   list(): ArticleInfo[] {
     return this.index.articles.map(articleInfo);
   }

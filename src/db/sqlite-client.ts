@@ -1,0 +1,82 @@
+/**
+ * {@link SqlClient} over one better-sqlite3 connection. Statements run synchronously; a
+ * transaction may await between its statements, so while one is open every other statement on
+ * this connection waits for it (otherwise it would silently join the transaction).
+ */
+import type Database from 'better-sqlite3';
+import { openDatabase } from './database.ts';
+import type { RunResult, SqlClient, SqlExecutor } from './sql.ts';
+
+export class SqliteClient implements SqlClient {
+  readonly dialect = 'sqlite' as const;
+  readonly db: Database.Database;
+  /** Resolves when the open transaction (if any) has ended. */
+  private idle: Promise<void> = Promise.resolve();
+  private readonly direct: SqlExecutor;
+
+  constructor(readonly file: string) {
+    this.db = openDatabase(file);
+    this.direct = {
+      dialect: 'sqlite',
+      all: async <T>(sql: string, params: readonly unknown[] = []) => this.db.prepare(sql).all(...params) as T[],
+      get: async <T>(sql: string, params: readonly unknown[] = []) => this.db.prepare(sql).get(...params) as T | undefined,
+      run: async (sql: string, params: readonly unknown[] = []): Promise<RunResult> => ({
+        changes: this.db.prepare(sql).run(...params).changes,
+      }),
+    };
+  }
+
+  get description(): string {
+    return this.file;
+  }
+
+  async all<T>(sql: string, params?: readonly unknown[]): Promise<T[]> {
+    await this.idle;
+    return this.direct.all<T>(sql, params);
+  }
+
+  async get<T>(sql: string, params?: readonly unknown[]): Promise<T | undefined> {
+    await this.idle;
+    return this.direct.get<T>(sql, params);
+  }
+
+  async run(sql: string, params?: readonly unknown[]): Promise<RunResult> {
+    await this.idle;
+    return this.direct.run(sql, params);
+  }
+
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    // Wait for the transaction before this one, then hold the connection until this one ends.
+    for (;;) {
+      const before = this.idle;
+      await before;
+      if (this.idle === before) break;
+    }
+    let release = () => {};
+    this.idle = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work(this.direct);
+        this.db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      }
+    } finally {
+      release();
+    }
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    await this.idle;
+    if (this.db.open) this.db.close();
+  }
+}
