@@ -58,13 +58,11 @@ export async function runLoad(subscribers: number, rate: number, topicShare: num
   });
   try {
     const defaults = { time: '07:30', zone: 'Asia/Ho_Chi_Minh', language: 'vi' as const };
-    digest.store.db.transaction(() => {
-      for (let i = 0; i < subscribers; i++) {
-        const chatId = 100_000 + i;
-        digest.store.subscribe(chatId, { ...defaults, language: i % 5 === 0 ? 'en' : 'vi' });
-        if (i < subscribers * topicShare) digest.store.follow(chatId, TOPICS[i % TOPICS.length]);
-      }
-    })();
+    for (let i = 0; i < subscribers; i++) {
+      const chatId = 100_000 + i;
+      await digest.store.subscribe(chatId, { ...defaults, language: i % 5 === 0 ? 'en' : 'vi' });
+      if (i < subscribers * topicShare) await digest.store.follow(chatId, TOPICS[i % TOPICS.length]);
+    }
     const scheduler = digest.startScheduler(new Bot(TOKEN, { client: { apiRoot: emulator.apiRoot } }).api, {
       autoTick: false,
     });
@@ -84,7 +82,7 @@ export async function runLoad(subscribers: number, rate: number, topicShare: num
     let duplicated = 0;
     for (let i = 0; i < subscribers; i++) {
       const chatId = 100_000 + i;
-      const expected = digest.store.getDelivery(chatId, '2026-11-24')?.parts ?? [];
+      const expected = (await digest.store.getDelivery(chatId, '2026-11-24'))?.parts ?? [];
       const got = received.get(chatId) ?? [];
       if (expected.length === 0) lost++;
       else if (got.length < expected.length || got.some((t, k) => t !== expected[k])) lost++;
@@ -102,7 +100,7 @@ export async function runLoad(subscribers: number, rate: number, topicShare: num
       messagesPerSecond: report.messages / seconds,
       lost,
       duplicated,
-      logStatus: digest.store.deliveryCounts(),
+      logStatus: await digest.store.deliveryCounts(),
     };
   } finally {
     await digest.close();

@@ -127,7 +127,7 @@ describe('daily digest (e2e: real engine, real bot, emulator, fake clock)', () =
     expect(await command(lan, '/digest_empty off')).toContain('không nhận tin nào');
     expect(await command(lan, '/unsubscribe')).toContain('Đã hủy đăng ký');
     expect(await command(lan, '/unsubscribe')).toContain('Bạn chưa đăng ký');
-    expect(stack!.digest.store.getSubscriber(2001)).toMatchObject({
+    expect(await stack!.digest.store.getSubscriber(2001)).toMatchObject({
       active: false,
       time: '06:45',
       zone: 'Europe/Berlin',
@@ -138,7 +138,7 @@ describe('daily digest (e2e: real engine, real bot, emulator, fake clock)', () =
     expect(await command(ann, '/subscribe 18:05')).toContain('Subscribed to the daily digest at 18:05 (Asia/Ho_Chi_Minh).');
     expect(await command(ann, '/time noon')).toContain('Not a valid time: «noon»');
     expect(await command(ann, '/timezone Mars/Olympus')).toContain('for example /timezone Asia/Ho_Chi_Minh');
-    expect(stack!.digest.store.getSubscriber(2002)).toMatchObject({ language: 'en', time: '18:05' });
+    expect(await stack!.digest.store.getSubscriber(2002)).toMatchObject({ language: 'en', time: '18:05' });
 
     // Issue 12: an argument of ~4,000 characters is not repeated whole (the reply came to 4,099 and Telegram refused it).
     const long = `${'dài '.repeat(999)}x`;
@@ -169,13 +169,13 @@ describe('daily digest (e2e: real engine, real bot, emulator, fake clock)', () =
       expect(await command(member, cmd)).toBe(refusal);
     }
     expect(await command(memberEn, '/subscribe 05:00')).toBe('Sorry, in a group only its administrators can use this command.');
-    expect(stack!.digest.store.getSubscriber(group.id)).toBeUndefined();
+    expect(await stack!.digest.store.getSubscriber(group.id)).toBeUndefined();
 
     expect(await command(owner, '/subscribe 08:15')).toContain('Đã đăng ký nhận bản tin hằng ngày lúc 08:15');
     expect(await command(admin, '/follow dioxin')).toContain('Following «dioxin»');
     expect(await command(member, '/topics')).toContain('dioxin');
     expect(await command(member, '/unsubscribe')).toBe(refusal);
-    expect(stack!.digest.store.getSubscriber(group.id)).toMatchObject({ active: true, time: '08:15' });
+    expect(await stack!.digest.store.getSubscriber(group.id)).toMatchObject({ active: true, time: '08:15' });
 
     // getChatMember is asked once per member and remembered briefly.
     const asked = emulator.callsOf('getChatMember').filter((c) => Number(c.body.user_id) === 3003);
@@ -259,7 +259,7 @@ describe('daily digest (e2e: real engine, real bot, emulator, fake clock)', () =
     expect(day3).toContain('Không có bài mới kể từ bản tin trước.');
     expect(day3).not.toContain('hoàn tất giai đoạn hai');
     expect(digests()).toHaveLength(3);
-    expect(stack!.digest.store.deliveries(2201).map((d) => [d.slot, d.status])).toEqual([
+    expect((await stack!.digest.store.deliveries(2201)).map((d) => [d.slot, d.status])).toEqual([
       ['2026-11-24', 'sent'],
       ['2026-11-25', 'sent'],
       ['2026-11-26', 'sent'],
@@ -269,7 +269,7 @@ describe('daily digest (e2e: real engine, real bot, emulator, fake clock)', () =
   it('through the running bot: a 429 is waited out (retry_after) and a blocked chat (403) is unsubscribed', async () => {
     clock.set(SLOT_24 + 3 * DAY - 3600_000);
     await start();
-    stack!.digest.store.unsubscribe(2201); // the previous test's subscriber (same database)
+    await stack!.digest.store.unsubscribe(2201); // the previous test's subscriber (same database)
     const ok = emulator.user(TOKEN, { userId: 2301 });
     await command(ok, '/subscribe');
     clock.set(SLOT_24 + 3 * DAY);
@@ -290,10 +290,10 @@ describe('daily digest (e2e: real engine, real bot, emulator, fake clock)', () =
     await stop();
     clock.set(SLOT_24 + 4 * DAY);
     await start();
-    stack!.digest.store.unsubscribe(2301); // only the blocked chat is due now
+    await stack!.digest.store.unsubscribe(2301); // only the blocked chat is due now
     emulator.failNext('sendMessage', { error_code: 403, description: 'Forbidden: bot was blocked by the user' });
     expect(await tick()).toMatchObject({ due: 1, gone: 1, sent: 0 });
-    expect(stack!.digest.store.getSubscriber(2302)).toMatchObject({ active: false, deactivatedReason: 'blocked' });
+    expect(await stack!.digest.store.getSubscriber(2302)).toMatchObject({ active: false, deactivatedReason: 'blocked' });
     clock.set(SLOT_24 + 5 * DAY);
     expect((await tick()).due).toBe(0);
   });

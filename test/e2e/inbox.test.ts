@@ -111,9 +111,9 @@ describe('durable inbox: nothing lost in a crash (issue 12)', () => {
     const doneIds: number[] = [];
     // The inbox already has every update of chat 5301 (as if a crashed run had fetched them).
     const inbox: Inbox = {
-      receive: (updates) => updates.filter((u) => u.message?.chat.id !== 5301 && !known.has(u.update_id)),
-      done: (id) => void doneIds.push(id),
-      pending: () => [],
+      receive: async (updates) => updates.filter((u) => u.message?.chat.id !== 5301 && !known.has(u.update_id)),
+      done: async (id) => void doneIds.push(id),
+      pending: async () => [],
     };
     const config = testConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: emulator.apiRoot });
     const engine = fakeEngine([fakeArticle('a1', 'Dioxin', 'Dioxin ở sân bay Biên Hòa đã được xử lý.')]);
@@ -148,7 +148,7 @@ describe('durable inbox: nothing lost in a crash (issue 12)', () => {
       { update: message(9002, 5202, 'dioxin ở đâu?', now - 10), receivedAt: Date.now() - 10_000 },
     ];
     const doneIds: number[] = [];
-    const inbox: Inbox = { receive: (u) => [...u], done: (id) => void doneIds.push(id), pending: () => pending };
+    const inbox: Inbox = { receive: async (u) => [...u], done: async (id) => void doneIds.push(id), pending: async () => pending };
     const token = `434343434:${'Inbox_apology-token'.repeat(2)}`;
     const config = testConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: emulator.apiRoot });
     const engine = fakeEngine([fakeArticle('a1', 'Dioxin', 'Dioxin ở sân bay Biên Hòa đã được xử lý.')]);
