@@ -5,6 +5,8 @@ import { FakeClock } from '../../src/digest/clock.ts';
 import { DigestComposer } from '../../src/digest/compose.ts';
 import { DigestStore } from '../../src/digest/store.ts';
 import { leadSummary } from '../../src/digest/summary.ts';
+import { testDatabases } from '../helpers/database-backends.ts';
+import { sqlClients } from '../db/helpers/sql-clients.ts';
 import { FakeEngine, makeArticle } from './helpers/fake-engine.ts';
 
 const defaults = { time: '07:30', zone: 'Asia/Ho_Chi_Minh', language: 'vi' as const };
@@ -50,26 +52,31 @@ describe('leadSummary on the seed corpus', () => {
   });
 });
 
-describe('DigestComposer', () => {
+describe.each(testDatabases())('DigestComposer on $name', ({ name, skip, url }) => {
+  const clients = sqlClients();
   let clock: FakeClock;
   let store: DigestStore;
   let engine: FakeEngine;
   let composer: DigestComposer;
 
-  beforeEach(() => {
+  beforeEach(async () => {
+    if (skip) return;
     clock = new FakeClock('2026-11-24T00:30:00Z');
-    store = new DigestStore(':memory:', { clock });
+    store = new DigestStore(await clients.open(name, await url()), { clock });
     engine = new FakeEngine([
       makeArticle({ id: 'old1', date: '2026-10-01', text: 'Bài cũ nói về hợp tác quốc phòng Việt – Mỹ trong năm qua. Còn nữa.' }),
       makeArticle({ id: 'old2', date: '2026-10-02' }),
     ]);
     composer = new DigestComposer(engine, store);
-    store.syncArticles(engine.articles());
+    await store.syncArticles(engine.articles());
   });
-  afterEach(() => store.close());
+  afterEach(async () => {
+    await store?.close();
+    await clients.closeAll();
+  });
 
-  it("gives a new subscriber's first digest the latest articles", async () => {
-    const sub = store.subscribe(1, defaults).subscriber;
+  it.skipIf(skip)(skip ?? "gives a new subscriber's first digest the latest articles", async () => {
+    const sub = (await store.subscribe(1, defaults)).subscriber;
     const d = await composer.scheduled(sub, '2026-11-24', []);
     expect(d.empty).toBe(false);
     expect(d.articleIds).toEqual(['old2', 'old1']);
@@ -78,11 +85,11 @@ describe('DigestComposer', () => {
     expect(d.parts.join('\n')).toContain('Các bài mới nhất trong kho');
   });
 
-  it('lists only articles registered after the cursor, with title link, date, source and a verbatim lead', async () => {
-    store.subscribe(1, defaults);
-    const claim = store.claim(1, 'd1', clock.now())!;
-    store.saveComposition(claim.id, ['x'], store.maxSeq());
-    store.finish(claim.id, 'sent');
+  it.skipIf(skip)(skip ?? 'lists only articles registered after the cursor, with title link, date, source and a verbatim lead', async () => {
+    await store.subscribe(1, defaults);
+    const claim = (await store.claim(1, 'd1', clock.now()))!;
+    await store.saveComposition(claim.id, ['x'], await store.maxSeq());
+    await store.finish(claim.id, 'sent');
 
     const fresh = makeArticle({
       id: 'new',
@@ -93,8 +100,8 @@ describe('DigestComposer', () => {
       text: 'Hai nước đã ký thỏa thuận về xử lý dioxin tại sân bay Biên Hòa. Thỏa thuận có hiệu lực ngay từ hôm nay, theo hai bên.',
     });
     engine.add(fresh);
-    store.syncArticles(engine.articles());
-    const d = await composer.scheduled(store.getSubscriber(1)!, '2026-11-25', ['dioxin', 'Nga']);
+    await store.syncArticles(engine.articles());
+    const d = await composer.scheduled((await store.getSubscriber(1))!, '2026-11-25', ['dioxin', 'Nga']);
     expect(d.articleIds).toEqual(['new']);
     const html = d.parts.join('\n\n');
     expectBalanced(html);
@@ -111,26 +118,26 @@ describe('DigestComposer', () => {
     expect(html).not.toContain('old1');
   });
 
-  it('says briefly that nothing is new', async () => {
-    store.subscribe(1, defaults);
-    const claim = store.claim(1, 'd1', clock.now())!;
-    store.saveComposition(claim.id, ['x'], store.maxSeq());
-    store.finish(claim.id, 'sent');
-    const d = await composer.scheduled(store.getSubscriber(1)!, '2026-11-25', ['dioxin']);
+  it.skipIf(skip)(skip ?? 'says briefly that nothing is new', async () => {
+    await store.subscribe(1, defaults);
+    const claim = (await store.claim(1, 'd1', clock.now()))!;
+    await store.saveComposition(claim.id, ['x'], await store.maxSeq());
+    await store.finish(claim.id, 'sent');
+    const d = await composer.scheduled((await store.getSubscriber(1))!, '2026-11-25', ['dioxin']);
     expect(d.empty).toBe(true);
     expect(d.parts).toHaveLength(1);
     expect(d.parts[0]).toContain('Không có bài mới kể từ bản tin trước.');
     expect(engine.asks).toHaveLength(0);
   });
 
-  it('writes English for English chats', async () => {
-    const sub = store.subscribe(1, { ...defaults, language: 'en' }).subscriber;
+  it.skipIf(skip)(skip ?? 'writes English for English chats', async () => {
+    const sub = (await store.subscribe(1, { ...defaults, language: 'en' })).subscriber;
     const d = await composer.scheduled(sub, '2026-11-24', ['nothing-matches']);
     expect(d.parts.join('')).toContain('trichdan digest, 24/11/2026');
     expect(d.parts.join('')).toContain('No new excerpt about «nothing-matches».');
   });
 
-  it('splits a long digest between paragraphs, each message within 4096 characters and balanced', async () => {
+  it.skipIf(skip)(skip ?? 'splits a long digest between paragraphs, each message within 4096 characters and balanced', async () => {
     const many = Array.from({ length: 40 }, (_, i) =>
       makeArticle({
         id: `n${String(i).padStart(2, '0')}`,
@@ -139,14 +146,14 @@ describe('DigestComposer', () => {
         text: `${'Câu mở đầu rất dài với nhiều chữ để làm đầy bản tin '.repeat(5).trim()} số ${i}. Câu sau.`,
       }),
     );
-    store.subscribe(1, defaults);
-    const claim = store.claim(1, 'd1', clock.now())!;
-    store.saveComposition(claim.id, ['x'], store.maxSeq());
-    store.finish(claim.id, 'sent');
+    await store.subscribe(1, defaults);
+    const claim = (await store.claim(1, 'd1', clock.now()))!;
+    await store.saveComposition(claim.id, ['x'], await store.maxSeq());
+    await store.finish(claim.id, 'sent');
     for (const a of many) engine.add(a);
-    store.syncArticles(engine.articles());
+    await store.syncArticles(engine.articles());
     const small = new DigestComposer(engine, store, { maxArticles: 30 });
-    const d = await small.scheduled(store.getSubscriber(1)!, '2026-11-25', []);
+    const d = await small.scheduled((await store.getSubscriber(1))!, '2026-11-25', []);
     expect(d.parts.length).toBeGreaterThan(1);
     for (const part of d.parts) {
       expect(part.length).toBeLessThanOrEqual(4096);
@@ -158,12 +165,12 @@ describe('DigestComposer', () => {
     expect(all.match(/<blockquote>/g)).toHaveLength(30);
   });
 
-  it('shows the latest articles on demand without touching the cursor', async () => {
-    store.subscribe(1, defaults);
+  it.skipIf(skip)(skip ?? 'shows the latest articles on demand without touching the cursor', async () => {
+    await store.subscribe(1, defaults);
     const parts = await composer.latest('vi', ['hợp tác quốc phòng']);
     expect(parts.join('')).toContain('Các bài mới nhất');
     expect(parts.join('')).toContain('Bài cũ nói về hợp tác quốc phòng Việt – Mỹ trong năm qua.');
-    expect(store.getSubscriber(1)!.seenSeq).toBeNull();
+    expect((await store.getSubscriber(1))!.seenSeq).toBeNull();
   });
 });
 

@@ -3,15 +3,15 @@
  * clock decides what time it is in each zone; pacing and flood-waits use real time.
  * (Composition runs on a small fake engine here; test/e2e/digest.test.ts uses the real one.)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Bot } from 'grammy';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { SqlClient } from '../../src/db/sql.ts';
 import { FakeClock } from '../../src/digest/clock.ts';
 import { createDigest, type Digest } from '../../src/digest/extension.ts';
 import { startEmulator, type Emulator } from '../e2e/helpers/emulator.ts';
 import { telegramHtmlProblems } from '../e2e/helpers/telegram-html.ts';
+import { testDatabases } from '../helpers/database-backends.ts';
+import { sqlClients } from '../db/helpers/sql-clients.ts';
 import { BLOCKED, startFaultProxy, tooManyRequests, type FaultProxy, type FaultRule } from './helpers/fault-proxy.ts';
 import { FakeEngine, makeArticle } from './helpers/fake-engine.ts';
 
@@ -26,11 +26,16 @@ const vi = { time: '07:30', zone: HCM, language: 'vi' as const };
 const SLOT_24 = Date.parse('2026-11-24T00:30:00Z');
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
+/** The store's default lease (createDigest without config.digest.leaseMs). */
+const LEASE = 60_000;
 
-describe('DigestScheduler', () => {
+describe.each(testDatabases())('DigestScheduler on $name', ({ name, skip, url }) => {
+  const clients = sqlClients();
   let emulator: Emulator;
-  let dir: string;
-  let dbPath: string;
+  /** The SQLite file, or the PostgreSQL URL. */
+  let target: string;
+  /** The connection of the running "process" (PostgreSQL); on SQLite the digest opens the file itself. */
+  let client: SqlClient | undefined;
   let clock: FakeClock;
   let engine: FakeEngine;
   let digest: Digest;
@@ -38,34 +43,41 @@ describe('DigestScheduler', () => {
   let logs: string[];
 
   beforeAll(async () => {
+    if (skip) return;
     emulator = await startEmulator();
   });
   afterAll(async () => {
-    await emulator.stop();
+    await emulator?.stop();
   });
 
-  beforeEach(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'trichdan-sched-'));
-    dbPath = path.join(dir, 'digest.sqlite');
+  beforeEach(async () => {
+    if (skip) return;
+    target = await url();
     clock = new FakeClock(SLOT_24 - 30 * MIN);
     engine = new FakeEngine([
       makeArticle({ id: 'a1', date: '2026-11-20', text: 'Hai bên bàn về xử lý dioxin tại Biên Hòa trong năm tới. Câu sau.' }),
       makeArticle({ id: 'a2', date: '2026-11-21' }),
     ]);
     logs = [];
-    digest = open();
+    digest = await open();
   });
   afterEach(async () => {
-    await digest.close();
+    if (skip) return;
+    await shutDown();
     await proxy?.stop();
     proxy = undefined;
-    rmSync(dir, { recursive: true, force: true });
+    await clients.closeAll();
   });
 
-  /** Opens the digest on the DB file with a scheduler sending to `apiRoot` (a "process start"). */
-  function open(apiRoot = emulator.apiRoot, extra: Partial<Parameters<typeof createDigest>[0]> = {}): Digest {
+  /**
+   * Opens the digest on the database with a scheduler sending to `apiRoot` (a "process start"):
+   * on SQLite the digest opens the file itself; on PostgreSQL it is given a new connection.
+   */
+  async function open(apiRoot = emulator.apiRoot, extra: Partial<Parameters<typeof createDigest>[0]> = {}): Promise<Digest> {
+    client = name === 'postgres' ? await clients.open(name, target) : undefined;
     const d = createDigest({
-      config: { ...config, dbPath },
+      config: { ...config, dbPath: name === 'sqlite' ? target : '' },
+      ...(client ? { database: client } : {}),
       engine,
       clock,
       log: (line) => logs.push(line),
@@ -77,10 +89,17 @@ describe('DigestScheduler', () => {
     return d;
   }
 
-  /** A simulated restart: stop everything, open the same SQLite file again. */
-  async function restart(apiRoot?: string): Promise<void> {
+  /** The process stops: the digest, and the connection it was given. */
+  async function shutDown(): Promise<void> {
     await digest.close();
-    digest = open(apiRoot);
+    await client?.close();
+    client = undefined;
+  }
+
+  /** A simulated restart: stop everything, open the same database again. */
+  async function restart(apiRoot?: string): Promise<void> {
+    await shutDown();
+    digest = await open(apiRoot);
   }
 
   const tick = () => digest.scheduler!.tick();
@@ -91,9 +110,9 @@ describe('DigestScheduler', () => {
     await restart(proxy.apiRoot);
   }
 
-  it('sends exactly one digest per day at local time, across a restart', async () => {
-    digest.store.subscribe(101, vi);
-    digest.store.subscribe(102, { ...vi, zone: 'Europe/Berlin' });
+  it.skipIf(skip)(skip ?? 'sends exactly one digest per day at local time, across a restart', async () => {
+    await digest.store.subscribe(101, vi);
+    await digest.store.subscribe(102, { ...vi, zone: 'Europe/Berlin' });
 
     clock.set(SLOT_24 - MIN); // 07:29 in Hanoi
     expect((await tick()).due).toBe(0);
@@ -124,18 +143,18 @@ describe('DigestScheduler', () => {
     expect(await tick()).toMatchObject({ due: 1, sent: 1 });
     expect(sentTo(101)).toHaveLength(2);
     expect(sentTo(101)[1].text).toContain('25/11/2026');
-    expect(digest.store.deliveries(101).map((d) => [d.slot, d.status])).toEqual([
+    expect((await digest.store.deliveries(101)).map((d) => [d.slot, d.status])).toEqual([
       ['2026-11-24', 'sent'],
       ['2026-11-25', 'sent'],
     ]);
   });
 
-  it('catches up a missed slot once within the grace window, and not after it', async () => {
-    digest.store.subscribe(201, vi);
-    await digest.close(); // the bot is down at 07:30
+  it.skipIf(skip)(skip ?? 'catches up a missed slot once within the grace window, and not after it', async () => {
+    await digest.store.subscribe(201, vi);
+    await shutDown(); // the bot is down at 07:30
 
     clock.set(SLOT_24 + 90 * MIN); // back at 09:00, 90 minutes late
-    digest = open();
+    digest = await open();
     expect(await tick()).toMatchObject({ due: 1, sent: 1 });
     await restart();
     clock.set(SLOT_24 + 100 * MIN);
@@ -143,18 +162,18 @@ describe('DigestScheduler', () => {
     expect(sentTo(201)).toHaveLength(1);
 
     // Down over the next morning for longer than the grace window (180 min): that day is skipped.
-    await digest.close();
+    await shutDown();
     clock.set(SLOT_24 + DAY + 181 * MIN);
-    digest = open();
+    digest = await open();
     expect((await tick()).due).toBe(0);
     clock.set(SLOT_24 + 2 * DAY);
     expect(await tick()).toMatchObject({ due: 1, sent: 1 });
     expect(sentTo(201)).toHaveLength(2);
-    expect(digest.store.deliveries(201).map((d) => d.slot)).toEqual(['2026-11-24', '2026-11-26']);
+    expect((await digest.store.deliveries(201)).map((d) => d.slot)).toEqual(['2026-11-24', '2026-11-26']);
   });
 
-  it('puts an article added between two digests in the next one, and only there', async () => {
-    digest.store.subscribe(301, vi);
+  it.skipIf(skip)(skip ?? 'puts an article added between two digests in the next one, and only there', async () => {
+    await digest.store.subscribe(301, vi);
     clock.set(SLOT_24);
     await tick();
     engine.add(
@@ -174,40 +193,40 @@ describe('DigestScheduler', () => {
     expect(day3).not.toContain('Bài mới về Biên Hòa');
   });
 
-  it('skips a day with nothing new when the chat asked for that', async () => {
-    digest.store.subscribe(401, vi);
-    digest.store.setSendEmpty(401, false);
+  it.skipIf(skip)(skip ?? 'skips a day with nothing new when the chat asked for that', async () => {
+    await digest.store.subscribe(401, vi);
+    await digest.store.setSendEmpty(401, false);
     clock.set(SLOT_24);
     await tick();
     clock.set(SLOT_24 + DAY);
     expect(await tick()).toMatchObject({ due: 1, skipped: 1, sent: 0 });
     expect(sentTo(401)).toHaveLength(1);
-    expect(digest.store.getDelivery(401, '2026-11-25')!.status).toBe('skipped');
+    expect((await digest.store.getDelivery(401, '2026-11-25'))!.status).toBe('skipped');
     clock.set(SLOT_24 + DAY + MIN);
     expect((await tick()).due).toBe(0);
   });
 
-  it('unsubscribes a chat that blocked the bot (403) after one attempt; others still get theirs', async () => {
+  it.skipIf(skip)(skip ?? 'unsubscribes a chat that blocked the bot (403) after one attempt; others still get theirs', async () => {
     await withProxy(({ method, chatId }) => (method === 'sendMessage' && chatId === 502 ? BLOCKED : undefined));
-    digest.store.subscribe(501, vi);
-    digest.store.subscribe(502, vi);
+    await digest.store.subscribe(501, vi);
+    await digest.store.subscribe(502, vi);
     clock.set(SLOT_24);
     expect(await tick()).toMatchObject({ due: 2, sent: 1, gone: 1 });
     expect(proxy!.calls.filter((c) => c.chatId === 502)).toHaveLength(1);
-    expect(digest.store.getSubscriber(502)).toMatchObject({ active: false, deactivatedReason: 'blocked' });
-    expect(digest.store.getDelivery(502, '2026-11-24')).toMatchObject({ status: 'gave_up' });
+    expect(await digest.store.getSubscriber(502)).toMatchObject({ active: false, deactivatedReason: 'blocked' });
+    expect(await digest.store.getDelivery(502, '2026-11-24')).toMatchObject({ status: 'gave_up' });
     expect(sentTo(501)).toHaveLength(1);
     clock.set(SLOT_24 + DAY);
     expect(await tick()).toMatchObject({ due: 1, sent: 1 });
     expect(proxy!.calls.filter((c) => c.chatId === 502)).toHaveLength(1);
   });
 
-  it('waits retry_after on a 429, then delivers the message once', async () => {
+  it.skipIf(skip)(skip ?? 'waits retry_after on a 429, then delivers the message once', async () => {
     let floods = 0;
     await withProxy(({ method, chatId }) =>
       method === 'sendMessage' && chatId === 601 && floods++ === 0 ? tooManyRequests(1) : undefined,
     );
-    digest.store.subscribe(601, vi);
+    await digest.store.subscribe(601, vi);
     clock.set(SLOT_24);
     expect(await tick()).toMatchObject({ due: 1, sent: 1, failed: 0 });
     const calls = proxy!.calls.filter((c) => c.method === 'sendMessage' && c.chatId === 601);
@@ -217,32 +236,32 @@ describe('DigestScheduler', () => {
     expect(logs.some((l) => l.includes('flood-wait 1 s'))).toBe(true);
   });
 
-  it('retries a transient failure (5xx) on a later tick, a bounded number of times', async () => {
-    digest.store.subscribe(701, vi);
+  it.skipIf(skip)(skip ?? 'retries a transient failure (5xx) on a later tick, a bounded number of times', async () => {
+    await digest.store.subscribe(701, vi);
     emulator.failNext('sendMessage', { error_code: 502, description: 'Bad Gateway' });
     clock.set(SLOT_24);
     expect(await tick()).toMatchObject({ due: 1, failed: 1, sent: 0 });
-    expect(digest.store.getDelivery(701, '2026-11-24')).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(await digest.store.getDelivery(701, '2026-11-24')).toMatchObject({ status: 'failed', attempts: 1 });
     clock.set(SLOT_24 + MIN);
     expect((await tick()).due).toBe(0); // not yet: retry after 5 min
     clock.set(SLOT_24 + 5 * MIN);
     expect(await tick()).toMatchObject({ due: 1, sent: 1 });
     expect(sentTo(701)).toHaveLength(1);
-    expect(digest.store.getDelivery(701, '2026-11-24')).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(await digest.store.getDelivery(701, '2026-11-24')).toMatchObject({ status: 'sent', attempts: 2 });
 
-    digest.store.unsubscribe(701);
-    digest.store.subscribe(702, vi);
+    await digest.store.unsubscribe(701);
+    await digest.store.subscribe(702, vi);
     emulator.failNext('sendMessage', { error_code: 500, description: 'Internal Server Error' }, 3);
     clock.set(SLOT_24 + DAY);
     for (let i = 0; i < 6; i++) {
       await tick();
       clock.advance(15 * MIN);
     }
-    expect(digest.store.getDelivery(702, '2026-11-25')).toMatchObject({ status: 'gave_up', attempts: 3 });
+    expect(await digest.store.getDelivery(702, '2026-11-25')).toMatchObject({ status: 'gave_up', attempts: 3 });
     expect(sentTo(702)).toHaveLength(0);
   });
 
-  it('resumes a long digest after the part that failed, without resending earlier parts', async () => {
+  it.skipIf(skip)(skip ?? 'resumes a long digest after the part that failed, without resending earlier parts', async () => {
     const long = Array.from({ length: 24 }, (_, i) =>
       makeArticle({
         id: `l${String(i).padStart(2, '0')}`,
@@ -251,7 +270,7 @@ describe('DigestScheduler', () => {
         text: `${'Một câu mở đầu rất dài để bản tin phải chia thành nhiều tin nhắn '.repeat(4).trim()}. Hết.`,
       }),
     );
-    digest.store.subscribe(801, vi);
+    await digest.store.subscribe(801, vi);
     clock.set(SLOT_24);
     await tick(); // first digest: latest five
     for (const a of long) engine.add(a);
@@ -259,7 +278,7 @@ describe('DigestScheduler', () => {
     let calls = 0;
     await withProxy(({ method }) => (method === 'sendMessage' && ++calls === 2 ? { status: 500, body: { ok: false, error_code: 500, description: 'Internal Server Error' } } : undefined));
     expect(await tick()).toMatchObject({ failed: 1 });
-    const d = digest.store.getDelivery(801, '2026-11-25')!;
+    const d = (await digest.store.getDelivery(801, '2026-11-25'))!;
     expect(d.parts!.length).toBeGreaterThan(1);
     expect(d.partsSent).toBe(1);
     clock.set(SLOT_24 + DAY + 5 * MIN);
@@ -269,16 +288,18 @@ describe('DigestScheduler', () => {
     for (const t of texts) expect(telegramHtmlProblems(t)).toEqual([]);
   });
 
-  it('never sends a digest twice after a crash in the middle of sending it', async () => {
-    digest.store.subscribe(901, vi);
+  it.skipIf(skip)(skip ?? 'never sends a digest twice after a crash in the middle of sending it', async () => {
+    await digest.store.subscribe(901, vi);
     clock.set(SLOT_24);
     // Simulate a process that claimed the slot and had a message on the wire when it died.
-    const claim = digest.store.claim(901, '2026-11-24', new Date(SLOT_24))!;
-    digest.store.saveComposition(claim.id, ['<b>x</b>'], 2);
-    digest.store.markInFlight(claim.id);
-    await restart(); // recover() runs at start
+    const claim = (await digest.store.claim(901, '2026-11-24', new Date(SLOT_24)))!;
+    await digest.store.saveComposition(claim.id, ['<b>x</b>'], 2);
+    await digest.store.markInFlight(claim.id);
+    // On a shared database a claim is recovered once its lease has run out (the dead process renews it no more).
+    if (name === 'postgres') clock.advance(LEASE + 1);
+    await restart();
+    expect((await tick()).due).toBe(0); // the first tick recovers (start() does, with auto ticks)
     expect(logs.some((l) => l.includes('1 cut short (not resent)'))).toBe(true);
-    expect((await tick()).due).toBe(0);
     expect(sentTo(901)).toHaveLength(0);
   });
 });
