@@ -412,11 +412,15 @@ export class Emulator {
       storage: ServerInternals['storage'];
     };
     const original = internals.addUserUpdate.bind(internals);
+    const counters = internals as unknown as { messageId: number };
     internals.addUserUpdate = async (update) => {
       const webhook = internals.webhooks[update.botToken];
       if (!webhook) return original(update);
+      // Telegram numbers updates (and messages) one by one, also when several are sent at once;
+      // the package counts only once the webhook has answered, so concurrent sends shared one id.
+      update.updateId = internals.updateId++;
+      if (update.messageId !== undefined) update.messageId = counters.messageId++;
       await postWebhook(webhook, formatStored(update));
-      internals.updateId++;
     };
   }
 }
