@@ -409,7 +409,8 @@ function findPhrases(a: EnglishAnalysis, lexicon: Lexicon): { start: number; end
 export function addWords(a: EnglishAnalysis): void {
   for (let i = 0; i < a.tokens.length; i++) {
     const t = a.tokens[i];
-    // A word of a translated phrase starts no unit of its own: its English forms join the unit being built.
+    // A word of a translated phrase starts no unit of its own. Its English forms go to the unit last
+    // started: the phrase's own only when the phrase opens the question, else the preceding word's.
     if (!a.inPhrase[i]) a.bag.unit(t.kind === 'word' && QUESTION_FRAME_WORDS.has(t.lower) ? FRAME_UNIT_WEIGHT : 1);
     if (t.kind === 'number') {
       if (!a.used[i]) addNumber(a, t.surface);
