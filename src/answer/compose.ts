@@ -1,5 +1,5 @@
 import type { Article } from '../corpus/article.ts';
-import type { SentenceSpan } from '../index/chunk-types.ts';
+import type { SentenceSpan } from '../text/sentences.ts';
 import type { CoverageQuery, LexicalIndex } from '../index/lexical.ts';
 import type { AnalyzedQuery } from '../search/query-types.ts';
 import { holdsAnswerType, type AnswerType } from '../search/answer-type.ts';

@@ -1,3 +1,5 @@
+import type { Language } from '../text/language.ts';
+
 /** Where a quote comes from: the same shape in the bot, the digest, the CLI and `--json`. */
 export interface Citation {
   id: string;
@@ -24,13 +26,11 @@ export interface AnswerResult {
   highlights?: [start: number, end: number][];
 }
 
-export type QuestionLanguage = 'vi' | 'en';
-
 /** The one answer data structure; every interface renders this. */
 export interface Answer {
   question: string;
   answered: boolean;
-  language: QuestionLanguage;
+  language: Language;
   /** Empty when not answered. */
   results: AnswerResult[];
   /** For English questions: the Vietnamese terms the question was matched by. */

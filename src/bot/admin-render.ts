@@ -7,7 +7,7 @@ import { escapeHtml, formatCitationHtml } from '../answer/citation.ts';
 import type { AddOutcome, ArticleInfo, FeedStatus, LibraryStats, RefreshReport } from '../library/types.ts';
 import { adminStrings } from './admin-strings.ts';
 import { splitHtml } from './split.ts';
-import type { Lang } from './strings.ts';
+import type { Language } from '../text/language.ts';
 
 /** The zone every time in /stats and /feeds is shown in. */
 export const STATS_ZONE = 'Asia/Ho_Chi_Minh';
@@ -27,7 +27,7 @@ function articleLines(article: ArticleInfo): string {
 }
 
 /** What adding a link did: added, updated or already there, with the article's citation. */
-export function renderAddOutcome(outcome: AddOutcome, lang: Lang): string {
+export function renderAddOutcome(outcome: AddOutcome, lang: Language): string {
   const s = adminStrings(lang);
   const { article } = outcome;
   const head =
@@ -40,17 +40,17 @@ export function renderAddOutcome(outcome: AddOutcome, lang: Lang): string {
 }
 
 /** The article /remove took out. */
-export function renderRemoved(article: ArticleInfo, lang: Lang): string {
+export function renderRemoved(article: ArticleInfo, lang: Language): string {
   return `${adminStrings(lang).removed}\n${articleLines(article)}`;
 }
 
 /** What /reindex changed, as counts. */
-export function renderRefresh(report: RefreshReport, lang: Lang): string {
+export function renderRefresh(report: RefreshReport, lang: Language): string {
   return adminStrings(lang).reindexed(report.added.length, report.updated.length, report.removed.length);
 }
 
 /** One feed: its link, last status, last poll, articles added, the error if any (and the next poll). */
-function feedLines(feed: FeedStatus, lang: Lang, withNextPoll: boolean): string {
+function feedLines(feed: FeedStatus, lang: Language, withNextPoll: boolean): string {
   const s = adminStrings(lang);
   const details = [s.feedStatus[feed.lastStatus]];
   const polled = formatLocalTime(feed.lastPolledAt);
@@ -67,7 +67,7 @@ function feedLines(feed: FeedStatus, lang: Lang, withNextPoll: boolean): string 
 }
 
 /** /feeds: every feed with its state, or how to configure feeds when there are none. */
-export function renderFeeds(feeds: readonly FeedStatus[], lang: Lang): string[] {
+export function renderFeeds(feeds: readonly FeedStatus[], lang: Language): string[] {
   const s = adminStrings(lang);
   if (!feeds.length) return [s.noFeeds];
   // One feed per paragraph so that a long list splits between feeds.
@@ -75,7 +75,7 @@ export function renderFeeds(feeds: readonly FeedStatus[], lang: Lang): string[] 
 }
 
 /** /stats: articles, passages, retrieval, last update, and the feeds. */
-export function renderStats(stats: LibraryStats, lang: Lang): string[] {
+export function renderStats(stats: LibraryStats, lang: Language): string[] {
   const s = adminStrings(lang);
   const summary = [
     s.statsHeader,

@@ -6,7 +6,8 @@
 import { escapeHtml } from '../answer/citation.ts';
 import { clipText } from '../text/clip.ts';
 import type { FeedStatus } from '../library/types.ts';
-import type { CommandDescription, Lang } from './strings.ts';
+import type { CommandDescription } from './strings.ts';
+import type { Language } from '../text/language.ts';
 
 /** Every sentence of the admin commands and /stats in one language. */
 export interface AdminStrings {
@@ -118,7 +119,7 @@ const en: AdminStrings = {
 };
 
 /** The admin and /stats strings of one language. */
-export function adminStrings(lang: Lang): AdminStrings {
+export function adminStrings(lang: Language): AdminStrings {
   return lang === 'en' ? en : vi;
 }
 

@@ -21,7 +21,8 @@ import { userLanguage, type BotServices } from './context.ts';
 import { describeError } from './log.ts';
 import { sendReply } from './reply.ts';
 import { splitHtml } from './split.ts';
-import { strings, type Lang } from './strings.ts';
+import { strings } from './strings.ts';
+import type { Language } from '../text/language.ts';
 
 /** Longest command argument accepted (a message is at most 4096 characters, and replies may quote it). */
 export const MAX_ARGUMENT_CHARS = 2000;
@@ -114,7 +115,7 @@ function chatAdminsOf(services: BotServices): ChatAdmins {
 async function asAdmin(
   ctx: Context,
   services: BotServices,
-  work: (library: Library, lang: Lang) => Promise<void>,
+  work: (library: Library, lang: Language) => Promise<void>,
 ): Promise<void> {
   const lang = userLanguage(ctx);
   if (!isAdmin(ctx, services)) {
@@ -130,7 +131,7 @@ async function asAdmin(
 }
 
 /** The command's argument, trimmed; or undefined after answering with the usage line or "too long". */
-async function commandArgument(ctx: CommandContext<Context>, lang: Lang, usage: string): Promise<string | undefined> {
+async function commandArgument(ctx: CommandContext<Context>, lang: Language, usage: string): Promise<string | undefined> {
   const argument = ctx.match.trim();
   if (!argument) {
     await say(ctx, usage);
@@ -169,7 +170,7 @@ async function replaceMessage(ctx: Context, services: BotServices, messageId: nu
 async function withProgress(
   ctx: Context,
   services: BotServices,
-  lang: Lang,
+  lang: Language,
   working: string,
   work: () => Promise<string>,
 ): Promise<void> {
@@ -190,7 +191,7 @@ async function withProgress(
 }
 
 /** Fetches and indexes one link, reporting what happened. */
-function addLink(ctx: Context, services: BotServices, library: Library, url: string, lang: Lang): Promise<void> {
+function addLink(ctx: Context, services: BotServices, library: Library, url: string, lang: Language): Promise<void> {
   return withProgress(ctx, services, lang, adminStrings(lang).fetching, async () => {
     const outcome = await library.addUrl(url);
     services.log.info(`admin ${ctx.from?.id ?? '?'} added a link: ${outcome.status} ${outcome.article.id}`);

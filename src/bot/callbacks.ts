@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Lang } from './strings.ts';
+import type { Language } from '../text/language.ts';
 
 /** Telegram's limit on `callback_data`, in bytes. */
 export const CALLBACK_DATA_LIMIT = 64;
@@ -7,16 +7,16 @@ export const CALLBACK_DATA_LIMIT = 64;
 /** What an inline button asks for. `lang` is the language the answer was given in. */
 export type CallbackAction =
   /** Show the whole passage (chunk) a quote came from. */
-  | { kind: 'passage'; lang: Lang; chunkId: string }
+  | { kind: 'passage'; lang: Language; chunkId: string }
   /** Show a page of a whole article: as a new message, or (`edit`) in place of the pressed one. */
-  | { kind: 'article'; lang: Lang; articleId: string; page: number; edit: boolean }
+  | { kind: 'article'; lang: Language; articleId: string; page: number; edit: boolean }
   /** The next results of a question asked earlier (kept in memory under `key`). */
-  | { kind: 'more'; lang: Lang; key: string; offset: number };
+  | { kind: 'more'; lang: Language; key: string; offset: number };
 
 /** A question remembered for its "more results" button. */
 export interface RememberedQuestion {
   question: string;
-  lang: Lang;
+  lang: Language;
 }
 
 /** A small least-recently-used map: the oldest entry goes when it is full. */
@@ -48,8 +48,8 @@ export class LruMap<K, V> {
 }
 
 const byteLength = (s: string) => Buffer.byteLength(s, 'utf8');
-const langCode = (lang: Lang) => (lang === 'en' ? 'e' : 'v');
-const parseLang = (code: string): Lang | undefined => (code === 'e' ? 'en' : code === 'v' ? 'vi' : undefined);
+const langCode = (lang: Language) => (lang === 'en' ? 'e' : 'v');
+const parseLang = (code: string): Language | undefined => (code === 'e' ? 'en' : code === 'v' ? 'vi' : undefined);
 
 /**
  * Encodes button actions into `callback_data` (at most 64 bytes) and back.
@@ -70,7 +70,7 @@ export class CallbackCodec {
   }
 
   /** Keeps a question for its "more results" button; returns its short key. */
-  rememberQuestion(question: string, lang: Lang): string {
+  rememberQuestion(question: string, lang: Language): string {
     const key = newKey();
     this.questions.set(key, { question, lang });
     return key;

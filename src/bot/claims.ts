@@ -22,7 +22,8 @@ import type { QuestionLimiter } from './questions.ts';
 import { renderAnswer, renderInputProblem, type RenderedReply } from './render.ts';
 import { sendReply, startTyping } from './reply.ts';
 import { splitHtml, TELEGRAM_MESSAGE_LIMIT } from './split.ts';
-import { replyLanguage, type CommandDescription, type Lang } from './strings.ts';
+import { replyLanguage, type CommandDescription } from './strings.ts';
+import type { Language } from '../text/language.ts';
 
 /** Share of the claim's content words a sentence must hold to be shown ("most of them"). */
 export const CLAIM_MIN_COVERAGE = 0.6;
@@ -46,7 +47,7 @@ export const CLAIM_COMMANDS: readonly CommandDescription[] = [
 ];
 
 /** What the bot says around the sentences of a claim. */
-const CLAIM_STRINGS: Record<Lang, { found: string; notFound: string; usage: string }> = {
+const CLAIM_STRINGS: Record<Language, { found: string; notFound: string; usage: string }> = {
   vi: {
     found: '<b>Các bài báo nói điều này:</b>',
     notFound: 'Không tìm thấy bài nào nói điều này.',
@@ -136,7 +137,7 @@ export async function findClaimSources(
   claim: string,
   engine: Engine,
   lexicon: Lexicon | null,
-): Promise<{ results: AnswerResult[]; language: 'vi' | 'en'; inputProblem?: InputProblem }> {
+): Promise<{ results: AnswerResult[]; language: Language; inputProblem?: InputProblem }> {
   const answer = await engine.ask(claim, { topK: CLAIM_PASSAGES });
   if (answer.inputProblem) return { results: [], language: answer.language, inputProblem: answer.inputProblem };
   const words = claimWords(claim, lexicon);

@@ -10,10 +10,11 @@ import { describeError, type Logger } from './log.ts';
 import { answerQuestion, type QuestionLimiter } from './questions.ts';
 import { renderSources } from './render.ts';
 import { sendReply } from './reply.ts';
-import { strings, type CommandDescription, type Lang } from './strings.ts';
+import { strings, type CommandDescription } from './strings.ts';
+import type { Language } from '../text/language.ts';
 
 /** Example questions tried for /start, in order; the first one the corpus answers is shown. */
-const EXAMPLE_CANDIDATES: Record<Lang, string[]> = {
+const EXAMPLE_CANDIDATES: Record<Language, string[]> = {
   vi: ['Mỹ cam kết gì về xử lý dioxin ở sân bay Biên Hòa?', 'Bộ trưởng Quốc phòng Nga tên là gì?'],
   en: ['What did the US commit to on dioxin at Bien Hoa airport?'],
 };
@@ -22,9 +23,9 @@ const EXAMPLE_CANDIDATES: Record<Lang, string[]> = {
  * An example question for /start that the corpus really answers: the first candidate the engine
  * answers, else the newest article's title (which finds that article). Computed once per language.
  */
-export function exampleQuestions(engine: Engine): (lang: Lang) => Promise<string> {
-  const cache = new Map<Lang, Promise<string>>();
-  const pick = async (lang: Lang): Promise<string> => {
+export function exampleQuestions(engine: Engine): (lang: Language) => Promise<string> {
+  const cache = new Map<Language, Promise<string>>();
+  const pick = async (lang: Language): Promise<string> => {
     for (const candidate of EXAMPLE_CANDIDATES[lang]) {
       const answer = await engine.ask(candidate, { topK: 1 });
       if (answer.answered) return candidate;
@@ -79,7 +80,7 @@ export function commandHandlers(services: BotServices, limiter: QuestionLimiter)
  * and the bot works without a menu).
  */
 export async function registerCommands(api: Api, commands: readonly CommandDescription[], log: Logger): Promise<boolean> {
-  const menu = (lang: Lang) => commands.map((c) => ({ command: c.command, description: c.description[lang] }));
+  const menu = (lang: Language) => commands.map((c) => ({ command: c.command, description: c.description[lang] }));
   try {
     await api.setMyCommands(menu('vi'));
     await api.setMyCommands(menu('en'), { language_code: 'en' });

@@ -8,7 +8,8 @@ import type { Engine } from '../engine-types.ts';
 import type { Library } from '../library/types.ts';
 import type { CallbackCodec } from './callbacks.ts';
 import type { Logger } from './log.ts';
-import { replyLanguage, type CommandDescription, type Lang } from './strings.ts';
+import { replyLanguage, type CommandDescription } from './strings.ts';
+import type { Language } from '../text/language.ts';
 
 /** The shared state of one running bot. */
 export interface BotServices {
@@ -30,6 +31,6 @@ export interface BotServices {
 }
 
 /** The user's language from Telegram (`language_code`): English or, by default, Vietnamese. */
-export function userLanguage(ctx: Context): Lang {
+export function userLanguage(ctx: Context): Language {
   return replyLanguage(ctx.from?.language_code);
 }

@@ -17,7 +17,7 @@ import { detectLanguage, ENGLISH_STOPWORDS } from '../text/language.ts';
 import { foldDiacritics } from '../text/normalize.ts';
 import { tokenize } from '../text/tokens.ts';
 import type { BotServices } from './context.ts';
-import type { Lang } from './strings.ts';
+import type { Language } from '../text/language.ts';
 
 /** A message within this time of the previous question (same private chat) can follow it up. */
 export const FOLLOW_UP_WINDOW_MS = 5 * 60_000;
@@ -114,7 +114,7 @@ export function withoutMarkers(message: string): string {
 }
 
 /** What a message says of its own: its content words, and whether it opens or closes like a follow-up. */
-export function messageSubject(text: string): { words: string[]; marked: boolean; language: 'vi' | 'en' } {
+export function messageSubject(text: string): { words: string[]; marked: boolean; language: Language } {
   const language = detectLanguage(text);
   const tokens = tokenize(text);
   const words = tokens
@@ -135,7 +135,7 @@ export interface FollowUpContext {
   /** The previous question (with its own context): searched too, weighted lower. */
   context: string;
   /** One line of HTML saying how the message was understood, in the reply's language. */
-  understood(lang: Lang): string;
+  understood(lang: Language): string;
 }
 
 /** `text` on one line, cut at a word before `max` characters. */
@@ -148,7 +148,7 @@ function short(text: string, max = SHOWN_CHARS): string {
 }
 
 /** The "understood as" line: the new message, read with the previous question. */
-export function understoodLine(message: string, previous: string, lang: Lang): string {
+export function understoodLine(message: string, previous: string, lang: Language): string {
   const head = lang === 'en' ? 'Understood as' : 'Hiểu là';
   const joint = lang === 'en' ? 'following' : 'tiếp câu';
   return `<i>${head}: “${escapeHtml(short(message))}” (${joint} “${escapeHtml(short(previous))}”)</i>`;

@@ -14,7 +14,8 @@ import { splitSentences } from '../text/sentences.ts';
 import type { BotServices } from './context.ts';
 import { describeError } from './log.ts';
 import { articleCitation, renderAnswer } from './render.ts';
-import { replyLanguage, type Lang } from './strings.ts';
+import { replyLanguage } from './strings.ts';
+import type { Language } from '../text/language.ts';
 
 /** Results listed for one inline query (Telegram shows them as a list above the keyboard). */
 export const INLINE_RESULTS = 5;
@@ -43,7 +44,7 @@ function dateLine(date: string | null, source: string | null): string {
 }
 
 /** The inline result of one quote: the message it sends is the bot's own rendering of that one quote. */
-export function quoteResult(result: AnswerResult, services: BotServices, lang: Lang, language: 'vi' | 'en'): InlineQueryResultArticle {
+export function quoteResult(result: AnswerResult, services: BotServices, lang: Language, language: Language): InlineQueryResultArticle {
   const rendered = renderAnswer(
     { question: '', answered: true, language, results: [result], matchedTerms: [], retrieval: 'lexical' },
     { lang, codec: services.codec },
@@ -60,7 +61,7 @@ export function quoteResult(result: AnswerResult, services: BotServices, lang: L
 }
 
 /** The inline result of an article (empty query): its first sentence, quoted as an answer would quote it. */
-export function articleResult(article: Article, services: BotServices, lang: Lang): InlineQueryResultArticle {
+export function articleResult(article: Article, services: BotServices, lang: Language): InlineQueryResultArticle {
   const first = splitSentences(article.text)[0];
   const quote = first ? article.text.slice(first.start, first.end) : article.title;
   const start = first?.start ?? 0;

@@ -4,7 +4,7 @@
  * for a minute so a burst of commands makes one call); in private chats the user owns the chat.
  */
 import type { Api, Context } from 'grammy';
-import type { Lang } from './strings.ts';
+import type { Language } from '../text/language.ts';
 
 /** How long an answer of getChatMember is trusted, in milliseconds. */
 export const CHAT_ADMIN_TTL_MS = 60_000;
@@ -12,7 +12,7 @@ export const CHAT_ADMIN_TTL_MS = 60_000;
 const CACHE_LIMIT = 10_000;
 
 /** The one-line refusal a group member gets for a command that needs an administrator. */
-export function groupAdminOnly(lang: Lang): string {
+export function groupAdminOnly(lang: Language): string {
   return lang === 'en'
     ? 'Sorry, in a group only its administrators can use this command.'
     : 'Xin lỗi, trong nhóm chỉ quản trị viên mới dùng được lệnh này.';

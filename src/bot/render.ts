@@ -12,8 +12,9 @@ import type { Article } from '../corpus/article.ts';
 import type { Chunk } from '../index/chunk-types.ts';
 import type { CallbackCodec } from './callbacks.ts';
 import { splitHtml, TELEGRAM_MESSAGE_LIMIT } from './split.ts';
-import { strings, type Lang } from './strings.ts';
+import { strings } from './strings.ts';
 import { clipText, QUOTE_MAX_CHARS } from '../text/clip.ts';
+import type { Language } from '../text/language.ts';
 
 /** Messages to send in order; the keyboard belongs under the last one. */
 export interface RenderedReply {
@@ -67,7 +68,7 @@ export function articleCitation(article: Article): Citation {
 
 /** Options for rendering an answered question. */
 export interface AnswerRenderOptions {
-  lang: Lang;
+  lang: Language;
   codec: CallbackCodec;
   /** Results shown before these ("more results" pages); numbering continues from here. */
   offset?: number;
@@ -118,7 +119,7 @@ export function renderAnswer(answer: Answer, options: AnswerRenderOptions): Rend
 }
 
 /** "Not in the corpus", plainly, with the newest article titles as what the bot does cover. */
-export function renderNotFound(lang: Lang, articles: readonly Article[]): RenderedReply {
+export function renderNotFound(lang: Language, articles: readonly Article[]): RenderedReply {
   const s = strings(lang);
   const lines = [s.notFound];
   if (articles.length) {
@@ -130,7 +131,7 @@ export function renderNotFound(lang: Lang, articles: readonly Article[]): Render
 }
 
 /** Why a question could not be asked (empty, too long, no words). */
-export function renderInputProblem(problem: InputProblem, lang: Lang, length: number, maxChars: number): RenderedReply {
+export function renderInputProblem(problem: InputProblem, lang: Language, length: number, maxChars: number): RenderedReply {
   const s = strings(lang);
   const text = problem === 'empty' ? s.emptyQuestion : problem === 'too_long' ? s.tooLong(length, maxChars) : s.noWords;
   return { messages: [text] };
@@ -144,7 +145,7 @@ function titleLine(a: Article): string {
 }
 
 /** /sources: the indexed articles, newest first, each with title, date, source and link. */
-export function renderSources(articles: readonly Article[], lang: Lang): RenderedReply {
+export function renderSources(articles: readonly Article[], lang: Language): RenderedReply {
   const s = strings(lang);
   if (!articles.length) return { messages: [s.sourcesEmpty] };
   const lines = [s.sourcesHeader(articles.length)];
@@ -157,7 +158,7 @@ export function renderSources(articles: readonly Article[], lang: Lang): Rendere
 }
 
 /** The whole passage a quote came from, its citation, and a button for the whole article. */
-export function renderPassage(chunk: Chunk, article: Article, lang: Lang, codec: CallbackCodec): RenderedReply {
+export function renderPassage(chunk: Chunk, article: Article, lang: Language, codec: CallbackCodec): RenderedReply {
   const s = strings(lang);
   const html = `<b>${escapeHtml(s.passageHeader)}</b>\n${blockquote(clipText(chunk.text, PASSAGE_MAX_CHARS))}\n— ${formatCitationHtml(articleCitation(article))}`;
   const keyboard = new InlineKeyboard().text(
@@ -185,7 +186,7 @@ export function articlePages(article: Article): string[] {
 export function renderArticlePage(
   article: Article,
   page: number,
-  lang: Lang,
+  lang: Language,
   codec: CallbackCodec,
 ): { text: string; keyboard?: InlineKeyboard; pages: number } | undefined {
   const pages = articlePages(article);

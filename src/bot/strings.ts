@@ -1,8 +1,5 @@
-import type { QuestionLanguage } from '../answer/types.ts';
+import type { Language } from '../text/language.ts';
 import { escapeHtml } from '../answer/citation.ts';
-
-/** The languages the bot speaks. */
-export type Lang = 'vi' | 'en';
 
 /** A command as shown in Telegram's menu and in /help, in both languages. */
 export interface CommandDescription {
@@ -17,7 +14,7 @@ export interface CommandDescription {
  * The language of a reply: English when the question is English or the user's Telegram
  * language is English, Vietnamese otherwise (also when nothing is known).
  */
-export function replyLanguage(languageCode: string | undefined, questionLanguage?: QuestionLanguage): Lang {
+export function replyLanguage(languageCode: string | undefined, questionLanguage?: Language): Language {
   if (questionLanguage === 'en') return 'en';
   if (languageCode && /^en\b/i.test(languageCode)) return 'en';
   return 'vi';
@@ -162,7 +159,7 @@ const en: BotStrings = {
 };
 
 /** The strings of one language. */
-export function strings(lang: Lang): BotStrings {
+export function strings(lang: Language): BotStrings {
   return lang === 'en' ? en : vi;
 }
 

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
+import { UserError } from '../errors.ts';
 
 /** The settings that name a path, for messages about a path that cannot be used. */
 export interface PathSettings {
@@ -15,14 +16,15 @@ export interface PathSettings {
 const PATH_CODES = new Set(['EEXIST', 'ENOTDIR', 'EISDIR', 'ERR_FS_EISDIR', 'EACCES', 'EPERM', 'EROFS', 'ENOSPC']);
 
 /**
- * One line for an error a user can cause or fix; a stack trace only with TRICHDAN_LOG_LEVEL=debug.
- * A filesystem error under one of `settings`' paths names the path, the setting and what to do.
+ * The one line the CLI prints for an error that stops a command (a stack trace follows only with
+ * TRICHDAN_LOG_LEVEL=debug, see main.ts). A {@link UserError}'s message is shown as it is (its first
+ * line); a filesystem error under one of `settings`' paths names the path, the setting and what to
+ * do; anything else is its first line and how to see more.
  */
-export function describeError(error: unknown, settings: PathSettings = {}): string {
+export function messageForUser(error: unknown, settings: PathSettings = {}): string {
   if (error instanceof Error) {
     const firstLine = error.message.split('\n')[0].slice(0, 500);
-    const known = ['ConfigError', 'CorpusError', 'LexiconError', 'IndexLockedError', 'IngestError', 'VectorStoreError', 'DigestStoreError', 'BotLockedError'];
-    if (known.includes(error.name)) return firstLine;
+    if (error instanceof UserError) return firstLine;
     const problem = pathProblem(error as NodeJS.ErrnoException & { dest?: string }, settings);
     if (problem) return problem;
     const code = (error as NodeJS.ErrnoException).code;

@@ -5,7 +5,7 @@ import { createEngine } from '../engine.ts';
 import type { AddOutcome } from '../library/types.ts';
 import { answerToJson, answerToText, articleTable, outcomeLine } from './render.ts';
 import { runDoctor } from './doctor.ts';
-import { describeError, type PathSettings } from './errors.ts';
+import { messageForUser, type PathSettings } from './errors.ts';
 
 interface GlobalOptions {
   corpus?: string;
@@ -102,7 +102,7 @@ program
     const report = (outcome: AddOutcome) => process.stdout.write(`${outcomeLine(outcome)}\n`);
     const fail = (target: string, error: unknown) => {
       failed++;
-      process.stderr.write(`trichdan: ${target}: ${describeError(error, pathSettings())}\n`);
+      process.stderr.write(`trichdan: ${target}: ${messageForUser(error, pathSettings())}\n`);
     };
     if (paths.length) await library.addPaths(paths).then((outcomes) => outcomes.forEach(report), (error: unknown) => fail('add', error));
     for (const url of targets.filter(isUrlLike)) await library.addUrl(url).then(report, (error: unknown) => fail(url, error));
@@ -200,7 +200,7 @@ program
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  process.stderr.write(`trichdan: ${describeError(error, pathSettings())}\n`);
+  process.stderr.write(`trichdan: ${messageForUser(error, pathSettings())}\n`);
   if (process.env.TRICHDAN_LOG_LEVEL === 'debug' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   process.exitCode = 1;
 }

@@ -2,6 +2,7 @@ import type { AddOutcome, ArticleInfo } from '../library/types.ts';
 import type { Answer, InputProblem } from '../answer/types.ts';
 import { formatCitationText } from '../answer/citation.ts';
 import type { Article } from '../corpus/article.ts';
+import type { Language } from '../text/language.ts';
 
 /** The JSON contract of `ask --json`: one object per question. */
 export function answerToJson(answer: Answer): object {
@@ -14,7 +15,7 @@ export function answerToJson(answer: Answer): object {
 }
 
 /** What to tell a user whose question cannot be asked as typed. */
-export function inputProblemMessage(problem: InputProblem, language: 'vi' | 'en'): string {
+export function inputProblemMessage(problem: InputProblem, language: Language): string {
   const messages: Record<InputProblem, [vi: string, en: string]> = {
     empty: ['Câu hỏi trống: hãy gõ một câu hỏi, ví dụ "Mỹ hỗ trợ bao nhiêu tiền cho dự án Biên Hòa?"', 'The question is empty: type a question, e.g. "How much did the US give for the Bien Hoa project?"'],
     too_long: ['Câu hỏi quá dài: hãy hỏi ngắn gọn hơn (tối đa vài câu).', 'The question is too long: please ask in a sentence or two.'],

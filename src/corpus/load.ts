@@ -7,9 +7,10 @@
 import { createHash } from 'node:crypto';
 import type { Article, SkippedFile } from './article.ts';
 import { cleanArticleText } from './clean.ts';
+import { UserError } from '../errors.ts';
 
 /** The corpus directory itself cannot be used; the message says what to do. */
-export class CorpusError extends Error {
+export class CorpusError extends UserError {
   override name = 'CorpusError';
 }
 

@@ -8,9 +8,10 @@
 import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { processAlive } from '../process-alive.ts';
+import { UserError } from '../errors.ts';
 
 /** Another live bot process holds the store. */
-export class BotLockedError extends Error {
+export class BotLockedError extends UserError {
   override name = 'BotLockedError';
 }
 

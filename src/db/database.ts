@@ -2,9 +2,10 @@ import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.ts';
+import { UserError } from '../errors.ts';
 
 /** The database was written by a newer trichdan, or cannot be opened. */
-export class DigestStoreError extends Error {
+export class DigestStoreError extends UserError {
   override name = 'DigestStoreError';
 }
 

@@ -5,7 +5,8 @@ import type { CommandDescription } from '../bot/strings.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { DigestComposer } from './compose.ts';
 import { formatSlot, nextSlot, timeSchema, zoneSchema } from './schedule.ts';
-import type { ChatDefaults, DigestStore, Language, Subscriber } from './store.ts';
+import type { ChatDefaults, DigestStore, Subscriber } from './store.ts';
+import type { Language } from '../text/language.ts';
 import { digestStrings, languageFromCode, type DigestStrings } from './strings.ts';
 import { stripInvisible } from '../text/normalize.ts';
 

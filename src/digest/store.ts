@@ -7,7 +7,7 @@ import { systemClock, type Clock } from './clock.ts';
 export { DigestStoreError } from '../db/database.ts';
 
 /** Language of a chat's confirmations and digests. */
-export type Language = 'vi' | 'en';
+import type { Language } from '../text/language.ts';
 
 /** One chat's digest settings (a row exists once the chat used any digest command). */
 export interface Subscriber {

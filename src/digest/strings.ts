@@ -1,5 +1,5 @@
 import { escapeHtml, formatDate } from '../answer/citation.ts';
-import type { Language } from './store.ts';
+import type { Language } from '../text/language.ts';
 import { clipText, ECHO_MAX_CHARS } from '../text/clip.ts';
 
 /** User input repeated in a reply: cut to a few words, escaped. */

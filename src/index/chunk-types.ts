@@ -1,8 +1,4 @@
-/** A sentence inside an article, as character offsets into `Article.text`. */
-export interface SentenceSpan {
-  start: number;
-  end: number;
-}
+import type { SentenceSpan } from '../text/sentences.ts';
 
 /** A retrievable passage: consecutive sentences of one article. */
 export interface Chunk {

@@ -17,8 +17,8 @@
  *   new chunk's first fresh sentence past `maxChars`. Every chunk holds at
  *   least one sentence no earlier chunk had, so no chunk is only overlap.
  */
-import type { Chunk, ChunkingOptions, SentenceSpan } from './chunk-types.ts';
-import { splitSentences } from '../text/sentences.ts';
+import type { Chunk, ChunkingOptions } from './chunk-types.ts';
+import { splitSentences, type SentenceSpan } from '../text/sentences.ts';
 
 function checkOptions({ maxChars, overlapSentences }: ChunkingOptions): void {
   if (!Number.isInteger(maxChars) || maxChars < 1) {

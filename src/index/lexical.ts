@@ -1,7 +1,7 @@
 import { hasVietnameseDiacritics, normalizeFolded } from '../text/normalize.ts';
 import { tokenize } from '../text/tokens.ts';
 import { PostingsStore } from './postings.ts';
-import type { QueryTerm, QueryUnit } from '../search/query-types.ts';
+import type { QueryTerm, QueryUnit } from './query-terms.ts';
 
 /**
  * BM25 over Vietnamese syllables, with four "fields" kept in one postings map:

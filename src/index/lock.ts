@@ -6,13 +6,14 @@
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { processAlive } from '../process-alive.ts';
+import { UserError } from '../errors.ts';
 
 const LOCK_FILE = '.lock';
 /** A lock file without a pid younger than this may be one whose owner is still writing it. */
 const HALF_WRITTEN_MS = 2_000;
 
 /** The index is locked by another live process for longer than we waited. */
-export class IndexLockedError extends Error {
+export class IndexLockedError extends UserError {
   override name = 'IndexLockedError';
 }
 

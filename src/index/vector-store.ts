@@ -8,6 +8,7 @@
 import { open, readFile, writeFile } from 'node:fs/promises';
 import { writeAtomically } from './atomic.ts';
 import hnswlib from 'hnswlib-node';
+import { UserError } from '../errors.ts';
 
 const { HierarchicalNSW } = hnswlib;
 type HierarchicalNSWIndex = InstanceType<typeof HierarchicalNSW>;
@@ -51,7 +52,7 @@ export interface HnswParams {
 export const DEFAULT_HNSW_PARAMS: HnswParams = { m: 32, efConstruction: 200, efSearch: 400 };
 
 /** A vector file that cannot be used: the message says which file, why, and to rebuild. */
-export class VectorStoreError extends Error {
+export class VectorStoreError extends UserError {
   override name = 'VectorStoreError';
 }
 

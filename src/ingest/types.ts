@@ -2,6 +2,7 @@
  * Contracts of the web ingest: what fetching a page gives, and how failures are told.
  * (Implemented in safe-fetch.ts, extract.ts, article-file.ts, feed-parse.ts, feed-poller.ts, feed-state.ts.)
  */
+import { UserError } from '../errors.ts';
 
 /** Limits and switches of every web request (settings TRICHDAN_FETCH_*, TRICHDAN_ALLOW_PRIVATE_URLS). */
 export interface FetchPolicy {
@@ -18,7 +19,7 @@ export interface FetchPolicy {
 }
 
 /** Why a URL could not be ingested; `message` is one sentence a user can act on (Vietnamese-speaking users read English UI text here too). */
-export class IngestError extends Error {
+export class IngestError extends UserError {
   override name = 'IngestError';
   constructor(
     readonly kind:

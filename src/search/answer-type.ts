@@ -1,4 +1,4 @@
-import type { QuestionLanguage } from '../answer/types.ts';
+import type { Language } from '../text/language.ts';
 import { foldDiacritics, hasVietnameseDiacritics, normalizeFolded, normalizeText } from '../text/normalize.ts';
 
 /**
@@ -37,7 +37,7 @@ const compiled = {
 };
 
 /** The answer type the question asks for, or null when its wording does not say. */
-export function expectedAnswerType(question: string, language: QuestionLanguage): AnswerType | null {
+export function expectedAnswerType(question: string, language: Language): AnswerType | null {
   let cues = compiled.en;
   let text = question.toLowerCase();
   if (language !== 'en') {

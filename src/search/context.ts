@@ -3,7 +3,8 @@
  * question about Mỹ's defence minister): the earlier question's terms join the new one's at a
  * lower weight, so they narrow the search without outweighing what is asked now.
  */
-import type { AnalyzedQuery, QueryTerm, QueryUnit } from './query-types.ts';
+import type { AnalyzedQuery } from './query-types.ts';
+import type { QueryTerm, QueryUnit } from '../index/query-terms.ts';
 
 /** Weight of the earlier question's terms and units against the new question's own (1). */
 export const CONTEXT_WEIGHT = 0.5;

@@ -2,6 +2,7 @@ import type { AnalyzedQuery, Vocabulary } from './query-types.ts';
 import { Lexicon, MAX_PHRASE_WORDS, type Translation } from './lexicon.ts';
 import { lemmaCandidates, resolveHead, simpleLemma, spellingVariants } from './english-words.ts';
 import { TermBag } from './term-bag.ts';
+import { AMBIGUOUS_MONTHS, englishTokens, MONTHS, NUMBER_WORDS, numberForms, type EnToken, type WordToken } from './english-tokens.ts';
 import { ENGLISH_STOPWORDS, isVietnameseSyllable } from '../text/language.ts';
 import { foldDiacritics } from '../text/normalize.ts';
 
@@ -73,86 +74,6 @@ export const DEFAULT_ENGLISH_WEIGHTS: EnglishQueryWeights = {
  */
 const EMPTY_TRANSLATION_SYLLABLES = new Set(['sự', 'cái', 'việc', 'cuộc', 'nỗi', 'niềm', 'những', 'các', 'của', 'một', 'được', 'bị', 'là']);
 
-// ---------------------------------------------------------------------------
-// English tokens
-
-type EnToken =
-  | { kind: 'word'; surface: string; lower: string; capitalised: boolean; allCaps: boolean; initial: boolean }
-  | { kind: 'number'; surface: string; lower: string };
-
-/** Words (with inner apostrophes, hyphens, ampersands, dots as in "X.25") and numbers. */
-const EN_TOKEN = /(?:\p{Lu}\.){2,}|\p{N}+(?:[.,/:]\p{N}+)*(?:st|nd|rd|th|s)?%?|[\p{L}\p{M}][\p{L}\p{M}\p{N}]*(?:['’][\p{L}]+)?/gu;
-
-function englishTokens(question: string): EnToken[] {
-  const tokens: EnToken[] = [];
-  const text = question.normalize('NFC');
-  let sentenceStart = true;
-  let last = 0;
-  for (const m of text.matchAll(EN_TOKEN)) {
-    const between = text.slice(last, m.index);
-    if (/[.!?:;"“]\s*$/.test(between) && last > 0) sentenceStart = true;
-    last = m.index + m[0].length;
-    // "U.S." → "US"; "Warsaw's" → "Warsaw"; "Panthers'" → "Panthers".
-    const surface = /^(?:\p{Lu}\.){2,}$/u.test(m[0]) ? m[0].replace(/\./g, '') : m[0].replace(/['’]s?$/i, '').replace(/’/g, "'");
-    if (/^\p{N}/u.test(surface)) {
-      tokens.push({ kind: 'number', surface, lower: surface.toLowerCase() });
-    } else {
-      const lower = surface.toLowerCase();
-      const capitalised = surface !== lower;
-      const allCaps = capitalised && surface.length > 1 && surface === surface.toUpperCase();
-      tokens.push({ kind: 'word', surface, lower, capitalised, allCaps, initial: sentenceStart });
-    }
-    sentenceStart = false;
-  }
-  return tokens;
-}
-
-// ---------------------------------------------------------------------------
-// Numbers and dates
-
-const MONTHS: ReadonlyMap<string, number> = new Map([
-  ['january', 1], ['jan', 1], ['february', 2], ['feb', 2], ['march', 3], ['mar', 3], ['april', 4], ['apr', 4],
-  ['may', 5], ['june', 6], ['jun', 6], ['july', 7], ['jul', 7], ['august', 8], ['aug', 8], ['september', 9],
-  ['sep', 9], ['sept', 9], ['october', 10], ['oct', 10], ['november', 11], ['nov', 11], ['december', 12], ['dec', 12],
-]);
-
-/** Month words that are also ordinary words or abbreviations. */
-const AMBIGUOUS_MONTHS = new Set(['may', 'march', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec']);
-
-/** Forms of a number as Vietnamese text writes it: "1,435" → "1.435"; "56.2" → "56,2"; "19th" → "19". */
-function numberForms(surface: string): string[] {
-  const bare = surface.replace(/%$/, '').replace(/(st|nd|rd|th|s)$/i, '');
-  const out = new Set<string>([bare]);
-  if (/^\d{1,3}(,\d{3})+$/.test(bare)) {
-    out.add(bare.replace(/,/g, '.'));
-    out.add(bare.replace(/,/g, ''));
-  } else if (/^\d+\.\d+$/.test(bare)) {
-    out.add(bare.replace('.', ','));
-  }
-  return [...out];
-}
-
-/**
- * English number words → how Vietnamese text writes them (digits first). Used instead
- * of the lexicon, whose entries for them are mostly idioms ("one" → "nào đó", "người ta").
- */
-const NUMBER_WORDS: ReadonlyMap<string, readonly string[]> = new Map(
-  (
-    'one:1,một; two:2,hai; three:3,ba; four:4,bốn,tư; five:5,năm; six:6,sáu; seven:7,bảy; eight:8,tám; nine:9,chín; ' +
-    'ten:10,mười; eleven:11; twelve:12; thirteen:13; fourteen:14; fifteen:15; sixteen:16; seventeen:17; eighteen:18; ' +
-    'nineteen:19; twenty:20; thirty:30; forty:40; fifty:50; sixty:60; seventy:70; eighty:80; ninety:90; ' +
-    'hundred:trăm; hundreds:trăm; thousand:nghìn,ngàn; thousands:nghìn,ngàn; million:triệu; millions:triệu; ' +
-    'billion:tỷ,tỉ; billions:tỷ,tỉ; dozen:tá; half:nửa,rưỡi; ' +
-    'second:thứ hai,thứ nhì,giây; third:thứ ba; fourth:thứ tư; fifth:thứ năm; sixth:thứ sáu; seventh:thứ bảy; ' +
-    'eighth:thứ tám; ninth:thứ chín; tenth:thứ mười'
-  )
-    .split('; ')
-    .map((entry) => {
-      const [word, forms] = entry.split(':');
-      return [word, forms.split(',')] as [string, string[]];
-    }),
-);
-
 /**
  * Words that frame a question rather than say what it is about ("what is the name of",
  * "what type of", "another term for", "is called", "is known as", "what happened"):
@@ -162,10 +83,6 @@ const QUESTION_FRAME_WORDS = new Set(['name', 'type', 'kind', 'term', 'call', 'k
 
 /** Words that complete a question word and say nothing about the answer ("how many", "how much"). */
 const AFTER_HOW = new Set(['many', 'much', 'often']);
-
-// ---------------------------------------------------------------------------
-// English analysis
-
 
 /** Weight of a question-frame word ("name", "type", "called") as a unit of meaning, against 1 for others. */
 const FRAME_UNIT_WEIGHT = 0.3;
@@ -261,239 +178,349 @@ function lookupPhrase(words: readonly string[], lexicon: Lexicon): readonly Tran
   return undefined;
 }
 
+// ---------------------------------------------------------------------------
+// The analysis: four stages over one state
+
+/** A translated word or phrase: tokens [start, end) and the content syllables of the translations it used. */
+export interface TranslatedSpan {
+  start: number;
+  end: number;
+  used: (readonly string[])[];
+}
+
+/** What the stages of {@link analyzeEnglish} share: the question's tokens, what became of each, and the query so far. */
+export interface EnglishAnalysis {
+  readonly tokens: readonly EnToken[];
+  readonly lexicon: Lexicon | null;
+  readonly weights: EnglishQueryWeights;
+  readonly vocabulary: Vocabulary | null | undefined;
+  /** False in a question typed in capitals or Title Case, where capitals say nothing about names. */
+  readonly caseSaysNames: boolean;
+  /** The query being built. */
+  readonly bag: TermBag;
+  /** Tokens taken by a date or by a multi-word lexicon phrase. */
+  readonly used: boolean[];
+  /** Tokens inside a multi-word lexicon phrase. */
+  readonly inPhrase: boolean[];
+  /** Tokens of a phrase whose translations the corpus holds (all of them without a vocabulary). */
+  readonly phraseFound: boolean[];
+  /** Where translated words sit, for the pairs across neighbouring words. */
+  readonly translatedSpans: TranslatedSpan[];
+}
+
 /**
  * Analyses an English question into a weighted Vietnamese (and English) query.
  * With `lexicon` null, the English content words, names and numbers are the query.
  */
-export function analyzeEnglish(
-  question: string,
-  lexicon: Lexicon | null,
-  options: EnglishQueryOptions = {},
-): AnalyzedQuery {
-  const w: EnglishQueryWeights = { ...DEFAULT_ENGLISH_WEIGHTS, ...options.weights };
-  const vocabulary = options.vocabulary;
-  const tokens = englishTokens(question);
-  const bag = new TermBag();
-  const used = new Array<boolean>(tokens.length).fill(false);
+export function analyzeEnglish(question: string, lexicon: Lexicon | null, options: EnglishQueryOptions = {}): AnalyzedQuery {
+  const analysis = startEnglishAnalysis(question, lexicon, options);
+  addDates(analysis);
+  addPhrases(analysis);
+  addWords(analysis);
+  addCrossPairs(analysis);
+  const { bag } = analysis;
+  return { language: 'en', terms: bag.terms(), denseText: question, matchedTerms: bag.matched, units: bag.units() };
+}
 
-  const isWord = (i: number) => tokens[i]?.kind === 'word';
-  const word = (i: number) => tokens[i] as Extract<EnToken, { kind: 'word' }>;
-  // In a question typed in capitals or Title Case, capitals say nothing about names.
-  // Told by the stopwords: "Who Is The Prime Minister" capitalises them, "Who won Super Bowl XLIX" does not.
+/** The state before any stage: the question's tokens, and no term yet. */
+export function startEnglishAnalysis(question: string, lexicon: Lexicon | null, options: EnglishQueryOptions = {}): EnglishAnalysis {
+  const tokens = englishTokens(question);
+  const none = () => new Array<boolean>(tokens.length).fill(false);
+  return {
+    tokens,
+    lexicon,
+    weights: { ...DEFAULT_ENGLISH_WEIGHTS, ...options.weights },
+    vocabulary: options.vocabulary,
+    caseSaysNames: caseSaysNames(tokens),
+    bag: new TermBag(),
+    used: none(),
+    inPhrase: none(),
+    phraseFound: none(),
+    translatedSpans: [],
+  };
+}
+
+/**
+ * Whether capitals mark names in this question: not when it is typed in capitals or Title Case.
+ * Told by the stopwords: "Who Is The Prime Minister" capitalises them, "Who won Super Bowl XLIX" does not.
+ */
+function caseSaysNames(tokens: readonly EnToken[]): boolean {
   const innerStopwords = tokens.filter((t) => t.kind === 'word' && !t.initial && ENGLISH_STOPWORDS.has(t.lower));
   const capitalisedStopwords = innerStopwords.filter((t) => t.kind === 'word' && t.capitalised).length;
-  const caseSaysNames = !(innerStopwords.length >= 2 && capitalisedStopwords >= 0.8 * innerStopwords.length);
-  /** A capitalised word that is not a stopword and not sentence-initial: surely part of a name. */
-  const strongName = (i: number): boolean =>
-    isWord(i) && word(i).capitalised && !word(i).initial && !ENGLISH_STOPWORDS.has(word(i).lower);
-  /** A capitalised word that names something (not a sentence-initial ordinary word). */
-  const isName = (i: number): boolean => {
-    if (!caseSaysNames || !isWord(i)) return false;
-    const t = word(i);
-    if (!t.capitalised) return false;
-    if (t.allCaps) return true;
-    // A stopword is part of a name only beside one ("To Lam", "An Giang"), never alone ("In", "The").
-    if (ENGLISH_STOPWORDS.has(t.lower)) return !t.initial && (strongName(i - 1) || strongName(i + 1));
-    if (!t.initial) return true;
-    // Sentence-initial: a name unless it is a known word not followed by a name.
-    if (lexicon && resolveHead(t.lower, lexicon) !== null) return strongName(i + 1);
-    return true;
+  return !(innerStopwords.length >= 2 && capitalisedStopwords >= 0.8 * innerStopwords.length);
+}
+
+/** The word token at `i`, or undefined for a number or past either end. */
+function wordAt(a: EnglishAnalysis, i: number): WordToken | undefined {
+  const t = a.tokens[i];
+  return t?.kind === 'word' ? t : undefined;
+}
+
+/** A capitalised word that is not a stopword and not sentence-initial: surely part of a name. */
+function isStrongName(a: EnglishAnalysis, i: number): boolean {
+  const t = wordAt(a, i);
+  return t !== undefined && t.capitalised && !t.initial && !ENGLISH_STOPWORDS.has(t.lower);
+}
+
+/** A capitalised word that names something (not a sentence-initial ordinary word). */
+function isName(a: EnglishAnalysis, i: number): boolean {
+  const t = wordAt(a, i);
+  if (!a.caseSaysNames || !t || !t.capitalised) return false;
+  if (t.allCaps) return true;
+  // A stopword is part of a name only beside one ("To Lam", "An Giang"), never alone ("In", "The").
+  if (ENGLISH_STOPWORDS.has(t.lower)) return !t.initial && (isStrongName(a, i - 1) || isStrongName(a, i + 1));
+  if (!t.initial) return true;
+  // Sentence-initial: a name unless it is a known word not followed by a name.
+  if (a.lexicon && resolveHead(t.lower, a.lexicon) !== null) return isStrongName(a, i + 1);
+  return true;
+}
+
+/**
+ * Keeps an English form (a name, a loanword) as a term. When the corpus vocabulary is
+ * known and the form is not in it, the form could match nothing; it is kept only
+ * when it tells that the question is about something the corpus lacks: an
+ * untranslated name ("FIFA", "iPhone"). A translated word is represented by its
+ * translations; a common word the lexicon does not know ("cite") cannot match as
+ * written, and stays only as a unit no passage covers (see `absentUnless` in {@link addWord}).
+ */
+function keepEnglish(a: EnglishAnalysis, form: string, weight: number, translated: boolean, isNameForm: boolean): void {
+  if (a.vocabulary && !a.vocabulary.has(form) && (translated || !isNameForm)) return;
+  a.bag.addAlone(form, weight);
+}
+
+/** Whether the number token at `i` reads as a year ("2025"). */
+function isYearAt(a: EnglishAnalysis, i: number): boolean {
+  const t = a.tokens[i];
+  return t?.kind === 'number' && /^\d{4}$/.test(t.surface);
+}
+
+/** Whether the number token at `i` reads as a day of the month ("7", "19th"). */
+function isDayAt(a: EnglishAnalysis, i: number): boolean {
+  const t = a.tokens[i];
+  return t?.kind === 'number' && /^\d{1,2}(st|nd|rd|th)?$/.test(t.surface);
+}
+
+/** The month a token names, when it is a month here (not "may" the verb). */
+function monthAt(a: EnglishAnalysis, i: number): number | undefined {
+  const t = wordAt(a, i);
+  const month = t && MONTHS.get(t.lower);
+  if (!t || month === undefined) return undefined;
+  // Month names are capitalised; the ones that are also words ("may", "march") and
+  // the abbreviations are months only next to a number ("5 May", "Mar 2020").
+  if (a.caseSaysNames && !t.capitalised) return undefined;
+  if (AMBIGUOUS_MONTHS.has(t.lower) && a.tokens[i + 1]?.kind !== 'number' && a.tokens[i - 1]?.kind !== 'number') return undefined;
+  return month;
+}
+
+/**
+ * Stage 1. Dates in the forms Vietnamese news writes them: "October 2025" → "tháng 10",
+ * "10/2025"; "7 February" and "February 7, 2025" → "7/2", "7/2/2025"; "in June" → "tháng 6".
+ * Each date is one unit; its tokens are used up.
+ */
+export function addDates(a: EnglishAnalysis): void {
+  for (let i = 0; i < a.tokens.length; i++) {
+    const month = monthAt(a, i);
+    if (month !== undefined) addDate(a, i, month);
+  }
+}
+
+/** Adds the date around the month token at `i`: the month, and a day and year beside it. */
+function addDate(a: EnglishAnalysis, i: number, month: number): void {
+  const { bag, tokens, used, weights: w } = a;
+  bag.unit();
+  used[i] = true;
+  bag.addAlone(`tháng ${month}`, w.number);
+  bag.match(`tháng ${month}`);
+  const take = (k: number): string => {
+    used[k] = true;
+    return tokens[k].surface;
   };
+  let day: string | null = null;
+  let year: string | null = null;
+  if (isYearAt(a, i + 1)) {
+    year = take(i + 1);
+  } else if (isDayAt(a, i + 1)) {
+    day = take(i + 1).replace(/\D+$/, '');
+    if (isYearAt(a, i + 2)) year = take(i + 2);
+  }
+  if (day === null && isDayAt(a, i - 1)) {
+    day = take(i - 1).replace(/\D+$/, '');
+    if (!year && isYearAt(a, i + 1)) year = take(i + 1);
+  }
+  if (year) {
+    bag.addAlone(`${month}/${year}`, w.number);
+    bag.addAlone(year, w.number);
+    bag.addAlone(`năm ${year}`, w.number * w.pairShare);
+  }
+  if (day) {
+    bag.addAlone(`${day}/${month}`, w.number);
+    bag.addAlone(`ngày ${day}`, w.number * w.pairShare);
+    if (year) bag.addAlone(`${day}/${month}/${year}`, w.number);
+  }
+}
 
-  // 1. Dates: "October 2025", "7 February", "February 7, 2025", "in June".
+/**
+ * Stage 2. Multi-word lexicon heads, longest first ("prime minister", "war remnants"):
+ * each phrase is one unit, translated as a whole; its words are used up (they still
+ * give their English forms and names in {@link addWords}).
+ */
+export function addPhrases(a: EnglishAnalysis): void {
+  if (!a.lexicon) return;
+  const phrases = findPhrases(a, a.lexicon);
+  for (const p of phrases) {
+    a.bag.unit();
+    const added = addTranslations(a.bag, p.translations, a.weights, a.vocabulary);
+    a.translatedSpans.push({ start: p.start, end: p.end, used: added.used });
+    for (let k = p.start; k < p.end; k++) a.phraseFound[k] = added.present;
+  }
+  for (const p of phrases) for (let k = p.start; k < p.end; k++) a.inPhrase[k] = true;
+}
+
+/** The multi-word phrases the lexicon knows, left to right, longest match first; marks their tokens used. */
+function findPhrases(a: EnglishAnalysis, lexicon: Lexicon): { start: number; end: number; translations: readonly Translation[] }[] {
+  const { tokens, used } = a;
+  const phrases: { start: number; end: number; translations: readonly Translation[] }[] = [];
   for (let i = 0; i < tokens.length; i++) {
-    if (!isWord(i)) continue;
-    const month = MONTHS.get(word(i).lower);
-    if (month === undefined) continue;
-    // Month names are capitalised; the ones that are also words ("may", "march") and
-    // the abbreviations are months only next to a number ("5 May", "Mar 2020").
-    if (caseSaysNames && !word(i).capitalised) continue;
-    if (AMBIGUOUS_MONTHS.has(word(i).lower) && tokens[i + 1]?.kind !== 'number' && tokens[i - 1]?.kind !== 'number') continue;
-    bag.unit();
-    used[i] = true;
-    bag.addAlone(`tháng ${month}`, w.number);
-    bag.match(`tháng ${month}`);
-    const next = tokens[i + 1];
-    const prev = tokens[i - 1];
-    let day: string | null = null;
-    let year: string | null = null;
-    if (next?.kind === 'number' && /^\d{4}$/.test(next.surface)) {
-      year = next.surface;
-      used[i + 1] = true;
-    } else if (next?.kind === 'number' && /^\d{1,2}(st|nd|rd|th)?$/.test(next.surface)) {
-      day = next.surface.replace(/\D+$/, '');
-      used[i + 1] = true;
-      const after = tokens[i + 2];
-      if (after?.kind === 'number' && /^\d{4}$/.test(after.surface)) {
-        year = after.surface;
-        used[i + 2] = true;
-      }
-    }
-    if (day === null && prev?.kind === 'number' && /^\d{1,2}(st|nd|rd|th)?$/.test(prev.surface)) {
-      day = prev.surface.replace(/\D+$/, '');
-      used[i - 1] = true;
-      if (!year && next?.kind === 'number' && /^\d{4}$/.test(next.surface)) {
-        year = next.surface;
-        used[i + 1] = true;
-      }
-    }
-    if (year) {
-      bag.addAlone(`${month}/${year}`, w.number);
-      bag.addAlone(year, w.number);
-      bag.addAlone(`năm ${year}`, w.number * w.pairShare);
-    }
-    if (day) {
-      bag.addAlone(`${day}/${month}`, w.number);
-      bag.addAlone(`ngày ${day}`, w.number * w.pairShare);
-      if (year) bag.addAlone(`${day}/${month}/${year}`, w.number);
-    }
-  }
-
-  /**
-   * Keeps an English form (a name, a loanword) as a term. When the corpus vocabulary is
-   * known and the form is not in it, the form could match nothing; it is kept only
-   * when it tells that the question is about something the corpus lacks: an
-   * untranslated name ("FIFA", "iPhone"). A translated word is represented by its
-   * translations; a common word the lexicon does not know ("cite") cannot match as
-   * written, and stays only as a unit no passage covers (see `absentUnless` below).
-   */
-  const keepEnglish = (form: string, weight: number, translated: boolean, isNameForm: boolean) => {
-    if (vocabulary && !vocabulary.has(form) && (translated || !isNameForm)) return;
-    bag.addAlone(form, weight);
-  };
-
-  // 2. Multi-word lexicon heads, longest first ("prime minister", "war remnants").
-  const units: { start: number; end: number; translations: readonly Translation[] }[] = [];
-  const phraseFound = new Array<boolean>(tokens.length).fill(false);
-  /** Where translated words sit, for pairs across neighbouring words ("defence cooperation" → "hợp tác quốc phòng"). */
-  const translatedSpans: { start: number; end: number; used: (readonly string[])[] }[] = [];
-  if (lexicon) {
-    for (let i = 0; i < tokens.length; i++) {
-      if (used[i] || !isWord(i)) continue;
-      for (let len = Math.min(MAX_PHRASE_WORDS, tokens.length - i); len >= 2; len--) {
-        const span = tokens.slice(i, i + len);
-        if (span.some((t, k) => t.kind !== 'word' || used[i + k])) continue;
-        const lowers = span.map((t) => t.lower);
-        if (lowers.every((x) => ENGLISH_STOPWORDS.has(x))) continue;
-        if (ENGLISH_STOPWORDS.has(lowers[0]) || ENGLISH_STOPWORDS.has(lowers[len - 1])) continue;
-        const found = lookupPhrase(lowers, lexicon);
-        if (found) {
-          units.push({ start: i, end: i + len, translations: found });
-          for (let k = i; k < i + len; k++) used[k] = true;
-          i += len - 1;
-          break;
-        }
+    if (used[i] || tokens[i].kind !== 'word') continue;
+    for (let len = Math.min(MAX_PHRASE_WORDS, tokens.length - i); len >= 2; len--) {
+      const span = tokens.slice(i, i + len);
+      if (span.some((t, k) => t.kind !== 'word' || used[i + k])) continue;
+      const lowers = span.map((t) => t.lower);
+      if (lowers.every((x) => ENGLISH_STOPWORDS.has(x))) continue;
+      if (ENGLISH_STOPWORDS.has(lowers[0]) || ENGLISH_STOPWORDS.has(lowers[len - 1])) continue;
+      const found = lookupPhrase(lowers, lexicon);
+      if (found) {
+        phrases.push({ start: i, end: i + len, translations: found });
+        for (let k = i; k < i + len; k++) used[k] = true;
+        i += len - 1;
+        break;
       }
     }
   }
-  for (const u of units) {
-    bag.unit();
-    const added = addTranslations(bag, u.translations, w, vocabulary);
-    translatedSpans.push({ start: u.start, end: u.end, used: added.used });
-    for (let k = u.start; k < u.end; k++) phraseFound[k] = added.present;
-  }
-  // Phrase words still count as English words and names (kept as written) below.
-  const inPhrase = new Array<boolean>(tokens.length).fill(false);
-  for (const u of units) for (let k = u.start; k < u.end; k++) inPhrase[k] = true;
+  return phrases;
+}
 
-  // 3. Single words, numbers and names.
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    // A word of a translated phrase adds its English form to the phrase's unit, not a unit of its own.
-    if (!inPhrase[i]) bag.unit(t.kind === 'word' && QUESTION_FRAME_WORDS.has(t.lower) ? FRAME_UNIT_WEIGHT : 1);
+/**
+ * Stage 3. Single words, numbers and names, left to right: each token outside a phrase
+ * starts a unit (a question-frame word a light one); numbers give the forms Vietnamese
+ * writes them in, names are kept as written, other words are translated and kept at a
+ * modest weight for loanwords.
+ */
+export function addWords(a: EnglishAnalysis): void {
+  for (let i = 0; i < a.tokens.length; i++) {
+    const t = a.tokens[i];
+    // A word of a translated phrase starts no unit of its own. Its English forms go to the unit last
+    // started: the phrase's own only when the phrase opens the question, else the preceding word's.
+    if (!a.inPhrase[i]) a.bag.unit(t.kind === 'word' && QUESTION_FRAME_WORDS.has(t.lower) ? FRAME_UNIT_WEIGHT : 1);
     if (t.kind === 'number') {
-      if (used[i]) continue;
-      const year = /^\d{4}s?$/.test(t.surface);
-      for (const form of numberForms(t.surface)) bag.addAlone(form, w.number);
-      if (year) bag.addAlone(`năm ${t.surface.replace(/s$/, '')}`, w.number * w.pairShare);
-      continue;
+      if (!a.used[i]) addNumber(a, t.surface);
+    } else if (!a.used[i] || a.inPhrase[i]) {
+      if (isName(a, i)) addName(a, i, t);
+      else addWord(a, i, t);
     }
-    if (used[i] && !inPhrase[i]) continue;
-    const name = isName(i);
-    if (name) {
-      const form = nameForm(t.surface);
-      let translated = inPhrase[i] && phraseFound[i];
-      // A capitalised word the lexicon knows is a title or a translated name ("General", "Russia").
-      let known = inPhrase[i];
-      // A stopword inside a name ("To" in "To Lam") is not translated.
-      if (lexicon && !inPhrase[i] && (t.allCaps || !ENGLISH_STOPWORDS.has(t.lower))) {
-        const cased = lexicon.lookupCased(t.surface);
-        const head = cased ? null : resolveHead(t.lower, lexicon);
-        const translations = cased ?? (head ? lexicon.lookup(head) : undefined);
-        if (translations) {
-          const added = addTranslations(bag, translations, w, vocabulary);
-          translated = added.present;
-          translatedSpans.push({ start: i, end: i + 1, used: added.used });
-          known = true;
-        }
-      }
-      // A name word that is also a Vietnamese syllable ("To", "Lam", "Hoa") is weak alone.
-      const nameWeight = isVietnameseSyllable(form) ? w.name * 0.5 : w.name;
-      // A plural name ("Huguenots") may be written in the singular ("người Huguenot").
-      const singular = !t.allCaps && /[^s]s$/.test(form) && form.length > 4 ? form.slice(0, -1) : null;
-      if (singular && vocabulary && !vocabulary.has(form) && vocabulary.has(singular)) {
-        keepEnglish(singular, nameWeight, translated, !known);
-      } else {
-        keepEnglish(form, nameWeight, translated, !known);
-        if (singular && !vocabulary) bag.addAlone(singular, nameWeight * 0.5);
-      }
-      if (isName(i + 1)) keepEnglish(`${form} ${nameForm(word(i + 1).surface)}`, w.namePair, translated, !known);
-      continue;
-    }
-    if (ENGLISH_STOPWORDS.has(t.lower) || (MONTHS.has(t.lower) && used[i])) continue;
-    if (AFTER_HOW.has(t.lower) && i > 0 && tokens[i - 1].lower === 'how') continue;
-    const numberWord = NUMBER_WORDS.get(t.lower);
-    if (numberWord && !inPhrase[i]) {
-      for (const form of numberWord) {
-        const digits = /^\d/.test(form);
-        bag.addAlone(form, digits ? w.number : w.number / numberWord.length);
-        if (!digits) bag.match(form);
-      }
-      continue;
-    }
-    const head = lexicon ? resolveHead(t.lower, lexicon) : null;
-    const frame = QUESTION_FRAME_WORDS.has(head ?? t.lower);
-    const unitWeights = frame ? { ...w, maxBudget: w.frameBudget } : w;
-    let translated = false;
-    if (lexicon && head && !inPhrase[i]) {
-      const added = addTranslations(bag, lexicon.lookup(head) ?? [], unitWeights, vocabulary);
+  }
+}
+
+/** A number as Vietnamese writes it ("1,435" → "1.435"), and a year as "năm 1990". */
+function addNumber(a: EnglishAnalysis, surface: string): void {
+  const w = a.weights;
+  for (const form of numberForms(surface)) a.bag.addAlone(form, w.number);
+  if (/^\d{4}s?$/.test(surface)) a.bag.addAlone(`năm ${surface.replace(/s$/, '')}`, w.number * w.pairShare);
+}
+
+/** A name word: its translation when the lexicon has one ("Russia"), and its folded form, alone and paired with the next name word. */
+function addName(a: EnglishAnalysis, i: number, t: WordToken): void {
+  const { lexicon, vocabulary, weights: w } = a;
+  const inPhrase = a.inPhrase[i];
+  const form = nameForm(t.surface);
+  let translated = inPhrase && a.phraseFound[i];
+  // A capitalised word the lexicon knows is a title or a translated name ("General", "Russia").
+  let known = inPhrase;
+  // A stopword inside a name ("To" in "To Lam") is not translated.
+  if (lexicon && !inPhrase && (t.allCaps || !ENGLISH_STOPWORDS.has(t.lower))) {
+    const cased = lexicon.lookupCased(t.surface);
+    const head = cased ? null : resolveHead(t.lower, lexicon);
+    const translations = cased ?? (head ? lexicon.lookup(head) : undefined);
+    if (translations) {
+      const added = addTranslations(a.bag, translations, w, vocabulary);
       translated = added.present;
-      if (!frame) translatedSpans.push({ start: i, end: i + 1, used: added.used });
+      a.translatedSpans.push({ start: i, end: i + 1, used: added.used });
+      known = true;
     }
-    // The English word itself, for loanwords the Vietnamese text quotes. Words that
-    // are also Vietnamese syllables ("can", "ban", "long") would match noise.
-    const kept = head ?? simpleLemma(t.lower);
-    const weight = head || inPhrase[i] ? w.englishTranslated : w.englishUnknown;
-    for (const form of new Set([t.lower, kept])) {
-      if (!isVietnameseSyllable(form)) keepEnglish(form, weight, translated || (inPhrase[i] && phraseFound[i]), false);
-    }
-    // A content word the corpus has no way to say (no translation of it, nor the word, occurs
-    // there: "banh mi", "troops" in a corpus without them) still belongs to the question:
-    // it stays a unit no passage covers, so the answer's confidence says what is missing.
-    if (vocabulary && !inPhrase[i] && !frame) bag.absentUnless(kept);
   }
+  // A name word that is also a Vietnamese syllable ("To", "Lam", "Hoa") is weak alone.
+  const nameWeight = isVietnameseSyllable(form) ? w.name * 0.5 : w.name;
+  // A plural name ("Huguenots") may be written in the singular ("người Huguenot").
+  const singular = !t.allCaps && /[^s]s$/.test(form) && form.length > 4 ? form.slice(0, -1) : null;
+  if (singular && vocabulary && !vocabulary.has(form) && vocabulary.has(singular)) {
+    keepEnglish(a, singular, nameWeight, translated, !known);
+  } else {
+    keepEnglish(a, form, nameWeight, translated, !known);
+    if (singular && !vocabulary) a.bag.addAlone(singular, nameWeight * 0.5);
+  }
+  if (isName(a, i + 1)) keepEnglish(a, `${form} ${nameForm(wordAt(a, i + 1)!.surface)}`, w.namePair, translated, !known);
+}
 
-  // 4. Neighbouring translated words: Vietnamese puts the head first ("defence cooperation"
-  // → "hợp tác quốc phòng", "war remnants" → "di chứng chiến tranh"), so the pair joining
-  // their translations is emitted in both orders, sharing a small budget.
+/** An ordinary word: skipped when it says nothing, else its translations and its English form. */
+function addWord(a: EnglishAnalysis, i: number, t: WordToken): void {
+  const { lexicon, vocabulary, weights: w } = a;
+  const inPhrase = a.inPhrase[i];
+  if (ENGLISH_STOPWORDS.has(t.lower) || (MONTHS.has(t.lower) && a.used[i])) return;
+  if (AFTER_HOW.has(t.lower) && i > 0 && a.tokens[i - 1].lower === 'how') return;
+  const numberWord = NUMBER_WORDS.get(t.lower);
+  if (numberWord && !inPhrase) {
+    for (const form of numberWord) {
+      const digits = /^\d/.test(form);
+      a.bag.addAlone(form, digits ? w.number : w.number / numberWord.length);
+      if (!digits) a.bag.match(form);
+    }
+    return;
+  }
+  const head = lexicon ? resolveHead(t.lower, lexicon) : null;
+  const frame = QUESTION_FRAME_WORDS.has(head ?? t.lower);
+  const unitWeights = frame ? { ...w, maxBudget: w.frameBudget } : w;
+  let translated = false;
+  if (lexicon && head && !inPhrase) {
+    const added = addTranslations(a.bag, lexicon.lookup(head) ?? [], unitWeights, vocabulary);
+    translated = added.present;
+    if (!frame) a.translatedSpans.push({ start: i, end: i + 1, used: added.used });
+  }
+  // The English word itself, for loanwords the Vietnamese text quotes. Words that
+  // are also Vietnamese syllables ("can", "ban", "long") would match noise.
+  const kept = head ?? simpleLemma(t.lower);
+  const weight = head || inPhrase ? w.englishTranslated : w.englishUnknown;
+  for (const form of new Set([t.lower, kept])) {
+    if (!isVietnameseSyllable(form)) keepEnglish(a, form, weight, translated || (inPhrase && a.phraseFound[i]), false);
+  }
+  // A content word the corpus has no way to say (no translation of it, nor the word, occurs
+  // there: "banh mi", "troops" in a corpus without them) still belongs to the question:
+  // it stays a unit no passage covers, so the answer's confidence says what is missing.
+  if (vocabulary && !inPhrase && !frame) a.bag.absentUnless(kept);
+}
+
+/**
+ * Stage 4. Neighbouring translated words: Vietnamese puts the head first ("defence cooperation"
+ * → "hợp tác quốc phòng", "war remnants" → "di chứng chiến tranh"), so the pair joining
+ * their translations is emitted in both orders, sharing a small budget. These are extra
+ * evidence, not units of the question.
+ */
+export function addCrossPairs(a: EnglishAnalysis): void {
+  const { bag, vocabulary, weights: w } = a;
   bag.noUnit();
-  if (w.crossPairBudget > 0) {
-    const sorted = [...translatedSpans].sort((a, b) => a.start - b.start);
-    for (let k = 0; k + 1 < sorted.length; k++) {
-      const a = sorted[k];
-      const b = sorted[k + 1];
-      if (b.start !== a.end || a.used.length === 0 || b.used.length === 0) continue;
-      const cross = new Set<string>();
-      for (const ta of a.used) {
-        for (const tb of b.used) {
-          cross.add(`${tb[tb.length - 1]} ${ta[0]}`);
-          cross.add(`${ta[ta.length - 1]} ${tb[0]}`);
-        }
+  if (!(w.crossPairBudget > 0)) return;
+  const sorted = [...a.translatedSpans].sort((x, y) => x.start - y.start);
+  for (let k = 0; k + 1 < sorted.length; k++) {
+    const left = sorted[k];
+    const right = sorted[k + 1];
+    if (right.start !== left.end || left.used.length === 0 || right.used.length === 0) continue;
+    const cross = new Set<string>();
+    for (const tl of left.used) {
+      for (const tr of right.used) {
+        cross.add(`${tr[tr.length - 1]} ${tl[0]}`);
+        cross.add(`${tl[tl.length - 1]} ${tr[0]}`);
       }
-      const present = vocabulary ? [...cross].filter((p) => vocabulary.has(p)) : [...cross];
-      for (const p of present) bag.add(p, w.crossPairBudget / present.length);
     }
+    const present = vocabulary ? [...cross].filter((p) => vocabulary.has(p)) : [...cross];
+    for (const p of present) bag.add(p, w.crossPairBudget / present.length);
   }
-
-  return { language: 'en', terms: bag.terms(), denseText: question, matchedTerms: bag.matched, units: bag.units() };
 }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { stemmer } from 'stemmer';
 import { hasVietnameseDiacritics } from '../text/normalize.ts';
 import { tokenizeNorm } from '../text/tokens.ts';
+import { UserError } from '../errors.ts';
 
 /**
  * The English→Vietnamese lexicon used to translate English questions: a TSV file,
@@ -37,7 +38,7 @@ export interface LexiconStats {
 }
 
 /** A lexicon file that cannot be used: missing, unreadable, binary, not UTF-8, or without pairs. */
-export class LexiconError extends Error {
+export class LexiconError extends UserError {
   constructor(
     message: string,
     /** The file that was being loaded. */

@@ -1,4 +1,4 @@
-import type { QueryTerm, QueryUnit } from './query-types.ts';
+import type { QueryTerm, QueryUnit } from '../index/query-terms.ts';
 
 /** Collects terms, merging repeats by adding weights. */
 export class TermBag {

@@ -1,4 +1,3 @@
-import type { QuestionLanguage } from '../answer/types.ts';
 import { foldDiacritics, hasVietnameseDiacritics } from './normalize.ts';
 
 /**
@@ -174,12 +173,15 @@ export function languageScores(question: string): { en: number; vi: number } {
   return { en, vi };
 }
 
+/** Vietnamese or English: the language of a question, of a reply, of a chat's digests. */
+export type Language = 'vi' | 'en';
+
 /**
  * The language of a question: `'vi'` when it has a Vietnamese diacritic or its words
  * are mostly Vietnamese syllables, `'en'` when English words outweigh them.
  * Undecided (no words, only names) is `'vi'`.
  */
-export function detectLanguage(question: string): QuestionLanguage {
+export function detectLanguage(question: string): Language {
   if (hasVietnameseDiacritics(question)) return 'vi';
   const { en, vi } = languageScores(question);
   return en > vi ? 'en' : 'vi';

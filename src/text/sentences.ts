@@ -13,7 +13,11 @@
  * a URL) never ends a sentence. Closing quotes and brackets after the
  * terminator stay with the sentence.
  */
-import type { SentenceSpan } from '../index/chunk-types.ts';
+/** A sentence as character offsets into a text (an article's `text`, for the index). */
+export interface SentenceSpan {
+  start: number;
+  end: number;
+}
 
 /**
  * Abbreviations that stand before a name or a place, so a period after them

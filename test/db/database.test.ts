@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { databaseProblem, DigestStoreError, openDatabase } from '../../src/db/database.ts';
-import { describeError } from '../../src/cli/errors.ts';
+import { messageForUser } from '../../src/cli/errors.ts';
 
 const dirs: string[] = [];
 const dir = () => {
@@ -24,7 +24,7 @@ function failure(file: string): string {
     error = e;
   }
   expect(error).toBeInstanceOf(DigestStoreError);
-  const line = describeError(error);
+  const line = messageForUser(error);
   expect(line.split('\n')).toHaveLength(1);
   expect(line).toContain(file);
   expect(line).toContain('TRICHDAN_DB');

@@ -20,7 +20,7 @@ import { writeTinyModel } from '../../src/index/tiny-model.ts';
 import { type ArticleUpsert, removeUnlisted, updateIndex } from '../../src/index/update.ts';
 import { VECTOR_LOG_LIMIT } from '../../src/index/vector-log.ts';
 import { analyzeQuestion } from '../../src/search/analyze.ts';
-import type { QueryTerm } from '../../src/search/query-types.ts';
+import type { QueryTerm } from '../../src/index/query-terms.ts';
 import { type RetrievalMode, Retriever } from '../../src/search/retriever.ts';
 import { tokenize } from '../../src/text/tokens.ts';
 import { SEED_CORPUS, copySeedCorpus, tempDir, testConfig } from '../helpers/engine.ts';
