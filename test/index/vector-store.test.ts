@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEmbedder } from '../../src/index/embedder.ts';
-import { writeTinyModel } from '../../src/index/tiny-model.ts';
+import { writeTinyModel } from '../helpers/tiny-model.ts';
 import {
   DEFAULT_HNSW_PARAMS,
   ExactVectorStore,

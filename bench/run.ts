@@ -1,21 +1,22 @@
 /**
- * `npm run bench`: retrieval quality side by side with MiniSearch, Orama and exact search;
- * warm `ask` latency; ingest throughput against transformers.js alone; HNSW at scale; cold
- * start. Prints the tables and writes docs/BENCHMARKS.md (a `--quick` smoke run writes
- * docs/bench-raw/quick.md instead), plus the raw JSON under docs/bench-raw/.
+ * One run of `npm run bench`: retrieval quality side by side with MiniSearch, Orama and exact
+ * search; warm `ask` latency; ingest throughput against transformers.js alone; HNSW at scale;
+ * cold start. Saves the figures as JSON under docs/bench-raw/ and prints them as tables, also
+ * written to docs/bench-results.md by a full run (docs/bench-raw/quick.md or partial.md otherwise).
+ * What the figures mean is written by people in docs/BENCHMARKS.md.
  */
-import { liveChunks } from '../index/build.ts';
+import { liveChunks } from '../src/index/build.ts';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Config } from '../config.ts';
-import type { Article } from '../corpus/article.ts';
-import { ARTICLE_EXTENSIONS } from '../corpus/load.ts';
-import { loadCorpus } from '../corpus/scan.ts';
-import { createEngine, type RetrievalEngine } from '../engine.ts';
-import { readDevQuestions, readXquadQuestions, sharedPaths, xquadByStyle } from '../evaluation/datasets.ts';
+import type { Config } from '../src/config.ts';
+import type { Article } from '../src/corpus/article.ts';
+import { ARTICLE_EXTENSIONS } from '../src/corpus/load.ts';
+import { loadCorpus } from '../src/corpus/scan.ts';
+import { createEngine, type RetrievalEngine } from '../src/engine.ts';
+import { readDevQuestions, readXquadQuestions, sharedPaths, xquadByStyle } from '../src/evaluation/datasets.ts';
 import { measureColdStart, measureProcessFloor, type ColdStartResult } from './cold-start.ts';
 import { measureIngest, type IngestResult } from './ingest.ts';
 import { interleave, measureLatency, type LatencyResult } from './latency.ts';
@@ -23,98 +24,19 @@ import { finish, machineInfo } from './machine.ts';
 import { loadE5ShapedModel, resolveBenchModel, modelEnv } from './model.ts';
 import { judgeDev, judgeXquad, measureQuality, systemsFor, type JudgedQuestion, type QualityRow } from './quality.ts';
 import { renderReport, type BenchResults } from './report.ts';
+import { SECTIONS, type BenchFlags, type Section } from './cli.ts';
 import { runScale, type ScaleReport } from './scale.ts';
 import { syntheticArticles, sentencePool, writeSyntheticCorpus } from './synthetic.ts';
 
-/** The benchmark sections, in the order they run. */
-export const SECTIONS = ['quality', 'latency', 'ingest', 'cold', 'scale'] as const;
-/** Sections run only when named with `--only` (not by a full run): `live` is src/bench/live-ingest.ts. */
-export const EXTRA_SECTIONS = ['live'] as const;
-export type Section = (typeof SECTIONS)[number] | (typeof EXTRA_SECTIONS)[number];
-
-/** Flags of `trichdan bench` beyond `--quick` (read from the command line after `bench`). */
-export interface BenchFlags {
-  quick: boolean;
-  shared: string;
-  modelDir?: string;
-  tiny: boolean;
-  only: Section[];
-  out?: string;
-  budgetMinutes: number;
-  /** Render the report of a saved run (docs/bench-raw/*.json) instead of measuring. */
-  render?: string;
-}
-
-/** Parses the flags after `bench` (`--flag value` or `--flag=value`). Throws on an unknown flag. */
-export function parseBenchFlags(argv: readonly string[], quick: boolean): BenchFlags {
-  const flags: BenchFlags = { quick, shared: '../shared', tiny: false, only: [...SECTIONS], budgetMinutes: 24 };
-  for (let i = 0; i < argv.length; i++) {
-    const [name, inline] = argv[i].split(/=(.*)/s, 2);
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === '') throw new Error(`${name} needs a value`);
-      return v;
-    };
-    switch (name) {
-      case '--quick':
-        flags.quick = true;
-        break;
-      case '--tiny':
-        flags.tiny = true;
-        break;
-      case '--shared':
-        flags.shared = value();
-        break;
-      case '--model-dir':
-        flags.modelDir = value();
-        break;
-      case '--out':
-        flags.out = value();
-        break;
-      case '--render':
-        flags.render = value();
-        break;
-      case '--budget': {
-        const minutes = Number(value());
-        if (!(minutes > 0)) throw new Error('--budget must be a number of minutes above 0');
-        flags.budgetMinutes = minutes;
-        break;
-      }
-      case '--only': {
-        const names = value().split(',').map((s) => s.trim());
-        const bad = names.filter((s) => ![...SECTIONS, ...EXTRA_SECTIONS].includes(s as Section));
-        if (bad.length) throw new Error(`--only: unknown section ${bad.join(', ')} (sections: ${[...SECTIONS, ...EXTRA_SECTIONS].join(', ')})`);
-        flags.only = names as Section[];
-        break;
-      }
-      case '--corpus':
-      case '--index':
-        value(); // program options, already applied to the config
-        break;
-      case '-q':
-      case '--quiet':
-        break;
-      default:
-        throw new Error(`unknown bench flag ${argv[i]} (flags: --quick, --tiny, --model-dir DIR, --shared DIR, --only ${SECTIONS.join(',')}, --budget MIN, --out FILE, --render RUN.json)`);
-    }
-  }
-  return flags;
-}
-
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
-
-function benchArgs(): string[] {
-  const at = process.argv.indexOf('bench');
-  return at < 0 ? [] : process.argv.slice(at + 1);
-}
 
 /** The command line of this run as a user would type it (model settings that came from the environment included). */
 function commandLine(flags: BenchFlags): string {
   const env = ['TRICHDAN_MODEL', 'TRICHDAN_MODELS_DIR', 'TRICHDAN_MODEL_QUANTIZED', 'TRICHDAN_HNSW_M', 'TRICHDAN_HNSW_EF_CONSTRUCTION', 'TRICHDAN_HNSW_EF_SEARCH']
     .filter((k) => process.env[k])
     .map((k) => `${k}=${process.env[k]}`);
-  const args = benchArgs();
+  const args = process.argv.slice(2);
   const base = args.length || !flags.quick ? `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}` : 'npm run bench -- --quick';
   return [...env, base].join(' ');
 }
@@ -146,7 +68,7 @@ const E5_SHAPED_INGEST = {
 /** transformers.js's own pooling pipeline would only repeat the slow forward pass, so it is not timed for these rows. */
 const E5_SHAPED_INGEST_OPTIONS = { poolingBaseline: false, e5Shaped: true, alternateOrder: true } as const;
 
-/** Ingest rows measured with the e5-shaped generated model (see src/bench/model.ts). */
+/** Ingest rows measured with the e5-shaped generated model (see bench/model.ts). */
 async function e5ShapedIngest(
   cfg: Config,
   opts: { quick: boolean; xquadDir: string | null; sentenceSource: readonly Article[] },
@@ -181,14 +103,21 @@ async function e5ShapedIngest(
   return rows;
 }
 
-/** Runs the benchmarks and writes the report. */
-export async function runBench(config: Config, opts: { quick?: boolean }): Promise<void> {
-  const flags = parseBenchFlags(benchArgs(), Boolean(opts.quick));
+/** Where a run's tables go unless `--out` says otherwise. */
+function tablesFile(flags: BenchFlags, quick: boolean, partial: boolean): string {
+  if (flags.out) return path.resolve(flags.out);
+  if (quick) return path.join(projectRoot, 'docs', 'bench-raw', 'quick.md');
+  if (partial) return path.join(projectRoot, 'docs', 'bench-raw', 'partial.md');
+  return path.join(projectRoot, 'docs', 'bench-results.md');
+}
+
+/** Runs the benchmarks, saves the figures (JSON) and writes their tables. */
+export async function runBench(config: Config, flags: BenchFlags): Promise<void> {
   if (flags.render) {
     const saved = JSON.parse(await readFile(path.resolve(flags.render), 'utf8')) as BenchResults;
-    const out = path.resolve(flags.out ?? (saved.quick ? path.join(projectRoot, 'docs', 'bench-raw', 'quick.md') : path.join(projectRoot, 'docs', 'BENCHMARKS.md')));
+    const out = tablesFile(flags, saved.quick, false);
     await writeFile(out, renderReport(saved));
-    log(`report of the run of ${saved.machine.date} rendered to ${path.relative(process.cwd(), out) || out}`);
+    log(`tables of the run of ${saved.machine.date} written to ${path.relative(process.cwd(), out) || out}`);
     return;
   }
   if (flags.only.includes('live')) {
@@ -351,9 +280,9 @@ export async function runBench(config: Config, opts: { quick?: boolean }): Promi
   await mkdir(rawDir, { recursive: true });
   const stamp = machine.date.replace(/[:.]/g, '-');
   await writeFile(path.join(rawDir, `${stamp}${flags.quick ? '-quick' : ''}.json`), JSON.stringify(results, null, 2));
-  const out = path.resolve(flags.out ?? (flags.quick || flags.only.length < SECTIONS.length ? path.join(rawDir, flags.quick ? 'quick.md' : 'partial.md') : path.join(projectRoot, 'docs', 'BENCHMARKS.md')));
+  const out = tablesFile(flags, flags.quick, flags.only.length < SECTIONS.length);
   await mkdir(path.dirname(out), { recursive: true });
   await writeFile(out, report);
   process.stdout.write(`${report}\n`);
-  log(`report written to ${path.relative(process.cwd(), out) || out} in ${((Date.now() - started) / 60_000).toFixed(1)} min`);
+  log(`tables written to ${path.relative(process.cwd(), out) || out} in ${((Date.now() - started) / 60_000).toFixed(1)} min`);
 }

@@ -2,8 +2,8 @@
  * Warm query latency of `ask` end to end (query analysis, embedding, search, fusion, answer
  * composition), split by the engine's own timings into embedding / search / composition.
  */
-import type { RetrievalEngine } from '../engine.ts';
-import type { RetrievalMode } from '../search/retriever.ts';
+import type { RetrievalEngine } from '../src/engine.ts';
+import type { RetrievalMode } from '../src/search/retriever.ts';
 import { latencySummary, type LatencySummary } from './stats.ts';
 
 /** Latency of one (corpus, mode) run. */

@@ -1,6 +1,6 @@
 /**
  * Live ingest over the segmented index (issue "Live news"): for corpora of synthetic articles
- * written as files (src/bench/synthetic.ts) at a few sizes, lexical-only and optionally with the
+ * written as files (bench/synthetic.ts) at a few sizes, lexical-only and optionally with the
  * tiny generated model (HNSW path):
  *
  * 1. full build: `openIndex({ force: true })`, its time and the process's peak RSS;
@@ -17,7 +17,7 @@
  * build's own. Temporary data lives under the system temp folder and is deleted afterwards.
  *
  *   npm run bench -- --only live [--quick]
- *   node --import tsx src/bench/live-ingest.ts [--passages 6400,10000,100000] [--dense 10000] [--runs 10] [--cold-runs 5] [--keep]
+ *   node --import tsx bench/live-ingest.ts [--passages 6400,10000,100000] [--dense 10000] [--runs 10] [--cold-runs 5] [--keep]
  *
  * Prints the tables (markdown) on stdout and writes the raw figures to docs/bench-raw/live-*.json.
  */
@@ -26,25 +26,25 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, type Config } from '../config.ts';
-import { loadCorpus } from '../corpus/scan.ts';
-import { scanCorpus } from '../corpus/scan.ts';
-import { RetrievalEngine, indexSettings, loadResources } from '../engine.ts';
-import { corpusChanges, openIndex } from '../index/build.ts';
-import { chunkArticle } from '../index/chunk.ts';
-import { MANIFEST_FILE, readManifest, sha256 } from '../index/manifest.ts';
-import { decodePostings } from '../index/postings-file.ts';
-import { PostingsStore } from '../index/postings.ts';
-import { readSegment } from '../index/segment-files.ts';
-import { assembleSnapshot, type LoadedIndex } from '../index/snapshot.ts';
-import { updateIndex } from '../index/update.ts';
-import { CorpusLibrary } from '../library/library.ts';
+import { loadConfig, type Config } from '../src/config.ts';
+import { loadCorpus } from '../src/corpus/scan.ts';
+import { scanCorpus } from '../src/corpus/scan.ts';
+import { RetrievalEngine, indexSettings, loadResources } from '../src/engine.ts';
+import { corpusChanges, openIndex } from '../src/index/build.ts';
+import { chunkArticle } from '../src/index/chunk.ts';
+import { MANIFEST_FILE, readManifest, sha256 } from '../src/index/manifest.ts';
+import { decodePostings } from '../src/index/postings-file.ts';
+import { PostingsStore } from '../src/index/postings.ts';
+import { readSegment } from '../src/index/segment-files.ts';
+import { assembleSnapshot, type LoadedIndex } from '../src/index/snapshot.ts';
+import { updateIndex } from '../src/index/update.ts';
+import { CorpusLibrary } from '../src/library/library.ts';
 import { measureProcessFloor } from './cold-start.ts';
 import { modelEnv, tinyModelConfig } from './model.ts';
 import { fmtMs, median, percentile } from './stats.ts';
 import { sentencePool, syntheticArticles, writeSyntheticCorpus } from './synthetic.ts';
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RESULT_PREFIX = 'LIVE-RESULT ';
 const QUESTION = 'Mỹ hỗ trợ bao nhiêu cho dự án Biên Hòa?';
 
