@@ -4,7 +4,7 @@ import { recommend } from '../../bench/scale.ts';
 import type { HnswResult } from '../../bench/scale-jobs.ts';
 import { latencySummary, median, percentile, rate, recallAtK, seededRandom } from '../../bench/stats.ts';
 import { exactTopK, normalizeInPlace, syntheticVectors } from '../../bench/synthetic.ts';
-import { ExactVectorStore } from '../../src/index/vector-store.ts';
+import { ExactVectorStore } from '../helpers/exact-vector-store.ts';
 
 describe('percentile (nearest rank)', () => {
   const values = Array.from({ length: 100 }, (_, i) => 100 - i); // 100..1, unsorted on purpose
