@@ -48,8 +48,8 @@ export function benchCommand(run: (flags: BenchFlags) => Promise<void>): Command
       'benchmarks: retrieval quality against MiniSearch, Orama and exact search, warm ask latency, ingest throughput, ' +
         'HNSW at scale, cold start; prints the tables and saves the raw JSON under docs/bench-raw/',
     )
-    .option('--quick', 'a short smoke run (small samples; writes docs/bench-raw/quick.md)', false)
-    .option('--tiny', 'use the generated tiny test model even when the configured model is present', false)
+    .option('--quick', 'a short smoke run (small samples; writes docs/bench-raw/quick.md)')
+    .option('--tiny', 'use the generated tiny test model even when the configured model is present')
     .option('--model-dir <dir>', 'the directory that holds Xenova/multilingual-e5-small/')
     .option('--shared <dir>', 'where the evaluation sets are', '../shared')
     .addOption(
@@ -63,9 +63,9 @@ export function benchCommand(run: (flags: BenchFlags) => Promise<void>): Command
     .option('--corpus <dir>', 'corpus directory (default: TRICHDAN_CORPUS_DIR or ./corpus)')
     .option('--index <dir>', 'index directory (default: TRICHDAN_INDEX_DIR or ./embeddings)')
     .showHelpAfterError()
-    .action(async (opts: Omit<BenchFlags, 'budgetMinutes'> & { budget: number }) => {
-      const { budget, ...rest } = opts;
-      await run({ ...rest, budgetMinutes: budget });
+    .action(async (opts: Omit<BenchFlags, 'budgetMinutes' | 'quick' | 'tiny'> & { budget: number; quick?: true; tiny?: true }) => {
+      const { budget, quick, tiny, ...rest } = opts;
+      await run({ ...rest, quick: quick ?? false, tiny: tiny ?? false, budgetMinutes: budget });
     });
 }
 
