@@ -11,7 +11,7 @@ import type { Engine, EngineOptions, EngineStatus } from './engine-types.ts';
 import { analyzeQuestion } from './search/analyze.ts';
 import { withContext } from './search/context.ts';
 import { loadLexicon, type Lexicon } from './search/lexicon.ts';
-import { Retriever, type RetrievalMode, type RetrievalTimings } from './search/retriever.ts';
+import { Retriever, type RetrievalMode } from './search/retriever.ts';
 import { stripInvisible } from './text/normalize.ts';
 import { tokenize } from './text/tokens.ts';
 
@@ -26,12 +26,6 @@ const DENSE_FLOOR = 0.82;
 const DENSE_CEILING = 0.92;
 /** Candidates fetched per requested result, so deduplication and the confidence bar still leave enough. */
 const OVERFETCH = 4;
-
-/** Extra knobs for benchmarks and evaluation; the product uses the defaults. */
-export interface AskInternals {
-  mode?: RetrievalMode;
-  timings?: RetrievalTimings & { composeMs: number };
-}
 
 /** What outlives an index snapshot: settings, the model and the lexicon, loaded once per process. */
 export interface EngineResources {
@@ -91,10 +85,10 @@ export class RetrievalEngine implements Engine {
     return null;
   }
 
-  async ask(asked: string, options: AskOptions = {}, internals: AskInternals = {}): Promise<Answer> {
+  async ask(asked: string, options: AskOptions = {}): Promise<Answer> {
     // Invisible characters go first, as in the index: "dio\u200bxin" is "dioxin".
     const question = stripInvisible(asked);
-    const retrieval = this.retriever.hybrid && internals.mode !== 'lexical' ? 'hybrid' : 'lexical';
+    const retrieval = this.retriever.hybrid ? 'hybrid' : 'lexical';
     const problem = this.inputProblem(question);
     if (problem) {
       return { question, answered: false, language: 'vi', results: [], matchedTerms: [], retrieval, inputProblem: problem };
@@ -102,12 +96,7 @@ export class RetrievalEngine implements Engine {
     const query = options.context?.trim() ? withContext(this.analyze(question), this.analyze(options.context)) : this.analyze(question);
     const topK = options.topK ?? this.config.retrieval.topK;
     const offset = options.offset ?? 0;
-    const ranked = await this.retriever.retrieve(query, (offset + topK) * OVERFETCH, {
-      articleIds: options.articleIds,
-      mode: internals.mode,
-      timings: internals.timings,
-    });
-    const t0 = performance.now();
+    const ranked = await this.retriever.retrieve(query, (offset + topK) * OVERFETCH, { articleIds: options.articleIds });
     const composeOptions: ComposeOptions = {
       topK,
       offset,
@@ -116,7 +105,7 @@ export class RetrievalEngine implements Engine {
       denseFloor: DENSE_FLOOR,
       denseCeiling: DENSE_CEILING,
     };
-    const answer = composeAnswer({
+    return composeAnswer({
       question,
       query,
       ranked,
@@ -125,11 +114,12 @@ export class RetrievalEngine implements Engine {
       retrieval,
       options: composeOptions,
     });
-    if (internals.timings) internals.timings.composeMs += performance.now() - t0;
-    return answer;
   }
 
-  /** Ranked passages without answer composition (for evaluation and benchmarks). */
+  /**
+   * Ranked passages without answer composition, for `trichdan eval`; `mode` is the
+   * retriever's own (one side alone), which the benchmarks compare.
+   */
   async rank(question: string, k: number, mode?: RetrievalMode) {
     return this.retriever.retrieve(this.analyze(stripInvisible(question)), k, { mode });
   }

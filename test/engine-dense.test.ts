@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../src/engine.ts';
-import { writeTinyModel } from '../src/index/tiny-model.ts';
+import { writeTinyModel } from './helpers/tiny-model.ts';
 import { copySeedCorpus, tempDir, testConfig } from './helpers/engine.ts';
 
 /**

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../src/engine.ts';
-import { writeTinyModel } from '../src/index/tiny-model.ts';
+import { writeTinyModel } from './helpers/tiny-model.ts';
 import { copySeedCorpus, tempDir, testConfig } from './helpers/engine.ts';
 
 /**

@@ -186,17 +186,6 @@ program
     await runBot(configFrom(program), { extensions: digestExtensions });
   });
 
-program
-  .command('bench')
-  .description('benchmarks: quality, latency, ingest, scale, cold start (writes docs/BENCHMARKS.md)')
-  .option('--quick', 'a short smoke run')
-  .allowUnknownOption()
-  .allowExcessArguments() // bench reads its other flags itself (--model-dir DIR, --only …; see src/bench/main.ts)
-  .action(async (opts: { quick?: boolean }) => {
-    const { runBench } = await import('../bench/main.ts');
-    await runBench(configFrom(program), opts);
-  });
-
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

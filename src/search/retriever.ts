@@ -68,12 +68,6 @@ export interface RetrievalSources {
 /** Which sides to use: both (hybrid), or one of them (for benchmarks). */
 export type RetrievalMode = 'hybrid' | 'lexical' | 'dense';
 
-/** Time spent in each step of one retrieval, in milliseconds (for `npm run bench`). */
-export interface RetrievalTimings {
-  embedMs: number;
-  searchMs: number;
-}
-
 /**
  * Hybrid retrieval: BM25 over syllables and cosine over embeddings, fused by
  * reciprocal rank. Without a model (or in `lexical` mode) it is BM25 alone.
@@ -97,7 +91,7 @@ export class Retriever {
   async retrieve(
     query: AnalyzedQuery,
     k: number,
-    options: { articleIds?: readonly string[]; mode?: RetrievalMode; timings?: RetrievalTimings } = {},
+    options: { articleIds?: readonly string[]; mode?: RetrievalMode } = {},
   ): Promise<RankedChunk[]> {
     const { chunks, lexical, vectors, embedder } = this.sources;
     const allowed = options.articleIds ? new Set(options.articleIds) : null;
@@ -110,23 +104,12 @@ export class Retriever {
     const mode = options.mode ?? (this.hybrid ? 'hybrid' : 'lexical');
     const n = Math.max(k, this.options.candidates);
 
-    let t0 = performance.now();
     const lexicalHits = mode === 'dense' ? [] : lexical.search(query.terms, n, filter);
-    let searchMs = performance.now() - t0;
 
     let denseHits: { label: number; score: number }[] = [];
-    let embedMs = 0;
     if (mode !== 'lexical' && vectors && embedder && vectors.size > 0) {
-      t0 = performance.now();
       const vector = await embedder.embedQuery(query.denseText);
-      embedMs = performance.now() - t0;
-      t0 = performance.now();
       denseHits = vectors.search(vector, Math.min(n, vectors.size), filter);
-      searchMs += performance.now() - t0;
-    }
-    if (options.timings) {
-      options.timings.embedMs += embedMs;
-      options.timings.searchMs += searchMs;
     }
 
     const fused = new Map<number, RankedChunk>();

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseBenchFlags } from '../../src/bench/main.ts';
-import { recommend } from '../../src/bench/scale.ts';
-import type { HnswResult } from '../../src/bench/scale-jobs.ts';
-import { latencySummary, median, percentile, rate, recallAtK, seededRandom } from '../../src/bench/stats.ts';
-import { exactTopK, normalizeInPlace, syntheticVectors } from '../../src/bench/synthetic.ts';
-import { ExactVectorStore } from '../../src/index/vector-store.ts';
+import { parseBenchFlags } from '../../bench/cli.ts';
+import { recommend } from '../../bench/scale.ts';
+import type { HnswResult } from '../../bench/scale-jobs.ts';
+import { latencySummary, median, percentile, rate, recallAtK, seededRandom } from '../../bench/stats.ts';
+import { exactTopK, normalizeInPlace, syntheticVectors } from '../../bench/synthetic.ts';
+import { ExactVectorStore } from '../helpers/exact-vector-store.ts';
 
 describe('percentile (nearest rank)', () => {
   const values = Array.from({ length: 100 }, (_, i) => 100 - i); // 100..1, unsorted on purpose
@@ -133,13 +133,17 @@ describe('recommend', () => {
 });
 
 describe('parseBenchFlags', () => {
-  it('reads both --flag value and --flag=value', () => {
-    const f = parseBenchFlags(['--model-dir', '/m', '--only=quality,scale', '--budget', '10', '--tiny'], false);
-    expect(f).toMatchObject({ modelDir: '/m', only: ['quality', 'scale'], budgetMinutes: 10, tiny: true, quick: false });
+  it('reads both --flag value and --flag=value, with the defaults for the rest', async () => {
+    const f = await parseBenchFlags(['--model-dir', '/m', '--only=quality,scale', '--budget', '10', '--tiny']);
+    expect(f).toMatchObject({ modelDir: '/m', only: ['quality', 'scale'], budgetMinutes: 10, tiny: true, quick: false, shared: '../shared' });
+    expect(await parseBenchFlags(['--quick'])).toMatchObject({ quick: true, only: ['quality', 'latency', 'ingest', 'cold', 'scale'], budgetMinutes: 24 });
+    expect(await parseBenchFlags(['--only', 'live', '--quick'])).toMatchObject({ only: ['live'], quick: true });
   });
 
-  it('rejects unknown flags and sections with a message naming them', () => {
-    expect(() => parseBenchFlags(['--fast'], false)).toThrow(/unknown bench flag --fast/);
-    expect(() => parseBenchFlags(['--only', 'speed'], false)).toThrow(/unknown section speed/);
+  it('rejects unknown flags, sections and budgets with a message naming them', async () => {
+    await expect(parseBenchFlags(['--fast'])).rejects.toThrow(/unknown option '--fast'/);
+    await expect(parseBenchFlags(['--only', 'speed'])).rejects.toThrow(/unknown section speed/);
+    await expect(parseBenchFlags(['--budget', '0'])).rejects.toThrow(/minutes above 0/);
+    await expect(parseBenchFlags(['extra'])).rejects.toThrow(/too many arguments/);
   });
 });

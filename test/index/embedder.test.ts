@@ -6,7 +6,7 @@ import path from 'node:path';
 import { env } from '@xenova/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEmbedder, TransformersEmbedder, type Embedder, type LoadEmbedderOptions } from '../../src/index/embedder.ts';
-import { writeTinyModel } from '../../src/index/tiny-model.ts';
+import { writeTinyModel } from '../helpers/tiny-model.ts';
 
 const norm = (v: Float32Array) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
 const cosine = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i], 0);

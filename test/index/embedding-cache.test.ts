@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMBEDDING_CACHE_FILE, EmbeddingCache, embedWithCache } from '../../src/index/embedding-cache.ts';
 import { loadEmbedder, type Embedder } from '../../src/index/embedder.ts';
 import { createProgress } from '../../src/index/progress.ts';
-import { writeTinyModel } from '../../src/index/tiny-model.ts';
+import { writeTinyModel } from '../helpers/tiny-model.ts';
 
 /** Wraps the real embedder and counts the passages it is asked to embed. */
 class CountingEmbedder implements Embedder {

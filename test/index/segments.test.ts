@@ -16,7 +16,7 @@ import { MANIFEST_FILE } from '../../src/index/manifest.ts';
 import { decodePostings, encodePostings } from '../../src/index/postings-file.ts';
 import { indexedText } from '../../src/index/segment-files.ts';
 import type { IndexSettings, LoadedIndex } from '../../src/index/snapshot.ts';
-import { writeTinyModel } from '../../src/index/tiny-model.ts';
+import { writeTinyModel } from '../helpers/tiny-model.ts';
 import { type ArticleUpsert, removeUnlisted, updateIndex } from '../../src/index/update.ts';
 import { VECTOR_LOG_LIMIT } from '../../src/index/vector-log.ts';
 import { analyzeQuestion } from '../../src/search/analyze.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEmbedder, type Embedder } from '../../src/index/embedder.ts';
-import { writeTinyModel } from '../../src/index/tiny-model.ts';
+import { writeTinyModel } from '../helpers/tiny-model.ts';
 
 const DIMENSION = 32;
 const norm = (v: Float32Array) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));

@@ -3,14 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEmbedder } from '../../src/index/embedder.ts';
-import { writeTinyModel } from '../../src/index/tiny-model.ts';
-import {
-  DEFAULT_HNSW_PARAMS,
-  ExactVectorStore,
-  HnswVectorStore,
-  VectorStoreError,
-  type VectorStore,
-} from '../../src/index/vector-store.ts';
+import { writeTinyModel } from '../helpers/tiny-model.ts';
+import { DEFAULT_HNSW_PARAMS, HnswVectorStore, VectorStoreError, type VectorStore } from '../../src/index/vector-store.ts';
+import { ExactVectorStore } from '../helpers/exact-vector-store.ts';
 
 /** Deterministic random unit vectors (mulberry32 + Box–Muller). */
 function randomUnitVectors(count: number, dim: number, seed: number): Float32Array[] {

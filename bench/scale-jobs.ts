@@ -1,8 +1,8 @@
 /**
- * The jobs the scale benchmark runs in child processes (src/bench/scale-worker.ts), one
+ * The jobs the scale benchmark runs in child processes (bench/scale-worker.ts), one
  * process per job so each build's memory is measured on its own, and their results.
  */
-import type { Config } from '../config.ts';
+import type { Config } from '../src/config.ts';
 import type { LatencyResult } from './latency.ts';
 import type { VectorRecipe } from './synthetic.ts';
 

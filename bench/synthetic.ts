@@ -14,8 +14,8 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Article } from '../corpus/article.ts';
-import { splitSentences } from '../text/sentences.ts';
+import type { Article } from '../src/corpus/article.ts';
+import { splitSentences } from '../src/text/sentences.ts';
 import { gaussian, seededRandom } from './stats.ts';
 
 /** Real sentences to build synthetic text from, with the title of the article each came from. */

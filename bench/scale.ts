@@ -4,17 +4,17 @@
  * build time, memory, search p95 at top-10 and recall@10 against exact search; an
  * M / efConstruction / efSearch sweep at 100k; and `ask` latency over ~100k synthetic passages.
  *
- * Every job runs in its own child process (src/bench/scale-worker.ts) so each build's memory
+ * Every job runs in its own child process (bench/scale-worker.ts) so each build's memory
  * is its own. 1M runs only when the time left in the run's budget allows it, with the
  * strongest build settings that fit; otherwise it is extrapolated and labelled as such.
  */
 import { spawn } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Article } from '../corpus/article.ts';
-import type { Embedder } from '../index/embedder.ts';
-import { loadEmbedder } from '../index/embedder.ts';
-import type { Config } from '../config.ts';
+import type { Article } from '../src/corpus/article.ts';
+import type { Embedder } from '../src/index/embedder.ts';
+import { loadEmbedder } from '../src/index/embedder.ts';
+import type { Config } from '../src/config.ts';
 import {
   RESULT_PREFIX,
   type EndToEndJob,
@@ -81,7 +81,7 @@ function runJob(projectRoot: string, jobFile: string, log: (line: string) => voi
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--max-old-space-size=16384', '--expose-gc', '--import', 'tsx', path.join(projectRoot, 'src', 'bench', 'scale-worker.ts'), jobFile],
+      ['--max-old-space-size=16384', '--expose-gc', '--import', 'tsx', path.join(projectRoot, 'bench', 'scale-worker.ts'), jobFile],
       { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';

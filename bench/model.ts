@@ -2,7 +2,7 @@
  * Which embedding model the benchmarks run with.
  *
  * The configured model (TRICHDAN_MODEL in TRICHDAN_MODELS_DIR, or `--model-dir DIR`) when its
- * files are there; otherwise the tiny bag-of-words model of src/index/tiny-model.ts, generated
+ * files are there; otherwise the tiny bag-of-words model of test/helpers/tiny-model.ts, generated
  * into `<indexDir>/bench-models`. Nothing is ever downloaded by the benchmarks: dense figures
  * measured with the tiny model say so everywhere they are printed.
  *
@@ -12,9 +12,9 @@
  * measured with a forward pass of realistic cost instead of a table lookup.
  */
 import path from 'node:path';
-import type { Config } from '../config.ts';
-import { inspectModelFiles, loadEmbedder, type Embedder } from '../index/embedder.ts';
-import { writeTinyModel } from '../index/tiny-model.ts';
+import type { Config } from '../src/config.ts';
+import { inspectModelFiles, loadEmbedder, type Embedder } from '../src/index/embedder.ts';
+import { writeTinyModel } from '../test/helpers/tiny-model.ts';
 
 /** The model a benchmark run uses, and the config pointing at it. */
 export interface BenchModel {

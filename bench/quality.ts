@@ -3,14 +3,14 @@
  * (Vietnamese, Vietnamese without diacritics, English) and each system, all over the same
  * passages of the same corpus.
  */
-import type { Chunk } from '../index/chunk-types.ts';
-import type { Embedder } from '../index/embedder.ts';
-import { indexedText, liveChunks } from '../index/build.ts';
-import type { RetrievalEngine } from '../engine.ts';
-import type { DevQuestion, QueryStyle, XquadQuestion } from '../evaluation/datasets.ts';
-import { xquadByStyle } from '../evaluation/datasets.ts';
-import { summarize, type RecallRow } from '../evaluation/metrics.ts';
-import type { RetrievalMode } from '../search/retriever.ts';
+import type { Chunk } from '../src/index/chunk-types.ts';
+import type { Embedder } from '../src/index/embedder.ts';
+import { indexedText, liveChunks } from '../src/index/build.ts';
+import type { RetrievalEngine } from '../src/engine.ts';
+import type { DevQuestion, QueryStyle, XquadQuestion } from '../src/evaluation/datasets.ts';
+import { xquadByStyle } from '../src/evaluation/datasets.ts';
+import { summarize, type RecallRow } from '../src/evaluation/metrics.ts';
+import type { RetrievalMode } from '../src/search/retriever.ts';
 import { exactRanker, miniSearchRanker, oramaRanker, vectorStoreRanker, type Ranker } from './peers.ts';
 
 /** A question with the rule that says whether a passage answers it. */

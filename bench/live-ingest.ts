@@ -1,6 +1,6 @@
 /**
  * Live ingest over the segmented index (issue "Live news"): for corpora of synthetic articles
- * written as files (src/bench/synthetic.ts) at a few sizes, lexical-only and optionally with the
+ * written as files (bench/synthetic.ts) at a few sizes, lexical-only and optionally with the
  * tiny generated model (HNSW path):
  *
  * 1. full build: `openIndex({ force: true })`, its time and the process's peak RSS;
@@ -17,7 +17,7 @@
  * build's own. Temporary data lives under the system temp folder and is deleted afterwards.
  *
  *   npm run bench -- --only live [--quick]
- *   node --import tsx src/bench/live-ingest.ts [--passages 6400,10000,100000] [--dense 10000] [--runs 10] [--cold-runs 5] [--keep]
+ *   node --import tsx bench/live-ingest.ts [--passages 6400,10000,100000] [--dense 10000] [--runs 10] [--cold-runs 5] [--keep]
  *
  * Prints the tables (markdown) on stdout and writes the raw figures to docs/bench-raw/live-*.json.
  */
@@ -26,25 +26,26 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, type Config } from '../config.ts';
-import { loadCorpus } from '../corpus/scan.ts';
-import { scanCorpus } from '../corpus/scan.ts';
-import { RetrievalEngine, indexSettings, loadResources } from '../engine.ts';
-import { corpusChanges, openIndex } from '../index/build.ts';
-import { chunkArticle } from '../index/chunk.ts';
-import { MANIFEST_FILE, readManifest, sha256 } from '../index/manifest.ts';
-import { decodePostings } from '../index/postings-file.ts';
-import { PostingsStore } from '../index/postings.ts';
-import { readSegment } from '../index/segment-files.ts';
-import { assembleSnapshot, type LoadedIndex } from '../index/snapshot.ts';
-import { updateIndex } from '../index/update.ts';
-import { CorpusLibrary } from '../library/library.ts';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { loadConfig, type Config } from '../src/config.ts';
+import { loadCorpus } from '../src/corpus/scan.ts';
+import { scanCorpus } from '../src/corpus/scan.ts';
+import { RetrievalEngine, indexSettings, loadResources } from '../src/engine.ts';
+import { corpusChanges, openIndex } from '../src/index/build.ts';
+import { chunkArticle } from '../src/index/chunk.ts';
+import { MANIFEST_FILE, readManifest, sha256 } from '../src/index/manifest.ts';
+import { decodePostings } from '../src/index/postings-file.ts';
+import { PostingsStore } from '../src/index/postings.ts';
+import { readSegment } from '../src/index/segment-files.ts';
+import { assembleSnapshot, type LoadedIndex } from '../src/index/snapshot.ts';
+import { updateIndex } from '../src/index/update.ts';
+import { CorpusLibrary } from '../src/library/library.ts';
 import { measureProcessFloor } from './cold-start.ts';
 import { modelEnv, tinyModelConfig } from './model.ts';
 import { fmtMs, median, percentile } from './stats.ts';
 import { sentencePool, syntheticArticles, writeSyntheticCorpus } from './synthetic.ts';
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RESULT_PREFIX = 'LIVE-RESULT ';
 const QUESTION = 'Mỹ hỗ trợ bao nhiêu cho dự án Biên Hòa?';
 
@@ -609,25 +610,38 @@ export async function runLiveIngest(config: Config, overrides: Partial<LiveInges
   return cases;
 }
 
-function parseArgs(argv: readonly string[]): Partial<LiveIngestOptions> & { quick?: boolean } {
-  const out: Partial<LiveIngestOptions> & { quick?: boolean } = {};
-  const list = (v: string | undefined) => (v ?? '').split(',').filter(Boolean).map(Number);
-  for (let i = 0; i < argv.length; i++) {
-    const [name, inline] = argv[i].split(/=(.*)/s, 2);
-    const value = () => inline ?? argv[++i];
-    if (name === '--passages') out.passages = list(value());
-    else if (name === '--dense') out.dense = list(value());
-    else if (name === '--runs') out.runs = Number(value());
-    else if (name === '--cold-runs') out.coldRuns = Number(value());
-    else if (name === '--keep') out.keep = true;
-    else if (name === '--quick') out.quick = true;
-    else throw new Error(`unknown flag ${argv[i]} (flags: --passages N,N --dense N,N --runs N --cold-runs N --keep --quick)`);
-  }
-  return out;
+/** A comma-separated list of passage counts. */
+function counts(value: string): number[] {
+  const list = value.split(',').filter(Boolean).map(Number);
+  if (!list.every((n) => Number.isInteger(n) && n > 0)) throw new InvalidArgumentError('passage counts above 0, separated by commas');
+  return list;
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!(Number.isInteger(n) && n > 0)) throw new InvalidArgumentError('a whole number above 0');
+  return n;
+}
+
+/** The command line of this file run on its own (`npm run bench -- --only live` runs it with the defaults). */
+function liveIngestCommand(): Command {
+  return new Command('live-ingest')
+    .description('live ingest over the segmented index: full build, one-article adds and removes, no-change starts')
+    .option('--passages <counts>', 'passage counts of the lexical-only corpora, e.g. 6400,10000,100000', counts)
+    .option('--dense <counts>', 'passage counts measured again with the tiny generated model', counts)
+    .option('--runs <n>', 'adds and removes timed per path', positiveInteger)
+    .option('--cold-runs <n>', 'spawns of the CLI per cold-start case', positiveInteger)
+    .option('--keep', 'keep the temporary corpora and indexes')
+    .option('--quick', 'one small corpus, fewer runs')
+    .addOption(new Option('--job <file>', 'run one case described in FILE (used by this file for its child processes)').hideHelp())
+    .showHelpAfterError()
+    .action(async (opts: Partial<LiveIngestOptions> & { quick?: boolean; job?: string }) => {
+      const { job, ...overrides } = opts;
+      if (job) await runJobFile(job);
+      else await runLiveIngest(loadConfig(process.env, { cwd: projectRoot }), overrides);
+    });
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const args = process.argv.slice(2);
-  if (args[0] === '--job') await runJobFile(args[1]);
-  else await runLiveIngest(loadConfig(process.env, { cwd: projectRoot }), parseArgs(args));
+  await liveIngestCommand().parseAsync(process.argv);
 }

@@ -10,20 +10,20 @@
  *
  * The bench model is usually the tiny generated one, whose forward pass is a table lookup, so
  * its rows measure the pipeline's own overhead. Rows measured with the e5-shaped generated model
- * (src/bench/model.ts: multilingual-e5-small's per-token matrix multiplies, random weights) give
+ * (bench/model.ts: multilingual-e5-small's per-token matrix multiplies, random weights) give
  * the ratio with a forward pass of realistic cost.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { env, pipeline } from '@xenova/transformers';
-import type { Config } from '../config.ts';
-import { loadCorpus } from '../corpus/scan.ts';
-import { indexedText, liveChunks, openIndex } from '../index/build.ts';
-import { chunkArticle } from '../index/chunk.ts';
-import type { Embedder } from '../index/embedder.ts';
-import { LexicalIndex } from '../index/lexical.ts';
-import { HnswVectorStore } from '../index/vector-store.ts';
+import type { Config } from '../src/config.ts';
+import { loadCorpus } from '../src/corpus/scan.ts';
+import { indexedText, liveChunks, openIndex } from '../src/index/build.ts';
+import { chunkArticle } from '../src/index/chunk.ts';
+import type { Embedder } from '../src/index/embedder.ts';
+import { LexicalIndex } from '../src/index/lexical.ts';
+import { HnswVectorStore } from '../src/index/vector-store.ts';
 import { median, rate } from './stats.ts';
 
 /** Throughput figures for one corpus and model. */

@@ -65,7 +65,7 @@ export function fmtMB(bytes: number): string {
 }
 
 /** The seeded PRNG shared with the generated test model. */
-export { seededRandom } from '../index/tiny-model.ts';
+export { seededRandom } from '../test/helpers/tiny-model.ts';
 
 /** A standard normal sample from a uniform source (Box–Muller). */
 export function gaussian(random: () => number): number {

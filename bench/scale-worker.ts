@@ -1,20 +1,20 @@
 /**
  * Child-process entry of the scale benchmark: runs one job (argv[2] is a JSON file holding a
  * `ScaleJob`) and prints one `RESULT_PREFIX` line with the `ScaleResult`. Progress goes to stderr.
- * Run as `node --import tsx src/bench/scale-worker.ts job.json` from the project root.
+ * Run as `node --import tsx bench/scale-worker.ts job.json` from the project root.
  */
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import type { Article } from '../corpus/article.ts';
-import { RetrievalEngine } from '../engine.ts';
-import { indexedText, type LoadedIndex } from '../index/build.ts';
-import { chunkArticle } from '../index/chunk.ts';
-import type { Chunk } from '../index/chunk-types.ts';
-import { loadEmbedder } from '../index/embedder.ts';
-import { LexicalIndex } from '../index/lexical.ts';
-import { INDEX_FORMAT_VERSION } from '../index/manifest.ts';
-import { HnswVectorStore } from '../index/vector-store.ts';
-import { loadLexicon, type Lexicon } from '../search/lexicon.ts';
+import type { Article } from '../src/corpus/article.ts';
+import { RetrievalEngine } from '../src/engine.ts';
+import { indexedText, type LoadedIndex } from '../src/index/build.ts';
+import { chunkArticle } from '../src/index/chunk.ts';
+import type { Chunk } from '../src/index/chunk-types.ts';
+import { loadEmbedder } from '../src/index/embedder.ts';
+import { LexicalIndex } from '../src/index/lexical.ts';
+import { INDEX_FORMAT_VERSION } from '../src/index/manifest.ts';
+import { HnswVectorStore } from '../src/index/vector-store.ts';
+import { loadLexicon, type Lexicon } from '../src/search/lexicon.ts';
 import { measureLatency } from './latency.ts';
 import {
   RESULT_PREFIX,

@@ -1,7 +1,7 @@
 /**
  * Lexical index build and BM25 search at scale, on its own (no model, no HNSW):
  *
- *   node --expose-gc --max-old-space-size=16000 --import tsx src/bench/lexical-build.ts [passages=100000] [articles dir]
+ *   node --expose-gc --max-old-space-size=16000 --import tsx bench/lexical-build.ts [passages=100000] [articles dir]
  *
  * Passages of about 1,300 characters are drawn (seeded) from the sentences of the articles
  * (default ../shared/datasets/xquad-vi/articles); prints build time, memory growth after a
@@ -9,9 +9,9 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LexicalIndex } from '../index/lexical.ts';
-import { analyzeVietnamese } from '../search/vietnamese-query.ts';
-import { seededRandom } from '../index/tiny-model.ts';
+import { LexicalIndex } from '../src/index/lexical.ts';
+import { analyzeVietnamese } from '../src/search/vietnamese-query.ts';
+import { seededRandom } from '../test/helpers/tiny-model.ts';
 
 const count = Number(process.argv[2] ?? 100_000);
 const dir = process.argv[3] ?? '../shared/datasets/xquad-vi/articles';

@@ -10,8 +10,9 @@
  */
 import { create, insertMultiple, search } from '@orama/orama';
 import MiniSearch from 'minisearch';
-import type { Embedder } from '../index/embedder.ts';
-import { ExactVectorStore, type VectorStore } from '../index/vector-store.ts';
+import type { Embedder } from '../src/index/embedder.ts';
+import type { VectorStore } from '../src/index/vector-store.ts';
+import { ExactVectorStore } from '../test/helpers/exact-vector-store.ts';
 
 /** A retrieval system under test: passage numbers (positions in the passage list), best first. */
 export interface Ranker {
