@@ -303,3 +303,97 @@ describe.each(testDatabases())('DigestScheduler on $name', ({ name, skip, url })
     expect(sentTo(901)).toHaveLength(0);
   });
 });
+
+/**
+ * Several bot replicas on one PostgreSQL database, each with its own connection, store (replica
+ * id) and scheduler, sending through one Bot API. (One process per SQLite file: the bot lock.)
+ */
+describe.each(testDatabases())('DigestScheduler replicas on $name', ({ name, skip, url }) => {
+  const reason = skip ?? (name === 'sqlite' ? 'replicas share a PostgreSQL database; an SQLite file has one process (the bot lock)' : null);
+  const clients = sqlClients();
+  let emulator: Emulator;
+  let target: string;
+  let clock: FakeClock;
+  let engine: FakeEngine;
+  const digests: Digest[] = [];
+
+  beforeAll(async () => {
+    if (reason) return;
+    emulator = await startEmulator();
+  });
+  afterAll(async () => {
+    await emulator?.stop();
+  });
+  beforeEach(async () => {
+    if (reason) return;
+    target = await url();
+    clock = new FakeClock(SLOT_24 - 30 * MIN);
+    engine = new FakeEngine([makeArticle({ id: 'a1', date: '2026-11-20' }), makeArticle({ id: 'a2', date: '2026-11-21' })]);
+  });
+  afterEach(async () => {
+    for (const d of digests.splice(0)) await d.close();
+    await clients.closeAll();
+  });
+
+  /** A replica starts: its own connection, store and scheduler. */
+  async function replica(apiRoot = emulator.apiRoot, logs: string[] = []): Promise<Digest> {
+    const d = createDigest({
+      config: { ...config, dbPath: '' },
+      database: await clients.open('postgres', target),
+      engine,
+      clock,
+      log: (line) => logs.push(line),
+      autoTick: false,
+      scheduler: { retryDelayMs: 5 * MIN },
+    });
+    d.startScheduler(new Bot(TOKEN, { client: { apiRoot } }).api, { autoTick: false });
+    digests.push(d);
+    return d;
+  }
+  const sentTo = (chatId: number) => emulator.botMessages(TOKEN, chatId);
+
+  it.skipIf(reason)(reason ?? 'replicas ticking at the same moment send each chat its digest exactly once', async () => {
+    const [a, b, c] = [await replica(), await replica(), await replica()];
+    const chats = Array.from({ length: 24 }, (_, i) => 1100 + i);
+    for (const chat of chats) await a.store.subscribe(chat, vi);
+    clock.set(SLOT_24);
+    const reports = await Promise.all([a, b, c].map((d) => d.scheduler!.tick()));
+    expect(reports.reduce((n, r) => n + r.sent, 0)).toBe(chats.length);
+    expect(reports.reduce((n, r) => n + r.failed, 0)).toBe(0);
+    for (const chat of chats) expect(sentTo(chat)).toHaveLength(1);
+    expect(await a.store.deliveryCounts()).toMatchObject({ sent: chats.length, pending: 0 });
+    expect(await a.store.heartbeat(90_000)).toBe(3); // every replica beat at its tick
+
+    clock.set(SLOT_24 + 5 * MIN);
+    const again = await Promise.all([a, b, c].map((d) => d.scheduler!.tick()));
+    expect(again.map((r) => r.due)).toEqual([0, 0, 0]);
+    for (const chat of chats) expect(sentTo(chat)).toHaveLength(1);
+  });
+
+  it.skipIf(reason)(reason ?? "a replica takes over a dead replica's digest once its lease ran out, and sends only the parts not sent", async () => {
+    const dead = await replica();
+    const survivor = await replica();
+    await dead.store.subscribe(1201, vi);
+    clock.set(SLOT_24);
+    // The dead replica had claimed and composed a three-part digest and sent the first part when it died.
+    const claim = (await dead.store.claim(1201, '2026-11-24', new Date(SLOT_24)))!;
+    await dead.store.saveComposition(claim.id, ['<b>một</b>', '<b>hai</b>', '<b>ba</b>'], 2);
+    expect(await dead.store.markInFlight(claim.id)).toBe(true);
+    await dead.store.recordPartSent(claim.id, 77);
+
+    clock.set(SLOT_24 + LEASE / 2);
+    await survivor.scheduler!.recover(); // a replica starting now leaves a live claim alone
+    expect((await survivor.scheduler!.tick()).due).toBe(0);
+    expect(await survivor.store.getDelivery(1201, '2026-11-24')).toMatchObject({ status: 'pending', claimedBy: dead.store.replicaId });
+
+    clock.set(SLOT_24 + LEASE + 1);
+    expect(await survivor.scheduler!.tick()).toMatchObject({ due: 1, sent: 1, messages: 2 });
+    expect(sentTo(1201).map((m) => m.text)).toEqual(['<b>hai</b>', '<b>ba</b>']);
+    expect(await survivor.store.getDelivery(1201, '2026-11-24')).toMatchObject({
+      status: 'sent',
+      partsSent: 3,
+      claimedBy: survivor.store.replicaId,
+    });
+    expect(await dead.store.markInFlight(claim.id)).toBe(false); // had it only hung: it may send no more
+  });
+});

@@ -464,6 +464,44 @@ describe.each(testDatabases())('DigestStore on $name', ({ name, skip, url }) => 
       },
     );
 
+    /**
+     * Two stores taking commands at the same moment: replicas with their own connections on
+     * PostgreSQL; on SQLite (one process per file) two stores on the process's one connection.
+     */
+    const pair = async () => {
+      const a = await open({ replicaId: 'a' });
+      const b = name === 'sqlite' ? new DigestStore(a.sql, { clock, maxTopics: 3, replicaId: 'b' }) : await open({ replicaId: 'b' });
+      return [a, b] as const;
+    };
+    const outcomes = (results: PromiseSettledResult<string>[]) =>
+      results.map((r) => (r.status === 'fulfilled' ? r.value : String(r.reason).split('\n')[0])).sort();
+
+    // BUG on PostgreSQL (src/digest/store.ts, follow): the "already followed?" and "how many?"
+    // checks and the INSERT run in one READ COMMITTED transaction, so the same topic followed on
+    // two replicas at once fails with "duplicate key value violates unique constraint topics_pkey"
+    // instead of answering 'exists', and different topics at once can pass maxTopics.
+    // Expected to fail there until fixed; then drop `.fails`.
+    (name === 'postgres' ? it.fails : it)('follows a topic followed on two replicas at once once', async () => {
+      const [a, b] = await pair();
+      await a.ensureChat(5, defaults);
+      for (let round = 0; round < 5; round++) {
+        const topic = `chủ đề ${round}`;
+        expect(outcomes(await Promise.allSettled([a.follow(5, topic), b.follow(5, topic.toUpperCase())]))).toEqual(['added', 'exists']);
+        await a.unfollow(5, topic);
+      }
+    });
+
+    (name === 'postgres' ? it.fails : it)('keeps the topic limit when topics are followed on two replicas at once', async () => {
+      const [a, b] = await pair();
+      const topics = Array.from({ length: 16 }, (_, i) => `chủ đề ${i}`);
+      for (const chat of [10, 11, 12, 13, 14]) {
+        await a.ensureChat(chat, defaults);
+        const results = await Promise.allSettled(topics.map((t, i) => (i % 2 ? a : b).follow(chat, t)));
+        expect(outcomes(results)).toEqual([...Array(3).fill('added'), ...Array(13).fill('limit')]);
+        expect(await a.topics(chat)).toHaveLength(3);
+      }
+    });
+
     it('counts the live replicas by their heartbeats; a replica that leaves is not counted', async () => {
       const a = await open({ replicaId: 'a' });
       const b = await open({ replicaId: 'b' });
