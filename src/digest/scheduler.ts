@@ -101,8 +101,20 @@ export class DigestScheduler {
     this.stopping = false;
     // An unreachable database is not fatal here: the ticks retry, and recovery runs again with them.
     await this.recover().catch((err) => this.log(`digest: recovery after restart failed: ${describeDatabaseError(err)}`));
+    // A database that is down fails every tick: said once, and once more when ticks work again.
+    let failing: string | null = null;
     const run = () => {
-      this.tick().catch((err) => this.log(`digest: tick failed: ${describeDatabaseError(err)}`));
+      this.tick().then(
+        () => {
+          if (failing) this.log('digest: ticks work again; digests due meanwhile are sent now (within the grace window)');
+          failing = null;
+        },
+        (err) => {
+          const reason = describeDatabaseError(err);
+          if (reason !== failing) this.log(`digest: tick failed: ${reason}`);
+          failing = reason;
+        },
+      );
     };
     this.timer = setInterval(run, this.tickMs);
     this.timer.unref();
