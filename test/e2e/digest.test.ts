@@ -14,6 +14,9 @@ import { startBot, type RunningBot } from '../../src/bot/run.ts';
 import type { Config } from '../../src/config.ts';
 import { FakeClock } from '../../src/digest/clock.ts';
 import { createDigest, type Digest } from '../../src/digest/extension.ts';
+import { PostgresClient } from '../../src/db/postgres-client.ts';
+import type { SqlClient } from '../../src/db/sql.ts';
+import { testDatabases } from '../helpers/database-backends.ts';
 import { createEngine } from '../../src/engine.ts';
 import type { Engine } from '../../src/engine-types.ts';
 import { copySeedCorpus, testConfig } from '../helpers/engine.ts';
@@ -41,8 +44,14 @@ interface Stack {
   running: RunningBot;
 }
 
-describe('daily digest (e2e: real engine, real bot, emulator, fake clock)', () => {
+describe.each(testDatabases())('daily digest (e2e: real engine, real bot, emulator, fake clock) on $name', ({ name, skip, url }) => {
+  if (skip) {
+    it.skip(skip, () => {});
+    return;
+  }
   let emulator: Emulator;
+  let databaseUrl: string;
+  let database: SqlClient | undefined;
   let corpusDir: string;
   let work: string;
   let config: Config;
@@ -53,11 +62,12 @@ describe('daily digest (e2e: real engine, real bot, emulator, fake clock)', () =
     emulator = await startEmulator({ acceptAll: true });
     corpusDir = await copySeedCorpus();
     work = await mkdtemp(path.join(tmpdir(), 'trichdan-digest-e2e-'));
+    databaseUrl = await url();
     config = testConfig({
       TRICHDAN_CORPUS_DIR: corpusDir,
       TRICHDAN_INDEX_DIR: path.join(work, 'index'),
       TRICHDAN_MODELS_DIR: path.join(work, 'no-models'),
-      TRICHDAN_DB: path.join(work, 'trichdan.sqlite'),
+      TRICHDAN_DB: name === 'sqlite' ? databaseUrl : path.join(work, 'unused.sqlite'),
       TELEGRAM_BOT_TOKEN: TOKEN,
       TELEGRAM_API_ROOT: emulator.apiRoot,
     });
@@ -75,7 +85,9 @@ describe('daily digest (e2e: real engine, real bot, emulator, fake clock)', () =
   /** Starts engine, digest and bot (a process start). */
   async function start(): Promise<Stack> {
     const engine = await createEngine(config, { log: () => {}, progress: false });
-    const digest = createDigest({ config, engine, clock, autoTick: false, log: () => {} });
+    // On PostgreSQL the bot's database is opened by the process and shared by its stores, as runBot does.
+    database = name === 'postgres' ? await PostgresClient.open(databaseUrl) : undefined;
+    const digest = createDigest({ config, engine, clock, autoTick: false, log: () => {}, ...(database ? { database } : {}) });
     const trichdan = createBot({ engine, config, log: silentLogger, extensions: [digest.extension] });
     const running = await startBot(trichdan, config, { mode: 'polling' });
     stack = { engine, digest, running };
@@ -86,6 +98,8 @@ describe('daily digest (e2e: real engine, real bot, emulator, fake clock)', () =
     if (!stack) return;
     await stack.running.stop(); // stops the digest too (extension onStop)
     await stack.engine.close();
+    await database?.close();
+    database = undefined;
     stack = undefined;
   }
 
