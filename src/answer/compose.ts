@@ -6,8 +6,9 @@ import { holdsAnswerType, type AnswerType } from '../search/answer-type.ts';
 import type { RankedChunk } from '../search/retriever.ts';
 import { normalizeFolded, normalizeText } from '../text/normalize.ts';
 import { tokenize } from '../text/tokens.ts';
+import { citationOf } from './citation.ts';
 import { answerHighlights } from './highlight.ts';
-import type { Answer, AnswerResult, Citation } from './types.ts';
+import type { Answer, AnswerResult } from './types.ts';
 
 /** Settings of answer composition. */
 export interface ComposeOptions {
@@ -20,11 +21,6 @@ export interface ComposeOptions {
   /** Dense cosine mapped to confidence 0 and 1 (used only when the model is present). */
   denseFloor: number;
   denseCeiling: number;
-}
-
-/** The citation of an article, as every interface shows it. */
-export function citationOf(article: Article): Citation {
-  return { id: article.id, title: article.title, date: article.date, source: article.source, url: article.url };
 }
 
 /**
