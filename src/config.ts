@@ -3,6 +3,7 @@ import path from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { z } from 'zod';
 import { UserError } from './errors.ts';
+import { timeSchema, zoneSchema } from './digest/schedule.ts';
 
 /** A setting has a bad value: the message names the variable and what is expected. */
 export class ConfigError extends UserError {
@@ -13,15 +14,6 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const hhmm = z.string().regex(/^([01]?\d|2[0-3]):[0-5]\d$/, 'expected a time like 07:30');
-const ianaZone = z.string().refine((zone) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'expected an IANA time zone like Asia/Ho_Chi_Minh');
 
 /** Every setting of trichdan, read from the environment (and `.env`). Names are the env variable names. */
 const schema = z.object({
@@ -68,8 +60,9 @@ const schema = z.object({
   /** Questions a user may ask per minute before getting a "slow down" reply. */
   TRICHDAN_RATE_LIMIT_PER_MINUTE: int(1, 1000).default(20),
 
-  TRICHDAN_DIGEST_DEFAULT_TIME: hhmm.default('07:30'),
-  TRICHDAN_DIGEST_DEFAULT_TZ: ianaZone.default('Asia/Ho_Chi_Minh'),
+  /** Read as /subscribe reads a time or a zone: `7:30` → `07:30`, `asia/ho_chi_minh` → `Asia/Ho_Chi_Minh`. */
+  TRICHDAN_DIGEST_DEFAULT_TIME: timeSchema.default('07:30'),
+  TRICHDAN_DIGEST_DEFAULT_TZ: zoneSchema.default('Asia/Ho_Chi_Minh'),
   /** A digest missed while the bot was down is still sent if it is at most this late. */
   TRICHDAN_DIGEST_GRACE_MINUTES: int(0, 24 * 60).default(180),
   /** Overall broadcast rate (messages per second). */

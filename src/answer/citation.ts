@@ -1,4 +1,10 @@
+import type { Article } from '../corpus/article.ts';
 import type { Citation } from './types.ts';
+
+/** The citation of an article, as every interface shows it (an answer's results, /sources, a passage, inline results). */
+export function citationOf(article: Article): Citation {
+  return { id: article.id, title: article.title, date: article.date, source: article.source, url: article.url };
+}
 
 /** Formats an ISO date (`YYYY-MM-DD` or `YYYY-MM`) the Vietnamese way: `02/11/2025`, `02/2025`. */
 export function formatDate(date: string | null): string | null {

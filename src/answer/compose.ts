@@ -2,12 +2,14 @@ import type { Article } from '../corpus/article.ts';
 import type { SentenceSpan } from '../text/sentences.ts';
 import type { CoverageQuery, LexicalIndex } from '../index/lexical.ts';
 import type { AnalyzedQuery } from '../search/query-types.ts';
-import { holdsAnswerType, type AnswerType } from '../search/answer-type.ts';
+import type { AnswerType } from '../search/answer-type.ts';
 import type { RankedChunk } from '../search/retriever.ts';
+import { QUOTE_BONUSES, scoreSentence } from '../search/sentence-score.ts';
 import { normalizeFolded, normalizeText } from '../text/normalize.ts';
 import { tokenize } from '../text/tokens.ts';
+import { citationOf } from './citation.ts';
 import { answerHighlights } from './highlight.ts';
-import type { Answer, AnswerResult, Citation } from './types.ts';
+import type { Answer, AnswerResult } from './types.ts';
 
 /** Settings of answer composition. */
 export interface ComposeOptions {
@@ -20,11 +22,6 @@ export interface ComposeOptions {
   /** Dense cosine mapped to confidence 0 and 1 (used only when the model is present). */
   denseFloor: number;
   denseCeiling: number;
-}
-
-/** The citation of an article, as every interface shows it. */
-export function citationOf(article: Article): Citation {
-  return { id: article.id, title: article.title, date: article.date, source: article.source, url: article.url };
 }
 
 /**
@@ -52,20 +49,6 @@ export function confidenceOf(
   const dense = Math.min(1, Math.max(0, (ranked.denseScore - options.denseFloor) / span));
   return Math.max(lexicalConfidence, dense);
 }
-
-/**
- * Share of the question's weight added to a sentence that holds what the question asks
- * for (a number, a date): between two sentences that repeat the question's words, the one
- * with the amount or the date is the answer (measured on XQuAD-vi: see README "Retrieval").
- */
-const QUOTE_ANSWER_TYPE_BONUS = 0.2;
-
-/**
- * The same for a "who"/"where" question and a sentence naming someone or somewhere the
- * question does not (a capitalised word past its first): XQuAD-vi quote level, tuning folds
- * vi 0.841 → 0.846, no diacritics 0.829 → 0.846; held-out folds no diacritics 0.829 → 0.833.
- */
-const QUOTE_NAME_BONUS = 0.2;
 
 /** A neighbour scoring at least this share of the best sentence is quoted with it. */
 const NEIGHBOUR_SHARE = 0.6;
@@ -97,17 +80,8 @@ export function selectQuote(
   lexical: LexicalIndex,
   answerType: AnswerType | null = null,
 ): SentenceSpan {
-  const newName = notInQuery(prepared);
-  const scores = sentences.map((s) => {
-    const text = article.text.slice(s.start, s.end);
-    const { matched, total } = lexical.coverage(text, prepared);
-    if (matched <= 0) return matched;
-    let score = matched;
-    if (answerType && holdsAnswerType(text, answerType, newName)) {
-      score += (answerType === 'person' || answerType === 'place' ? QUOTE_NAME_BONUS : QUOTE_ANSWER_TYPE_BONUS) * total;
-    }
-    return score;
-  });
+  const query = { lexical, prepared, answerType, newName: notInQuery(prepared) };
+  const scores = sentences.map((s) => scoreSentence(article.text.slice(s.start, s.end), query, QUOTE_BONUSES));
   let best = 0;
   for (let i = 1; i < scores.length; i++) if (scores[i] > scores[best]) best = i;
   let start = best;

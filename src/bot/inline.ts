@@ -8,12 +8,12 @@ import { createHash } from 'node:crypto';
 import { Composer, type Context } from 'grammy';
 import type { InlineQueryResultArticle } from 'grammy/types';
 import type { AnswerResult } from '../answer/types.ts';
-import { formatDate } from '../answer/citation.ts';
+import { citationOf, formatDate } from '../answer/citation.ts';
 import type { Article } from '../corpus/article.ts';
 import { splitSentences } from '../text/sentences.ts';
 import type { BotServices } from './context.ts';
 import { describeError } from './log.ts';
-import { articleCitation, renderAnswer } from './render.ts';
+import { renderAnswer } from './render.ts';
 import { replyLanguage } from './strings.ts';
 import type { Language } from '../text/language.ts';
 
@@ -67,7 +67,7 @@ export function articleResult(article: Article, services: BotServices, lang: Lan
   const start = first?.start ?? 0;
   return quoteResult(
     {
-      article: articleCitation(article),
+      article: citationOf(article),
       quote,
       passage: quote,
       score: 0,

@@ -6,8 +6,8 @@
  * characters by `splitHtml`; the keyboard goes under the last message.
  */
 import { InlineKeyboard } from 'grammy';
-import type { Answer, Citation, InputProblem } from '../answer/types.ts';
-import { escapeHtml, formatCitationHtml, formatDate } from '../answer/citation.ts';
+import type { Answer, InputProblem } from '../answer/types.ts';
+import { citationOf, escapeHtml, formatCitationHtml, formatDate } from '../answer/citation.ts';
 import type { Article } from '../corpus/article.ts';
 import type { Chunk } from '../index/chunk-types.ts';
 import type { CallbackCodec } from './callbacks.ts';
@@ -59,11 +59,6 @@ function withBold(text: string, spans: readonly (readonly [number, number])[]): 
     at = to;
   }
   return html + escapeHtml(text.slice(at));
-}
-
-/** The citation of an article (the same shape as an answer's citation). */
-export function articleCitation(article: Article): Citation {
-  return { id: article.id, title: article.title, date: article.date, source: article.source, url: article.url };
 }
 
 /** Options for rendering an answered question. */
@@ -150,7 +145,7 @@ export function renderSources(articles: readonly Article[], lang: Language): Ren
   if (!articles.length) return { messages: [s.sourcesEmpty] };
   const lines = [s.sourcesHeader(articles.length)];
   articles.slice(0, SOURCES_LISTED).forEach((a, i) => {
-    lines.push(`${i + 1}. ${formatCitationHtml(articleCitation(a))}`);
+    lines.push(`${i + 1}. ${formatCitationHtml(citationOf(a))}`);
   });
   if (articles.length > SOURCES_LISTED) lines.push(s.sourcesMore(articles.length - SOURCES_LISTED));
   // One article per paragraph so that a long list splits between articles.
@@ -160,7 +155,7 @@ export function renderSources(articles: readonly Article[], lang: Language): Ren
 /** The whole passage a quote came from, its citation, and a button for the whole article. */
 export function renderPassage(chunk: Chunk, article: Article, lang: Language, codec: CallbackCodec): RenderedReply {
   const s = strings(lang);
-  const html = `<b>${escapeHtml(s.passageHeader)}</b>\n${blockquote(clipText(chunk.text, PASSAGE_MAX_CHARS))}\n— ${formatCitationHtml(articleCitation(article))}`;
+  const html = `<b>${escapeHtml(s.passageHeader)}</b>\n${blockquote(clipText(chunk.text, PASSAGE_MAX_CHARS))}\n— ${formatCitationHtml(citationOf(article))}`;
   const keyboard = new InlineKeyboard().text(
     s.buttons.wholeArticle,
     codec.encode({ kind: 'article', lang, articleId: article.id, page: 0, edit: false }),
@@ -173,7 +168,7 @@ const PAGE_FOOTER_ROOM = 64;
 
 /** The pages of a whole article (HTML, each within one message with its footer). */
 export function articlePages(article: Article): string[] {
-  const head = formatCitationHtml(articleCitation(article));
+  const head = formatCitationHtml(citationOf(article));
   const body = article.text
     .split(/\n\s*\n/)
     .map((p) => p.trim())

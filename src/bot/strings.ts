@@ -11,8 +11,9 @@ export interface CommandDescription {
 }
 
 /**
- * The language of a reply: English when the question is English or the user's Telegram
- * language is English, Vietnamese otherwise (also when nothing is known).
+ * The language of a reply (the bot's, and the digest's confirmations and digests): English
+ * when the question is English or the user's Telegram language is English, Vietnamese
+ * otherwise (also when nothing is known).
  */
 export function replyLanguage(languageCode: string | undefined, questionLanguage?: Language): Language {
   if (questionLanguage === 'en') return 'en';

@@ -1,13 +1,13 @@
 import { Composer, type Context } from 'grammy';
 import { z } from 'zod';
 import { ChatAdmins, groupAdminOnly } from '../bot/permissions.ts';
-import type { CommandDescription } from '../bot/strings.ts';
+import { replyLanguage, type CommandDescription } from '../bot/strings.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { DigestComposer } from './compose.ts';
 import { formatSlot, nextSlot, timeSchema, zoneSchema } from './schedule.ts';
 import type { ChatDefaults, DigestStore, Subscriber } from './store.ts';
 import type { Language } from '../text/language.ts';
-import { digestStrings, languageFromCode, type DigestStrings } from './strings.ts';
+import { digestStrings, type DigestStrings } from './strings.ts';
 import { stripInvisible } from '../text/normalize.ts';
 
 /** Shortest and longest topic a chat may follow, in characters. */
@@ -97,7 +97,7 @@ export function digestCommands<C extends Context = Context>(deps: DigestCommands
   /** The chat's row (created with defaults), its language updated to the user's, and the strings. */
   const open = async (ctx: C): Promise<{ chatId: number; lang: Language; t: DigestStrings; sub: Subscriber; defaults: ChatDefaults }> => {
     const chatId = ctx.chat!.id;
-    const lang = languageFromCode(ctx.from?.language_code);
+    const lang = replyLanguage(ctx.from?.language_code);
     const defaults: ChatDefaults = { time: deps.defaults.time, zone: deps.defaults.zone, language: lang };
     await store.ensureChat(chatId, defaults);
     await store.setLanguage(chatId, lang);
@@ -110,7 +110,7 @@ export function digestCommands<C extends Context = Context>(deps: DigestCommands
   /** In groups only administrators change the chat's digest (or send it now); others get one polite line. */
   const byAdmin = async (ctx: C): Promise<boolean> => {
     if (await chatAdmins.allows(ctx)) return true;
-    await ctx.reply(groupAdminOnly(languageFromCode(ctx.from?.language_code)));
+    await ctx.reply(groupAdminOnly(replyLanguage(ctx.from?.language_code)));
     return false;
   };
 

@@ -142,8 +142,3 @@ const en: DigestStrings = {
 export function digestStrings(language: Language): DigestStrings {
   return language === 'en' ? en : vi;
 }
-
-/** Language of a chat from Telegram's `language_code`: English for `en*`, Vietnamese otherwise. */
-export function languageFromCode(code: string | undefined): Language {
-  return code && /^en\b/i.test(code) ? 'en' : 'vi';
-}

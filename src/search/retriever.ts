@@ -3,7 +3,7 @@ import type { Embedder } from '../index/embedder.ts';
 import type { LexicalIndex } from '../index/lexical.ts';
 import type { VectorStore } from '../index/vector-store.ts';
 import type { AnalyzedQuery } from './query-types.ts';
-import { holdsAnswerType } from './answer-type.ts';
+import { RERANK_BONUSES, scoreSentence, type AnswerTypeBonuses } from './sentence-score.ts';
 
 const byScore = (a: RankedChunk, b: RankedChunk) => b.score - a.score || b.lexicalScore - a.lexicalScore || a.doc - b.doc;
 
@@ -37,9 +37,9 @@ export interface RetrieverOptions {
   sentenceWeight: number;
   /**
    * Added to a sentence's coverage when it holds what the question asks for (a number for
-   * "bao nhiêu"/"how many", a date for "khi nào"/"when"; see src/search/answer-type.ts).
+   * "bao nhiêu"/"how many", a date for "khi nào"/"when"; see src/search/sentence-score.ts).
    */
-  answerTypeBonus: number;
+  answerTypeBonuses: AnswerTypeBonuses;
 }
 
 /**
@@ -53,7 +53,7 @@ export const DEFAULT_RETRIEVER_OPTIONS: RetrieverOptions = {
   denseWeight: 0.5,
   rerankDepth: 20,
   sentenceWeight: 1.5,
-  answerTypeBonus: 0.1,
+  answerTypeBonuses: RERANK_BONUSES,
 };
 
 /** What a retrieval needs: the chunk table, the lexical index and (optionally) the dense side. */
@@ -143,18 +143,17 @@ export class Retriever {
    * that scatters them: the top passages are re-scored with their best sentence's coverage.
    */
   private rerankBySentence(ranked: RankedChunk[], query: AnalyzedQuery): RankedChunk[] {
-    const { rerankDepth, sentenceWeight, answerTypeBonus } = this.options;
+    const { rerankDepth, sentenceWeight, answerTypeBonuses } = this.options;
     if (sentenceWeight <= 0 || ranked.length < 2 || query.terms.length === 0) return ranked;
     const head = ranked.slice(0, rerankDepth);
     const top = head[0].score || 1;
-    const prepared = this.sources.lexical.prepareCoverage(query.terms, true);
-    const type = query.answerType;
+    const lexical = this.sources.lexical;
+    const sentenceQuery = { lexical, prepared: lexical.prepareCoverage(query.terms, true), answerType: query.answerType ?? null };
     for (const r of head) {
       let best = 0;
       for (const s of r.chunk.sentences) {
         const text = r.chunk.text.slice(s.start - r.chunk.start, s.end - r.chunk.start);
-        const ratio = this.sources.lexical.coverage(text, prepared).ratio;
-        best = Math.max(best, ratio > 0 && type && holdsAnswerType(text, type) ? ratio + answerTypeBonus : ratio);
+        best = Math.max(best, scoreSentence(text, sentenceQuery, answerTypeBonuses));
       }
       r.score = r.score / top + sentenceWeight * best;
     }

@@ -10,13 +10,12 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatCitationHtml } from '../../src/answer/citation.ts';
+import { citationOf, formatCitationHtml } from '../../src/answer/citation.ts';
 import { ConfigError, loadConfig, type Config } from '../../src/config.ts';
 import { createEngine } from '../../src/engine.ts';
 import type { Engine } from '../../src/engine-types.ts';
 import { createBot, type TrichdanBot } from '../../src/bot/create-bot.ts';
 import { createLogger } from '../../src/bot/log.ts';
-import { articleCitation } from '../../src/bot/render.ts';
 import { startBot, type RunningBot } from '../../src/bot/run.ts';
 import { strings } from '../../src/bot/strings.ts';
 import { runBot } from '../../src/cli/bot-command.ts';
@@ -88,7 +87,7 @@ function citedArticles(html: string): string[] {
   expect(blocks.length).toBe(blockquoteTexts(html).length);
   return blocks.map((m) => {
     const quote = htmlToText(m[1]);
-    const article = engine.articles().find((a) => formatCitationHtml(articleCitation(a)) === m[2]);
+    const article = engine.articles().find((a) => formatCitationHtml(citationOf(a)) === m[2]);
     expect(article, `citation ${m[2]}`).toBeDefined();
     expect(article!.text.includes(quote), `quote is verbatim in ${article!.id}: ${quote}`).toBe(true);
     return article!.id;
@@ -198,7 +197,7 @@ describe('the bot on the real engine and corpus', () => {
     const user = newUser({ languageCode: 'en' });
     const [sources] = await exchange(user, () => user.sendText('/sources'));
     expect(sources.text.startsWith(en.sourcesHeader(engine.articles().length))).toBe(true);
-    for (const a of engine.articles()) expect(sources.text).toContain(formatCitationHtml(articleCitation(a)));
+    for (const a of engine.articles()) expect(sources.text).toContain(formatCitationHtml(citationOf(a)));
     expect(sources.text).toContain('<a href="https://');
   });
 

@@ -7,14 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatCitationHtml } from '../../src/answer/citation.ts';
+import { citationOf, formatCitationHtml } from '../../src/answer/citation.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createEngine } from '../../src/engine.ts';
 import type { Engine } from '../../src/engine-types.ts';
 import { createBot, type TrichdanBot } from '../../src/bot/create-bot.ts';
 import { INLINE_CACHE_SECONDS } from '../../src/bot/inline.ts';
 import { createLogger } from '../../src/bot/log.ts';
-import { articleCitation } from '../../src/bot/render.ts';
 import { ALLOWED_UPDATES, startBot, type RunningBot } from '../../src/bot/run.ts';
 import { startEmulator, waitFor, type BotMessage, type EmulatedUser, type Emulator, type SentUpdate } from './helpers/emulator.ts';
 import { blockquoteTexts, htmlToText, telegramHtmlProblems } from './helpers/telegram-html.ts';
@@ -46,7 +45,7 @@ async function exchange(user: EmulatedUser, send: () => Promise<SentUpdate>): Pr
 
 /** The article whose citation (as the bot formats it) is `html`. */
 function articleByCitation(html: string) {
-  return engine.articles().find((a) => formatCitationHtml(articleCitation(a)) === html);
+  return engine.articles().find((a) => formatCitationHtml(citationOf(a)) === html);
 }
 
 /** Every quote of a reply, checked verbatim against the article its citation names; returns [articleId, quote] pairs. */

@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { citationOf } from '../../src/answer/citation.ts';
+import { composeAnswer, confidenceOf, selectQuote, type ComposeOptions } from '../../src/answer/compose.ts';
+import type { Answer } from '../../src/answer/types.ts';
+import { loadConfig } from '../../src/config.ts';
+import { Retriever } from '../../src/search/retriever.ts';
+import { passageLibrary, type PassageLibrary, type TestArticle } from '../helpers/passages.ts';
+
+/** The product's confidence bars (the defaults of TRICHDAN_MIN_CONFIDENCE / _EN). */
+const { minConfidence, minConfidenceEnglish } = loadConfig({}, { dotenv: false }).retrieval;
+const OPTIONS: ComposeOptions = { topK: 3, offset: 0, minConfidence, minConfidenceEnglish, denseFloor: 0.82, denseCeiling: 0.92 };
+
+const REMAINS = {
+  id: 'hai-cot',
+  title: 'Trao trả hài cốt quân nhân Mỹ',
+  body:
+    'Lễ bàn giao diễn ra sáng 5/11 tại sân bay quốc tế Đà Nẵng. ' +
+    'Việt Nam đã trao trả cho Mỹ 12 hòm hài cốt quân nhân mất tích trong chiến tranh. ' +
+    'Đại sứ quán cảm ơn các cơ quan chức năng đã phối hợp.',
+};
+
+const OTHERS: TestArticle[] = [
+  { id: 'rong', title: 'Cầu Rồng phun lửa', body: 'Tối thứ Bảy, Cầu Rồng bắc qua sông Hàn ở Đà Nẵng phun lửa trước hàng nghìn du khách.' },
+  { id: 'ca-phe', title: 'Giá cà phê tăng', body: 'Giá cà phê Robusta tại Đắk Lắk đạt 132.000 đồng mỗi kilôgam, cao nhất từ trước tới nay.' },
+  { id: 'metro', title: 'Tàu điện ngầm', body: 'Tuyến tàu điện số 1 chở hơn một triệu lượt khách trong tháng đầu vận hành.' },
+  { id: 'mua', title: 'Mưa lớn ở miền Trung', body: 'Mưa lớn kéo dài khiến nhiều tuyến đường ở Quảng Ngãi bị ngập sâu.' },
+];
+
+/** What the engine does with a question, on these passages: retrieve (BM25), then compose. */
+async function ask(library: PassageLibrary, question: string, options: ComposeOptions = OPTIONS): Promise<Answer> {
+  const query = library.analyze(question);
+  const retriever = new Retriever({ chunks: library.chunks, lexical: library.lexical, vectors: null, embedder: null });
+  const ranked = await retriever.retrieve(query, 10);
+  return composeAnswer({ question, query, ranked, article: library.article, lexical: library.lexical, retrieval: 'lexical', options });
+}
+
+/** The sentence of an article's text that starts with `opening`, whole. */
+function sentence(text: string, opening: string): string {
+  const start = text.indexOf(opening);
+  const end = text.slice(start).search(/\.(\s|$)/);
+  return text.slice(start, start + end + 1);
+}
+
+describe('composeAnswer: the quote', () => {
+  const library = passageLibrary([REMAINS, ...OTHERS]);
+  const article = library.article('hai-cot')!;
+
+  it('quotes the sentence that holds the answer, not its neighbours, verbatim and with its citation', async () => {
+    const answer = await ask(library, 'Việt Nam trao trả bao nhiêu hòm hài cốt cho Mỹ?');
+    expect(answer.answered).toBe(true);
+    const [top] = answer.results;
+    expect(top.quote).toBe(sentence(article.text, 'Việt Nam đã trao trả'));
+    expect(article.text.slice(top.quoteStart, top.quoteEnd)).toBe(top.quote);
+    expect(top.article).toEqual(citationOf(article));
+    // The amount asked for is what the quote marks.
+    expect(top.highlights!.map(([a, b]) => top.quote.slice(a, b)).join(' ')).toContain('12');
+  });
+
+  it('between two sentences that repeat the question, quotes the one with the amount asked for', () => {
+    const lib = passageLibrary([
+      {
+        id: 'ca-phe-2',
+        title: 'Thị trường nông sản',
+        body:
+          'Giá cà phê Robusta ở Đắk Lắk tăng mạnh trong tuần. ' +
+          'Thương lái ở các huyện phía tây mua vào đều đặn. ' +
+          'Giá cà phê Robusta ở Đắk Lắk lên 132.000 đồng mỗi kilôgam.',
+      },
+      ...OTHERS.filter((a) => a.id !== 'ca-phe'),
+    ]);
+    const text = lib.article('ca-phe-2')!.text;
+    const query = lib.analyze('Giá cà phê Robusta ở Đắk Lắk bao nhiêu?');
+    expect(query.answerType).toBe('quantity');
+    const prepared = lib.lexical.prepareCoverage(query.terms, true);
+    const chunk = lib.chunkOf('ca-phe-2');
+    const pick = (type: typeof query.answerType) => {
+      const span = selectQuote(lib.article('ca-phe-2')!, chunk.sentences, prepared, lib.lexical, type);
+      return text.slice(span.start, span.end);
+    };
+    expect(pick('quantity')).toBe(sentence(text, 'Giá cà phê Robusta ở Đắk Lắk lên'));
+    // Without knowing what is asked for, the first of two equal sentences is quoted.
+    expect(pick(null)).toBe(sentence(text, 'Giá cà phê Robusta ở Đắk Lắk tăng'));
+  });
+
+  it('quotes the sentence before one that leans on it ("Ông cho biết…")', async () => {
+    const lib = passageLibrary([
+      {
+        id: 'dai-su',
+        title: 'Đại sứ Mỹ thăm Huế',
+        body:
+          'Đại sứ Marc Knapper đến Huế hôm thứ Hai. ' +
+          'Ông cho biết Mỹ sẽ tài trợ thêm cho dự án tẩy độc dioxin ở sân bay Biên Hòa. ' +
+          'Chuyến thăm kéo dài hai ngày.',
+      },
+      ...OTHERS,
+    ]);
+    const answer = await ask(lib, 'Mỹ tài trợ dự án tẩy độc dioxin ở sân bay Biên Hòa');
+    expect(answer.results[0].quote).toBe(
+      'Đại sứ Marc Knapper đến Huế hôm thứ Hai. Ông cho biết Mỹ sẽ tài trợ thêm cho dự án tẩy độc dioxin ở sân bay Biên Hòa.',
+    );
+  });
+
+  it('quotes a passage once when two articles carry the same text', async () => {
+    const lib = passageLibrary([REMAINS, { ...REMAINS, id: 'hai-cot-dang-lai' }, ...OTHERS]);
+    const answer = await ask(lib, 'Việt Nam trao trả bao nhiêu hòm hài cốt cho Mỹ?');
+    expect(answer.results).toHaveLength(1);
+  });
+});
+
+describe('composeAnswer: confidence', () => {
+  const library = passageLibrary([REMAINS, ...OTHERS]);
+
+  it('answers a question the passage answers, with confidence above the bar', async () => {
+    const answer = await ask(library, 'Việt Nam trao trả bao nhiêu hòm hài cốt cho Mỹ?');
+    expect(answer.results[0].score).toBeGreaterThan(0.6);
+    expect(answer.results.every((r) => r.score >= minConfidence)).toBe(true);
+  });
+
+  it('refuses a question the passages only share a word or two with', async () => {
+    const question = 'Việt Nam xuất khẩu bao nhiêu tấn gạo sang Philippines?';
+    const query = library.analyze(question);
+    const ranked = await new Retriever({ chunks: library.chunks, lexical: library.lexical, vectors: null, embedder: null }).retrieve(query, 10);
+    // Something is retrieved ("Việt Nam")…
+    expect(ranked.map((r) => r.chunk.articleId)).toContain('hai-cot');
+    // …but it is not confident enough to quote.
+    const answer = await ask(library, question);
+    expect(answer.answered).toBe(false);
+    expect(answer.results).toEqual([]);
+  });
+
+  it('rates the answering passage far above an unrelated one for the same question', () => {
+    const query = library.analyze('Việt Nam trao trả bao nhiêu hòm hài cốt cho Mỹ?');
+    const prepared = library.lexical.prepareCoverage(query.terms, true, query.units);
+    const confidence = (articleId: string) => {
+      const chunk = library.chunkOf(articleId);
+      const article = library.article(articleId)!;
+      const span = selectQuote(article, chunk.sentences, prepared, library.lexical);
+      const ranked = { chunk, doc: library.chunks.indexOf(chunk), score: 1, lexicalScore: 1, denseScore: null };
+      return confidenceOf(ranked, `${article.title}\n${chunk.text}`, article.text.slice(span.start, span.end), prepared, library.lexical, OPTIONS);
+    };
+    expect(confidence('hai-cot')).toBeGreaterThan(0.6);
+    expect(confidence('rong')).toBeLessThan(minConfidence);
+  });
+
+  it('lets the dense similarity vouch for a passage that shares few words, between its floor and ceiling', () => {
+    const query = library.analyze('Việt Nam xuất khẩu bao nhiêu tấn gạo sang Philippines?');
+    const prepared = library.lexical.prepareCoverage(query.terms, true, query.units);
+    const chunk = library.chunkOf('hai-cot');
+    const passage = `${REMAINS.title}\n${chunk.text}`;
+    const at = (denseScore: number | null) =>
+      confidenceOf({ chunk, doc: 0, score: 1, lexicalScore: 1, denseScore }, passage, chunk.text, prepared, library.lexical, OPTIONS);
+    expect(at(null)).toBeLessThan(minConfidence);
+    expect(at(0.5)).toBe(at(null));
+    expect(at(0.87)).toBeCloseTo(0.5, 5);
+    expect(at(0.95)).toBe(1);
+  });
+});
