@@ -3,7 +3,7 @@ import path from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { z } from 'zod';
 import { UserError } from './errors.ts';
-import { timeSchema, zoneSchema } from './digest/schedule.ts';
+import { timeSchema, zoneSchema } from './time-of-day.ts';
 
 /** A setting has a bad value: the message names the variable and what is expected. */
 export class ConfigError extends UserError {

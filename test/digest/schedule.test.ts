@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dueSlot, formatSlot, latestSlot, nextSlot, parseTime, parseZone, timeSchema, zoneSchema } from '../../src/digest/schedule.ts';
+import { dueSlot, formatSlot, latestSlot, nextSlot } from '../../src/digest/schedule.ts';
+import { parseTime, parseZone, timeSchema, zoneSchema } from '../../src/time-of-day.ts';
 
 const HCM = 'Asia/Ho_Chi_Minh';
 
@@ -30,6 +31,12 @@ describe('parseZone', () => {
     expect(parseZone('Europe/Berlin')).toBe('Europe/Berlin');
     expect(parseZone('UTC')).toBe('UTC');
     expect(zoneSchema.parse('america/new_york')).toBe('America/New_York');
+  });
+
+  it('keeps a zone spelled with capitals as typed (title case would spoil Etc/GMT-7 and US/Eastern)', () => {
+    expect(parseZone('Etc/GMT-7')).toBe('Etc/GMT-7');
+    expect(parseZone('US/Eastern')).toBe('US/Eastern');
+    expect(parseZone('EST')).toBe('EST');
   });
 
   it('rejects unknown zones, offsets and junk', () => {
