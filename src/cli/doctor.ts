@@ -6,6 +6,7 @@ import { loadEmbedder } from '../index/embedder.ts';
 import { embedderOptions, indexSettings } from '../engine.ts';
 import { MANIFEST_FILE, readManifest } from '../index/manifest.ts';
 import { loadLexicon } from '../search/lexicon.ts';
+import { PostgresClient, redactedUrl } from '../db/postgres-client.ts';
 
 /** Whether the index matches the corpus folder and the settings, in words (reads, never writes). */
 async function indexState(config: Config, corpusReadable: boolean): Promise<string> {
@@ -17,6 +18,20 @@ async function indexState(config: Config, corpusReadable: boolean): Promise<stri
   return pending
     ? `${changes.upsert.length} new or changed and ${changes.remove.length} removed article file(s) not indexed yet (indexed on next start or by npx trichdan index)`
     : 'matches the corpus and settings';
+}
+
+/** Which database holds the bot's state, and whether it answers (PostgreSQL) — without the password. */
+async function databaseState(config: Config): Promise<string> {
+  if (!config.databaseUrl) return `${config.dbPath} (SQLite, one bot process)`;
+  const where = `${redactedUrl(config.databaseUrl)} (PostgreSQL, shared by replicas)`;
+  try {
+    const client = await PostgresClient.open(config.databaseUrl, { migrate: false });
+    const version = await client.schemaVersion();
+    await client.close();
+    return `${where}: reachable, schema version ${version}${version === 0 ? ' (created at the first start)' : ''}`;
+  } catch (error) {
+    return `${where}: PROBLEM: ${(error as Error).message}`;
+  }
 }
 
 /** A status report of everything trichdan depends on; reads, never rebuilds. */
@@ -57,7 +72,7 @@ export async function runDoctor(config: Config): Promise<string> {
   }
 
   row('telegram', config.telegram.token ? `token set, API ${config.telegram.apiRoot}, ${config.telegram.mode}` : 'no TELEGRAM_BOT_TOKEN (the CLI works without it)');
-  row('database', config.dbPath);
+  row('database', await databaseState(config));
   row('settings', `chunk ${config.chunking.maxChars} chars / overlap ${config.chunking.overlapSentences}, top-k ${config.retrieval.topK}, min confidence ${config.retrieval.minConfidence} (English ${config.retrieval.minConfidenceEnglish}), HNSW M=${config.hnsw.m} efC=${config.hnsw.efConstruction} ef=${config.hnsw.efSearch}`);
   return lines.join('\n');
 }

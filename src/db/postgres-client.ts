@@ -55,7 +55,10 @@ export class PostgresClient implements SqlClient {
    * Connects and migrates. `onIdleError` hears about pooled connections the server closed
    * (a restart): the pool replaces them, nothing else to do.
    */
-  static async open(url: string, options: { max?: number; onIdleError?: (error: Error) => void } = {}): Promise<PostgresClient> {
+  static async open(
+    url: string,
+    options: { max?: number; onIdleError?: (error: Error) => void; /** false: only connect (doctor reads, never writes). */ migrate?: boolean } = {},
+  ): Promise<PostgresClient> {
     const pool = new pg.Pool({
       connectionString: url,
       max: options.max ?? 10,
@@ -67,7 +70,8 @@ export class PostgresClient implements SqlClient {
     pool.on('error', (error) => options.onIdleError?.(error));
     const client = new PostgresClient(pool, url);
     try {
-      await client.migrate();
+      if (options.migrate === false) await client.ping();
+      else await client.migrate();
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw error instanceof DigestStoreError ? error : new DigestStoreError(postgresProblem(url, error));
@@ -112,6 +116,8 @@ export class PostgresClient implements SqlClient {
 
   /** Schema version of this database (rows in schema_migrations). */
   async schemaVersion(): Promise<number> {
+    const table = await this.get<{ t: string | null }>("SELECT to_regclass('schema_migrations')::text AS t");
+    if (!table?.t) return 0;
     const row = await this.get<{ v: number }>('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations');
     return row?.v ?? 0;
   }
