@@ -12,6 +12,8 @@ export class SqliteClient implements SqlClient {
   readonly db: Database.Database;
   /** Resolves when the open transaction (if any) has ended. */
   private idle: Promise<void> = Promise.resolve();
+  /** Whether a transaction holds the connection now. */
+  private inTransaction = false;
   private readonly direct: SqlExecutor;
 
   constructor(readonly file: string) {
@@ -30,28 +32,28 @@ export class SqliteClient implements SqlClient {
     return this.file;
   }
 
+  // Each waits while a transaction holds the connection, checking again after every wait (another
+  // transaction may have begun meanwhile), then runs in the same turn as its last check.
   async all<T>(sql: string, params?: readonly unknown[]): Promise<T[]> {
-    await this.idle;
+    while (this.inTransaction) await this.idle;
     return this.direct.all<T>(sql, params);
   }
 
   async get<T>(sql: string, params?: readonly unknown[]): Promise<T | undefined> {
-    await this.idle;
+    while (this.inTransaction) await this.idle;
     return this.direct.get<T>(sql, params);
   }
 
   async run(sql: string, params?: readonly unknown[]): Promise<RunResult> {
-    await this.idle;
+    while (this.inTransaction) await this.idle;
     return this.direct.run(sql, params);
   }
 
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    // Wait for the transaction before this one, then hold the connection until this one ends.
-    for (;;) {
-      const before = this.idle;
-      await before;
-      if (this.idle === before) break;
-    }
+    // Wait for the transaction before this one, then hold the connection until this one ends
+    // (the last check and the taking happen in one turn of the event loop: nobody comes in between).
+    while (this.inTransaction) await this.idle;
+    this.inTransaction = true;
     let release = () => {};
     this.idle = new Promise<void>((resolve) => {
       release = resolve;
@@ -67,6 +69,7 @@ export class SqliteClient implements SqlClient {
         throw error;
       }
     } finally {
+      this.inTransaction = false;
       release();
     }
   }
@@ -76,7 +79,7 @@ export class SqliteClient implements SqlClient {
   }
 
   async close(): Promise<void> {
-    await this.idle;
+    while (this.inTransaction) await this.idle;
     if (this.db.open) this.db.close();
   }
 }

@@ -132,8 +132,8 @@ export class DigestScheduler {
 
   /** Marks what a previous process left half-done (see {@link DigestStore.recoverInterrupted}). */
   async recover(): Promise<void> {
-    this.recovered = true;
     const { retried, abandoned } = await this.store.recoverInterrupted();
+    this.recovered = true; // only once it worked: a database down at start is recovered at a later tick
     if (retried || abandoned) {
       this.log(`digest: after a restart, ${retried} interrupted digest(s) will be retried, ${abandoned} cut short (not resent)`);
     }

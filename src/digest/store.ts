@@ -291,6 +291,7 @@ export class DigestStore {
   /** Follows a topic (already trimmed and validated). */
   follow(chatId: number, topic: string): Promise<FollowResult> {
     return this.sql.transaction(async (tx): Promise<FollowResult> => {
+      await this.lockChat(tx, chatId);
       const key = topicKey(topic);
       if (await tx.get('SELECT 1 AS one FROM topics WHERE chat_id = ? AND topic_key = ?', [chatId, key])) return 'exists';
       const count = await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM topics WHERE chat_id = ?', [chatId]);
@@ -298,6 +299,15 @@ export class DigestStore {
       await tx.run('INSERT INTO topics (chat_id, topic, topic_key, created_at) VALUES (?, ?, ?, ?)', [chatId, topic, key, this.nowIso()]);
       return 'added';
     });
+  }
+
+  /**
+   * Serialises changes to one chat's topics across replicas (PostgreSQL: a row lock on the
+   * subscriber until the transaction ends; SQLite's BEGIN IMMEDIATE already serialises writers),
+   * so a check-then-insert ("already followed?", "under the limit?") holds.
+   */
+  private async lockChat(tx: SqlExecutor, chatId: number): Promise<void> {
+    if (tx.dialect === 'postgres') await tx.get('SELECT chat_id FROM subscribers WHERE chat_id = ? FOR UPDATE', [chatId]);
   }
 
   /** Stops following a topic (matched by its key: case and tone-mark placement do not matter). Returns whether it was followed. */
@@ -329,21 +339,21 @@ export class DigestStore {
       const rows = await tx.all<{ chat_id: number; topic: string; topic_key: string }>(
         `SELECT chat_id, topic, topic_key FROM topics ORDER BY chat_id, created_at, ${order}`,
       );
-      const keys = new Set(rows.map((r) => `${r.chat_id}\u0000${r.topic_key}`));
-      let merged = 0;
+      // In the order followed: the first topic with a key stays, later ones with the same key go.
+      const winners = new Map<string, { chat_id: number; topic_key: string; key: string }>();
+      const losers: { chat_id: number; topic_key: string }[] = [];
       for (const row of rows) {
         const key = topicKey(row.topic);
-        if (key === row.topic_key) continue;
-        keys.delete(`${row.chat_id}\u0000${row.topic_key}`);
-        if (keys.has(`${row.chat_id}\u0000${key}`)) {
-          await tx.run('DELETE FROM topics WHERE chat_id = ? AND topic_key = ?', [row.chat_id, row.topic_key]);
-          merged++;
-        } else {
-          await tx.run('UPDATE topics SET topic_key = ? WHERE chat_id = ? AND topic_key = ?', [key, row.chat_id, row.topic_key]);
-          keys.add(`${row.chat_id}\u0000${key}`);
-        }
+        const id = `${row.chat_id}\u0000${key}`;
+        if (winners.has(id)) losers.push(row);
+        else winners.set(id, { chat_id: row.chat_id, topic_key: row.topic_key, key });
       }
-      return merged;
+      for (const row of losers) await tx.run('DELETE FROM topics WHERE chat_id = ? AND topic_key = ?', [row.chat_id, row.topic_key]);
+      const moving = [...winners.values()].filter((w) => w.key !== w.topic_key);
+      // Two steps, so a key being given up by one row is free before another row takes it.
+      for (const w of moving) await tx.run('UPDATE topics SET topic_key = ? WHERE chat_id = ? AND topic_key = ?', [`rekey:${w.topic_key}`, w.chat_id, w.topic_key]);
+      for (const w of moving) await tx.run('UPDATE topics SET topic_key = ? WHERE chat_id = ? AND topic_key = ?', [w.key, w.chat_id, `rekey:${w.topic_key}`]);
+      return losers.length;
     });
   }
 

@@ -152,6 +152,11 @@ export class FeedStateStore {
    */
   async markItem(feedUrl: string, itemId: string, url: string, status: 'added' | 'duplicate' | 'failed', error?: string): Promise<FeedItemStatus> {
     const stored = await this.sql.transaction(async (tx): Promise<FeedItemStatus> => {
+      if (tx.dialect === 'postgres') {
+        // Replicas handling the same item take turns (a row lock on the feed), so attempts and itemsAdded count once each.
+        await tx.run('INSERT INTO feeds (url) VALUES (?) ON CONFLICT (url) DO NOTHING', [feedUrl]);
+        await tx.get('SELECT url FROM feeds WHERE url = ? FOR UPDATE', [feedUrl]);
+      }
       const now = this.clock().toISOString();
       const before = await this.itemStatus(feedUrl, itemId, tx);
       const attempts = (before?.attempts ?? 0) + 1;
@@ -178,11 +183,13 @@ export class FeedStateStore {
     if (items.length === 0) return;
     const now = this.clock().toISOString();
     await this.sql.transaction(async (tx) => {
-      for (const item of items) {
+      // Many rows per statement: a feed with thousands of old items is one round trip per 200.
+      for (let i = 0; i < items.length; i += 200) {
+        const batch = items.slice(i, i + 200);
         await tx.run(
           `INSERT INTO feed_items (feed_url, item_id, url, status, attempts, first_seen_at, updated_at)
-           VALUES (?, ?, ?, 'skipped', 0, ?, ?) ON CONFLICT (feed_url, item_id) DO NOTHING`,
-          [feedUrl, item.id, item.url, now, now],
+           VALUES ${batch.map(() => "(?, ?, ?, 'skipped', 0, ?, ?)").join(', ')} ON CONFLICT (feed_url, item_id) DO NOTHING`,
+          batch.flatMap((item) => [feedUrl, item.id, item.url, now, now]),
         );
       }
     });

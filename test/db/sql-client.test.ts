@@ -76,11 +76,9 @@ describe.each(testDatabases())('SqlClient on $name', ({ name, skip, url }) => {
     expect(await values(client)).toEqual([5]);
   });
 
-  // BUG on SQLite (src/db/sqlite-client.ts, all/get/run): a statement waits for `idle` once; when
-  // a transaction begins between that wait and the statement (a transaction() called just before
-  // it), the statement runs on the connection inside that transaction, and is lost when the
-  // transaction rolls back. Expected to fail there until fixed; then drop `.fails`.
-  (skip ? it.skip : name === 'sqlite' ? it.fails : it)(
+  // SQLite: a statement issued while another caller's transaction is open must wait for it, not
+  // run inside it (and be lost when it rolls back).
+  (skip ? it.skip : it)(
     skip ?? "keeps a statement issued while another caller's transaction is open out of that transaction",
     async () => {
       const client = await open();

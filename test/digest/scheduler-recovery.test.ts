@@ -97,11 +97,7 @@ describe.each(testDatabases())('DigestScheduler with the database down on $name'
     expect(logs.filter((l) => l.includes('\n'))).toEqual([]);
   });
 
-  // BUG (src/digest/scheduler.ts, recover): `this.recovered = true` is set before
-  // recoverInterrupted() has succeeded, so when the database is unreachable at start() the
-  // recovery is never retried by the ticks, although start() says "recovery runs again with them".
-  // Expected to fail until fixed; then drop `.fails`.
-  (skip ? it.skip : it.fails)(skip ?? 'retries the start-up recovery at the next tick when the database was down at start', async () => {
+  (skip ? it.skip : it)(skip ?? 'retries the start-up recovery at the next tick when the database was down at start', async () => {
     const { client, store, clock, logs, scheduler } = await setUp();
     await store.subscribe(1, defaults);
     // A previous process died while composing yesterday's digest (its lease long gone on a shared database).

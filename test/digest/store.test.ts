@@ -326,10 +326,8 @@ describe.each(testDatabases())('DigestStore on $name', ({ name, skip, url }) => 
       expect(await store.rekeyTopics()).toBe(0); // nothing left to change
     });
 
-    // BUG (src/digest/store.ts, rekeyTopics): when the topic followed first has an outdated key
-    // ("Hoà" → 'hoà') and a later duplicate already has the new one ("hòa" → 'hòa'), the first
-    // is deleted and the later one kept. Expected to fail until rekeyTopics is fixed; then drop `.fails`.
-    it.fails('keeps the first-followed topic also when a later duplicate already has the new key', async () => {
+    // The topic followed first has an outdated key ("Hoà" → 'hoà') and a later duplicate already has the new one.
+    it('keeps the first-followed topic also when a later duplicate already has the new key', async () => {
       await store.ensureChat(5, defaults);
       await oldTopic(5, 'Hoà', '2026-11-01T00:00:00.000Z');
       await oldTopic(5, 'hòa', '2026-11-02T00:00:00.000Z');
@@ -476,12 +474,9 @@ describe.each(testDatabases())('DigestStore on $name', ({ name, skip, url }) => 
     const outcomes = (results: PromiseSettledResult<string>[]) =>
       results.map((r) => (r.status === 'fulfilled' ? r.value : String(r.reason).split('\n')[0])).sort();
 
-    // BUG on PostgreSQL (src/digest/store.ts, follow): the "already followed?" and "how many?"
-    // checks and the INSERT run in one READ COMMITTED transaction, so the same topic followed on
-    // two replicas at once fails with "duplicate key value violates unique constraint topics_pkey"
-    // instead of answering 'exists', and different topics at once can pass maxTopics.
-    // Expected to fail there until fixed; then drop `.fails`.
-    (name === 'postgres' ? it.fails : it)('follows a topic followed on two replicas at once once', async () => {
+    // PostgreSQL runs READ COMMITTED: without the chat's row lock the "already followed?" and "how many?"
+    // checks would race (a duplicate-key error instead of 'exists'; the limit passed).
+    it('follows a topic followed on two replicas at once once', async () => {
       const [a, b] = await pair();
       await a.ensureChat(5, defaults);
       for (let round = 0; round < 5; round++) {
@@ -491,7 +486,7 @@ describe.each(testDatabases())('DigestStore on $name', ({ name, skip, url }) => 
       }
     });
 
-    (name === 'postgres' ? it.fails : it)('keeps the topic limit when topics are followed on two replicas at once', async () => {
+    it('keeps the topic limit when topics are followed on two replicas at once', async () => {
       const [a, b] = await pair();
       const topics = Array.from({ length: 16 }, (_, i) => `chủ đề ${i}`);
       for (const chat of [10, 11, 12, 13, 14]) {

@@ -92,11 +92,9 @@ describe.each(testDatabases())('FeedStateStore on $name', ({ name, skip, url }) 
     expect(reader.statuses([FEED, OTHER])).toEqual([...writer.statuses([FEED]), { url: OTHER, ...never }]);
   });
 
-  // BUG on PostgreSQL (src/ingest/feed-state.ts, markItem): the item's status is read, then
-  // upserted, in one READ COMMITTED transaction; two replicas adding the same item at once both
-  // read "not added yet" and both increment feeds.items_added. Expected to fail there until fixed.
+  // PostgreSQL runs READ COMMITTED: replicas adding the same item take turns on the feed's row.
   // (SQLite: one process per file, its stores share one connection whose transactions take turns.)
-  const concurrent = skip ? it.skip : name === 'postgres' ? it.fails : it;
+  const concurrent = skip ? it.skip : it;
   concurrent(skip ?? 'of two replicas adding the same item at once, the feed counts it once', async () => {
     const target = await url();
     const a = await open(target);
