@@ -12,7 +12,13 @@ export async function openSqlClient(
   log: (line: string) => void = () => {},
 ): Promise<SqlClient> {
   if (!config.databaseUrl) return new SqliteClient(config.dbPath);
+  // A server restart closes every pooled connection at once: said once a minute, not once per connection.
+  let saidAt = 0;
   return PostgresClient.open(config.databaseUrl, {
-    onIdleError: (error) => log(`database: a pooled connection was closed by the server (${error.message.split('\n')[0]}); it is replaced on the next query`),
+    onIdleError: (error) => {
+      if (Date.now() - saidAt < 60_000) return;
+      saidAt = Date.now();
+      log(`database: the server closed pooled connections (${error.message.split('\n')[0]}); they are replaced on the next query`);
+    },
   });
 }
