@@ -59,6 +59,8 @@ const schema = z.object({
   TRICHDAN_WEBHOOK_SECRET: z.string().default(''),
   /** Questions a user may ask per minute before getting a "slow down" reply. */
   TRICHDAN_RATE_LIMIT_PER_MINUTE: int(1, 1000).default(20),
+  /** Worker threads the bot answers questions on (each holds its own copy of the index); 0: the main thread. */
+  TRICHDAN_ASK_WORKERS: int(0, 64).default(1),
 
   /** Read as /subscribe reads a time or a zone: `7:30` → `07:30`, `asia/ho_chi_minh` → `Asia/Ho_Chi_Minh`. */
   TRICHDAN_DIGEST_DEFAULT_TIME: timeSchema.default('07:30'),
@@ -125,6 +127,8 @@ export interface Config {
     webhookHost: string;
     webhookSecret: string;
     ratePerMinute: number;
+    /** Worker threads `ask` runs on in the bot (0: the main thread). */
+    askWorkers: number;
   };
   digest: {
     defaultTime: string;
@@ -224,6 +228,7 @@ export function loadConfig(
       webhookHost: raw.TRICHDAN_WEBHOOK_HOST,
       webhookSecret: raw.TRICHDAN_WEBHOOK_SECRET,
       ratePerMinute: raw.TRICHDAN_RATE_LIMIT_PER_MINUTE,
+      askWorkers: raw.TRICHDAN_ASK_WORKERS,
     },
     digest: {
       defaultTime: raw.TRICHDAN_DIGEST_DEFAULT_TIME,

@@ -22,6 +22,8 @@ import type { SqlClient } from '../db/sql.ts';
 import { newReplicaId } from '../digest/store.ts';
 import { CorpusRegistry } from '../library/registry.ts';
 import { RegistryFollower } from '../library/registry-follower.ts';
+import { AskPool } from '../ask-pool/ask-pool.ts';
+import { snapshotKey } from '../ask-pool/messages.ts';
 
 /** Options for `runBot` (the CLI passes none). */
 export interface RunBotOptions {
@@ -75,7 +77,13 @@ async function runOnDatabase(config: Config, options: RunBotOptions, log: Logger
   const health = new DatabaseHealth(database, (line) => log.warn(line));
   if (shared) health.start();
   const library = await CorpusLibrary.open(config, options.engineLog ? { log: options.engineLog } : {});
-  const engine = library.engine;
+  // Questions are answered on worker threads (each with its own copy of the index), so this thread
+  // stays free for Telegram, the database and the inbox; they read every snapshot the library commits.
+  const pool = config.telegram.askWorkers > 0
+    ? new AskPool(config, library.engine, () => snapshotKey(library.current.manifest), config.telegram.askWorkers, (line) => log.warn(line))
+    : null;
+  const stopReloading = library.onChange(() => pool?.reload());
+  const engine: Engine = pool ?? library.engine;
   const feeds = connectFeeds(config, library, (line) => log.info(line), database);
   const follower = shared
     ? new RegistryFollower(library, new CorpusRegistry(database, newReplicaId()), config.corpusDir, config.registrySyncMs, (line) => log.info(line))
@@ -101,7 +109,8 @@ async function runOnDatabase(config: Config, options: RunBotOptions, log: Logger
     const s = engine.status();
     log.info(
       `@${running.botInfo.username} is answering (${running.mode}, ${s.retrieval} retrieval, ` +
-        `${s.articleCount} articles, ${s.chunkCount} passages, database ${database.description}); Ctrl-C to stop`,
+        `${s.articleCount} articles, ${s.chunkCount} passages, ${pool ? `${config.telegram.askWorkers} ask worker thread(s)` : 'answering on the main thread'}, ` +
+        `database ${database.description}); Ctrl-C to stop`,
     );
     // The corpus grows while the bot runs: feeds, files dropped into the folder, other processes.
     stopWatching = watchCorpus(library, config, config.ingest.watchMs, (line) => log.info(line));
@@ -130,6 +139,7 @@ async function runOnDatabase(config: Config, options: RunBotOptions, log: Logger
     await running.stop();
     log.info('stopped');
   } finally {
+    stopReloading();
     clearInterval(orphanSweep);
     stopWatching();
     await follower?.stop();
