@@ -46,6 +46,8 @@ const schema = z.object({
     .regex(/^(postgres|postgresql):\/\/\S+$/, 'expected a PostgreSQL URL, e.g. postgres://trichdan:secret@db.example.org:5432/trichdan')
     .or(z.literal(''))
     .default(''),
+  /** Replicas: an update not handled this many seconds after it arrived was left by a dead replica and is answered by another. */
+  TRICHDAN_INBOX_ORPHAN_SECONDS: z.coerce.number().min(1).max(3600).default(120),
   /** Seconds between a replica's checks of the shared article registry (PostgreSQL only). */
   TRICHDAN_REGISTRY_SYNC_SECONDS: z.coerce.number().min(0.1).max(3600).default(2),
 
@@ -118,6 +120,8 @@ export interface Config {
   databaseUrl: string | null;
   /** How often a replica reads the shared article registry, in ms. */
   registrySyncMs: number;
+  /** Replicas: age after which an unhandled update in the shared inbox is taken over, in ms. */
+  inboxOrphanMs: number;
   telegram: {
     token: string;
     apiRoot: string;
@@ -219,6 +223,7 @@ export function loadConfig(
     dbPath: resolve(raw.TRICHDAN_DB),
     databaseUrl: raw.TRICHDAN_DATABASE_URL || null,
     registrySyncMs: Math.round(raw.TRICHDAN_REGISTRY_SYNC_SECONDS * 1000),
+    inboxOrphanMs: Math.round(raw.TRICHDAN_INBOX_ORPHAN_SECONDS * 1000),
     telegram: {
       token: raw.TELEGRAM_BOT_TOKEN,
       apiRoot: raw.TELEGRAM_API_ROOT.replace(/\/+$/, ''),

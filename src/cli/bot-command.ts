@@ -16,7 +16,7 @@ import { ConfigError, type Config } from '../config.ts';
 import { acquireBotLock } from '../db/bot-lock.ts';
 import { describeDatabaseError } from '../db/errors.ts';
 import { DatabaseHealth } from '../db/health.ts';
-import { InboxStore, ORPHAN_AFTER_MS } from '../db/inbox-store.ts';
+import { InboxStore } from '../db/inbox-store.ts';
 import { openSqlClient } from '../db/open.ts';
 import type { SqlClient } from '../db/sql.ts';
 import { newReplicaId } from '../digest/store.ts';
@@ -37,8 +37,8 @@ export interface RunBotOptions {
   engineLog?: (line: string) => void;
 }
 
-/** How often a replica looks for updates a dead replica left in the shared inbox. */
-const ORPHAN_SWEEP_MS = 60_000;
+/** How often a replica looks for updates a dead replica left in the shared inbox (at most once a minute). */
+const orphanSweepMs = (config: Config) => Math.min(60_000, config.inboxOrphanMs);
 
 /**
  * Runs the bot until a signal. Throws a ConfigError with one clear line when the token is
@@ -96,14 +96,14 @@ async function runOnDatabase(config: Config, options: RunBotOptions, log: Logger
     const trichdan = createBot({ engine, config, log, extensions, library, inbox });
     const running = await startBot(trichdan, config, {
       notReady: () => health.problem(),
-      ...(shared ? { recoverMinAgeMs: ORPHAN_AFTER_MS } : {}),
+      ...(shared ? { recoverMinAgeMs: config.inboxOrphanMs } : {}),
     });
     if (shared) {
       // A replica that died leaves updates in the shared inbox: the others answer them.
       orphanSweep = setInterval(() => {
         if (health.problem()) return;
-        trichdan.recover({ minAgeMs: ORPHAN_AFTER_MS }).catch((error: unknown) => log.warn(`inbox: ${describeDatabaseError(error)}`));
-      }, ORPHAN_SWEEP_MS);
+        trichdan.recover({ minAgeMs: config.inboxOrphanMs }).catch((error: unknown) => log.warn(`inbox: ${describeDatabaseError(error)}`));
+      }, orphanSweepMs(config));
       orphanSweep.unref();
     }
     const s = engine.status();

@@ -11,11 +11,6 @@ import type { SqlClient } from './sql.ts';
 const KEEP_DONE_MS = 24 * 3600_000;
 /** A running bot deletes old done rows once per this many batches. */
 const PRUNE_EVERY_BATCHES = 1000;
-/**
- * On a shared database, an update not done this long after it arrived was left by a replica that
- * died (a live one answers within grammY's 50 s webhook timeout); younger ones are left alone.
- */
-export const ORPHAN_AFTER_MS = 120_000;
 
 /** An Inbox for one bot (update ids are per bot). */
 export class InboxStore implements Inbox {

@@ -130,8 +130,11 @@ export class DigestScheduler {
     if (this.store.shared) await this.store.leave().catch(() => undefined);
   }
 
-  /** Marks what a previous process left half-done (see {@link DigestStore.recoverInterrupted}). */
+  /** Start-up repairs: merges duplicate topics and marks what a previous process left half-done (see {@link DigestStore.recoverInterrupted}). */
   async recover(): Promise<void> {
+    // Topics followed under an older trichdan's keys ("hoà" and "hòa" were two) are merged once.
+    const merged = await this.store.rekeyTopics();
+    if (merged) this.log(`digest: ${merged} duplicate topic(s) merged (same words, other tone-mark placement or case)`);
     const { retried, abandoned } = await this.store.recoverInterrupted();
     this.recovered = true; // only once it worked: a database down at start is recovered at a later tick
     if (retried || abandoned) {

@@ -1,6 +1,9 @@
 import type { Update } from 'grammy/types';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InboxStore, ORPHAN_AFTER_MS } from '../../src/db/inbox-store.ts';
+import { InboxStore } from '../../src/db/inbox-store.ts';
+
+/** The default of TRICHDAN_INBOX_ORPHAN_SECONDS. */
+const ORPHAN_AFTER_MS = 120_000;
 import { testDatabases } from '../helpers/database-backends.ts';
 import { sqlClients } from './helpers/sql-clients.ts';
 

@@ -7,7 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createDatabase } from '../helpers/postgres.ts';
 import { createBot } from '../../src/bot/create-bot.ts';
 import type { Inbox, PendingUpdate } from '../../src/bot/inbox.ts';
 import { silentLogger } from '../../src/bot/log.ts';
@@ -20,6 +21,7 @@ import { htmlToText } from './helpers/telegram-html.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TOKEN = `424242424:${'Inbox_test-token'.repeat(2)}`;
+const TOKEN_PG = `424242425:${'Inbox_test-token'.repeat(2)}`;
 const QUESTIONS = [
   'Việt Nam đã trao trả cho Mỹ bao nhiêu hòm hài cốt?',
   'Bộ Quốc phòng đã xác minh bao nhiêu bộ hồ sơ nhận từ phía Mỹ?',
@@ -40,21 +42,25 @@ describe('durable inbox: nothing lost in a crash (issue 12)', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  function startProcess(): { child: ChildProcess; stderr: () => string; exited: Promise<number | null> } {
+  function startProcess(token = TOKEN, database: Record<string, string> = { TRICHDAN_DB: path.join(work, 'trichdan.sqlite') }): {
+    child: ChildProcess;
+    stderr: () => string;
+    exited: Promise<number | null>;
+  } {
     const child = spawn(process.execPath, [path.join(ROOT, 'bin/trichdan.js'), 'bot'], {
       cwd: ROOT,
       env: {
         ...process.env,
         npm_lifecycle_event: '',
-        TELEGRAM_BOT_TOKEN: TOKEN,
+        TELEGRAM_BOT_TOKEN: token,
         TELEGRAM_API_ROOT: emulator.apiRoot,
         TRICHDAN_CORPUS_DIR: path.join(ROOT, 'corpus'),
         TRICHDAN_INDEX_DIR: path.join(work, 'index'),
         TRICHDAN_MODELS_DIR: path.join(work, 'no-models'),
         TRICHDAN_ALLOW_REMOTE_MODELS: 'false',
         TRICHDAN_LOG_LEVEL: 'info',
-        TRICHDAN_DB: path.join(work, 'trichdan.sqlite'),
         TRICHDAN_RATE_LIMIT_PER_MINUTE: '100',
+        ...database,
       },
     });
     let stderr = '';
@@ -63,8 +69,22 @@ describe('durable inbox: nothing lost in a crash (issue 12)', () => {
     return { child, stderr: () => stderr, exited };
   }
 
-  it('kill -9 after the questions were fetched and confirmed: the next start answers each once, in order', async () => {
-    const first = startProcess();
+  const pgUrl = inject('pgUrl') as string | null | undefined;
+  const databases = [
+    { name: 'sqlite', token: TOKEN, skip: null, env: async () => ({ TRICHDAN_DB: path.join(work, 'trichdan.sqlite') }) },
+    {
+      name: 'postgres',
+      token: TOKEN_PG,
+      skip: pgUrl ? null : ((inject('pgMissing') as string | null | undefined) ?? 'PostgreSQL tests skipped: no server was provided.'),
+      // One replica here: what it left is taken over once it is a second old (120 s by default, for replicas).
+      env: async () => ({ TRICHDAN_DATABASE_URL: await createDatabase(pgUrl!), TRICHDAN_INBOX_ORPHAN_SECONDS: '1', TRICHDAN_DB: path.join(work, 'unused.sqlite') }),
+    },
+  ];
+
+  it.each(databases)('kill -9 after the questions were fetched and confirmed: the next start answers each once, in order ($name)', async ({ token: TOKEN, skip, env }) => {
+    if (skip) return void console.log(skip);
+    const database = await env();
+    const first = startProcess(TOKEN, database);
     let second: ReturnType<typeof startProcess> | undefined;
     try {
       await waitFor(() => first.stderr().includes('is answering'), 60_000, 'the bot to start');
@@ -87,7 +107,7 @@ describe('durable inbox: nothing lost in a crash (issue 12)', () => {
       release(); // the replies on the wire died with the process
       for (const chat of CHATS) expect(emulator.botMessages(TOKEN, chat)).toHaveLength(0);
 
-      second = startProcess();
+      second = startProcess(TOKEN, database);
       const total = QUESTIONS.length * CHATS.length;
       await waitFor(() => CHATS.every((chat) => emulator.botMessages(TOKEN, chat).length >= QUESTIONS.length), 60_000, 'every question answered');
       await new Promise((resolve) => setTimeout(resolve, 500)); // nothing more comes
