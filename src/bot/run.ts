@@ -230,95 +230,23 @@ async function startWebhook(
   finish: (timeoutMs: number) => Promise<void>,
   notReady: () => string | null,
 ): Promise<RunningBot> {
-  const { bot, services } = trichdan;
-  const { webhookUrl, webhookPort, webhookHost } = config.telegram;
-  let url: URL;
-  try {
-    url = new URL(webhookUrl);
-  } catch {
-    throw new ConfigError(
-      `TRICHDAN_WEBHOOK_URL=${JSON.stringify(webhookUrl)}: webhook mode needs the public https URL Telegram should call, e.g. https://bot.example.org/telegram`,
-    );
-  }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
-    throw new ConfigError(
-      `TRICHDAN_WEBHOOK_URL=${JSON.stringify(webhookUrl)}: Telegram calls webhooks over https only; give the public https:// URL, e.g. https://bot.example.org/telegram`,
-    );
-  }
-  // Telegram sends the secret in a header with every update; without a configured one, a fresh one is made per start.
-  const secret = config.telegram.webhookSecret || randomBytes(24).toString('base64url');
-  if (!/^[A-Za-z0-9_-]{1,256}$/.test(secret)) {
-    throw new ConfigError('TRICHDAN_WEBHOOK_SECRET: use 1 to 256 letters, digits, "_" or "-"');
-  }
-  // grammY's adapter over a body already read within the size limit.
-  const adapter = (update: Update, header: string | undefined, res: http.ServerResponse) => ({
-    update: Promise.resolve(update),
-    header,
-    end: () => res.end(),
-    respond: (json: string) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(json),
-    unauthorized: () => res.writeHead(401).end('secret token is wrong'),
-  });
-  const handle = webhookCallback(bot, adapter, { secretToken: secret, onTimeout: 'return', timeoutMilliseconds: 50_000 });
+  const { bot } = trichdan;
+  const { url, secret } = webhookSettings(config);
   let stopping: Promise<void> | undefined;
+  const readiness = () => (stopping ? 'stopping' : notReady());
+  const receive = updateReceiver(trichdan, secret, notReady);
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
-    if (req.method === 'GET' && path === '/healthz') {
-      res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok\n');
-      return;
-    }
-    if (req.method === 'GET' && path === '/readyz') {
-      const reason = stopping ? 'stopping' : notReady();
-      res.writeHead(reason ? 503 : 200, { 'Content-Type': 'text/plain' }).end(reason ? `not ready: ${reason}\n` : 'ready\n');
-      return;
-    }
-    if (req.method !== 'POST' || path !== url.pathname) {
-      res.writeHead(404).end();
-      return;
-    }
-    (async () => {
-      const body = await readBody(req, res, WEBHOOK_MAX_BODY_BYTES);
-      if (body === undefined) return services.log.warn(`webhook request over ${WEBHOOK_MAX_BODY_BYTES} bytes refused (413)`);
-      let update: Update;
-      try {
-        update = JSON.parse(body.toString('utf8')) as Update;
-      } catch {
-        res.writeHead(400).end();
-        return;
-      }
-      const header = req.headers['x-telegram-bot-api-secret-token'];
-      const token = Array.isArray(header) ? header[0] : header;
-      if (!secretMatches(token, secret)) {
-        res.writeHead(401).end('secret token is wrong');
-        return;
-      }
-      // Not taking updates (database down): Telegram keeps the update and sends it again later.
-      if (notReady()) {
-        res.writeHead(503).end();
-        return;
-      }
-      if (trichdan.inbox) {
-        let fresh: Update[];
-        try {
-          fresh = await trichdan.inbox.receive([update]);
-        } catch (error) {
-          services.log.warn(`webhook: the inbox cannot be written (${describeError(error)}); answered 503 so Telegram sends the update again`);
-          res.writeHead(503).end();
-          return;
-        }
-        if (fresh.length === 0) {
-          res.writeHead(200).end(); // received before (here or by another replica): handled or being handled
-          return;
-        }
-      }
-      await handle(update, token, res);
-    })().catch((error: unknown) => {
-      services.log.warn(`webhook request failed: ${describeError(error)}`);
+    if (req.method === 'GET' && (path === '/healthz' || path === '/readyz')) return answerHealth(path, readiness(), res);
+    if (req.method !== 'POST' || path !== url.pathname) return void res.writeHead(404).end();
+    receive(req, res).catch((error: unknown) => {
+      trichdan.services.log.warn(`webhook request failed: ${describeError(error)}`);
       if (!res.headersSent) res.writeHead(500).end();
     });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(webhookPort, webhookHost, () => {
+    server.listen(config.telegram.webhookPort, config.telegram.webhookHost, () => {
       server.off('error', reject);
       resolve();
     });
@@ -344,5 +272,80 @@ async function startWebhook(
       })();
       return stopping;
     },
+  };
+}
+
+/** The public URL (https, or http on loopback) and the secret token of webhook mode, checked; one ConfigError line otherwise. */
+function webhookSettings(config: Config): { url: URL; secret: string } {
+  const { webhookUrl } = config.telegram;
+  let url: URL;
+  try {
+    url = new URL(webhookUrl);
+  } catch {
+    throw new ConfigError(
+      `TRICHDAN_WEBHOOK_URL=${JSON.stringify(webhookUrl)}: webhook mode needs the public https URL Telegram should call, e.g. https://bot.example.org/telegram`,
+    );
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    throw new ConfigError(
+      `TRICHDAN_WEBHOOK_URL=${JSON.stringify(webhookUrl)}: Telegram calls webhooks over https only; give the public https:// URL, e.g. https://bot.example.org/telegram`,
+    );
+  }
+  // Telegram sends the secret in a header with every update; without a configured one, a fresh one is made per start.
+  const secret = config.telegram.webhookSecret || randomBytes(24).toString('base64url');
+  if (!/^[A-Za-z0-9_-]{1,256}$/.test(secret)) {
+    throw new ConfigError('TRICHDAN_WEBHOOK_SECRET: use 1 to 256 letters, digits, "_" or "-"');
+  }
+  return { url, secret };
+}
+
+/** `/healthz`: 200 while the process runs; `/readyz`: 200 when it takes updates, else 503 with the reason. */
+function answerHealth(path: string, notReady: string | null, res: http.ServerResponse): void {
+  const text = { 'Content-Type': 'text/plain' };
+  if (path === '/healthz') res.writeHead(200, text).end('ok\n');
+  else res.writeHead(notReady ? 503 : 200, text).end(notReady ? `not ready: ${notReady}\n` : 'ready\n');
+}
+
+/**
+ * Handles one webhook POST: the body within its size limit, the secret, readiness, the inbox
+ * (an update received before, here or by another replica, is answered 200 and not handled
+ * again), then grammY.
+ */
+function updateReceiver(trichdan: TrichdanBot, secret: string, notReady: () => string | null) {
+  const { bot, services, inbox } = trichdan;
+  // grammY's adapter over a body already read within the size limit.
+  const adapter = (update: Update, header: string | undefined, res: http.ServerResponse) => ({
+    update: Promise.resolve(update),
+    header,
+    end: () => res.end(),
+    respond: (json: string) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(json),
+    unauthorized: () => res.writeHead(401).end('secret token is wrong'),
+  });
+  const handle = webhookCallback(bot, adapter, { secretToken: secret, onTimeout: 'return', timeoutMilliseconds: 50_000 });
+  return async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    const body = await readBody(req, res, WEBHOOK_MAX_BODY_BYTES);
+    if (body === undefined) return services.log.warn(`webhook request over ${WEBHOOK_MAX_BODY_BYTES} bytes refused (413)`);
+    let update: Update;
+    try {
+      update = JSON.parse(body.toString('utf8')) as Update;
+    } catch {
+      return void res.writeHead(400).end();
+    }
+    const header = req.headers['x-telegram-bot-api-secret-token'];
+    const token = Array.isArray(header) ? header[0] : header;
+    if (!secretMatches(token, secret)) return void res.writeHead(401).end('secret token is wrong');
+    // Not taking updates (database down): Telegram keeps the update and sends it again later.
+    if (notReady()) return void res.writeHead(503).end();
+    if (inbox) {
+      let fresh: Update[];
+      try {
+        fresh = await inbox.receive([update]);
+      } catch (error) {
+        services.log.warn(`webhook: the inbox cannot be written (${describeError(error)}); answered 503 so Telegram sends the update again`);
+        return void res.writeHead(503).end();
+      }
+      if (fresh.length === 0) return void res.writeHead(200).end();
+    }
+    await handle(update, token, res);
   };
 }
