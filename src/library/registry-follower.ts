@@ -9,6 +9,7 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { isArticleFileName } from '../corpus/scan.ts';
 import { writeFileAtomic } from '../index/atomic.ts';
 import type { LoadedIndex } from '../index/build.ts';
 import type { IndexedArticle } from '../index/segment-files.ts';
@@ -76,6 +77,11 @@ export class RegistryFollower {
     const names: string[] = [];
     const byId = new Map(this.library.current.articles.map((a) => [a.id, a]));
     for (const change of changes) {
+      // Only a plain article file name is written into the corpus folder (never a path out of it).
+      if (path.basename(change.name) !== change.name || !isArticleFileName(change.name)) {
+        this.log(`registry: ignored an entry that is not an article file name: ${JSON.stringify(change.name)}`);
+        continue;
+      }
       const file = path.join(this.corpusDir, change.name);
       const local = byId.get(change.name.replace(/\.(md|txt)$/i, ''));
       if (change.body) {
