@@ -174,7 +174,7 @@ async function withProgress(
   working: string,
   work: () => Promise<string>,
 ): Promise<void> {
-  const [progressId] = await sendReply(ctx, { messages: [working] });
+  const [progressId] = await sendReply(ctx, { messages: [working] }, { interim: true });
   let html: string;
   try {
     html = await work();

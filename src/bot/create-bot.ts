@@ -30,6 +30,7 @@ import { splitHtml, TELEGRAM_MESSAGE_LIMIT } from './split.ts';
 import { CORE_COMMANDS, replyLanguage, strings, type CommandDescription } from './strings.ts';
 import { addressedQuestion, parseCommand } from './groups.ts';
 import type { Inbox, PendingUpdate } from './inbox.ts';
+import { onAnswered } from './answered.ts';
 import { clipText } from '../text/clip.ts';
 
 /**
@@ -209,14 +210,22 @@ export function createBot(options: CreateBotOptions): TrichdanBot {
   bot.use(async (ctx, next) => {
     lastUpdateId = Math.max(lastUpdateId ?? 0, ctx.update.update_id);
     if (seenBefore.delete(ctx.update.update_id)) return;
+    let marked = false;
+    const markDone = async () => {
+      if (marked || !inbox) return;
+      marked = true;
+      await inbox.done(ctx.update.update_id).catch((error: unknown) => log.warn(`inbox: marking update done failed: ${describeError(error)}`));
+    };
+    // Marked as soon as the reply is sent (sendReply), else once handled (errors were answered by
+    // the boundary below): either way a restart does not handle it again.
+    onAnswered(ctx, markDone);
     const work = next();
     inflight.add(work);
     try {
       await work;
     } finally {
       inflight.delete(work);
-      // Handled (errors were answered by the boundary below): a restart does not handle it again.
-      await inbox?.done(ctx.update.update_id).catch((error: unknown) => log.warn(`inbox: marking update done failed: ${describeError(error)}`));
+      await markDone();
     }
   });
 

@@ -4,6 +4,7 @@
  */
 import type { Context } from 'grammy';
 import type { RenderedReply } from './render.ts';
+import { markAnswered } from './answered.ts';
 import { isGroupChat } from './groups.ts';
 import { describeError, type Logger } from './log.ts';
 
@@ -31,9 +32,9 @@ export function startTyping(ctx: Context, log: Logger): () => void {
 /**
  * Sends the messages of a reply in order, in HTML parse mode without link previews; the keyboard
  * goes under the last one. In groups the first message replies to the question.
- * Returns the ids of the sent messages.
+ * Returns the ids of the sent messages. Once sent, the update counts as answered (`interim`: not yet).
  */
-export async function sendReply(ctx: Context, reply: RenderedReply): Promise<number[]> {
+export async function sendReply(ctx: Context, reply: RenderedReply, options: { interim?: boolean } = {}): Promise<number[]> {
   const chatId = ctx.chat?.id;
   if (chatId === undefined) return [];
   const msg = ctx.msg;
@@ -52,5 +53,7 @@ export async function sendReply(ctx: Context, reply: RenderedReply): Promise<num
     });
     ids.push(sent.message_id);
   }
+  // Sent: the update is answered (unless this is only a "working…" message before the answer).
+  if (!options.interim) await markAnswered(ctx);
   return ids;
 }
