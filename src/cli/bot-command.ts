@@ -109,7 +109,7 @@ async function runOnDatabase(config: Config, options: RunBotOptions, log: Logger
     const s = engine.status();
     log.info(
       `@${running.botInfo.username} is answering (${running.mode}, ${s.retrieval} retrieval, ` +
-        `${s.articleCount} articles, ${s.chunkCount} passages, ${pool ? `${config.telegram.askWorkers} ask worker thread(s)` : 'answering on the main thread'}, ` +
+        `${s.articleCount} articles, ${s.chunkCount} passages, ${pool ? `${config.telegram.askWorkers} ask worker thread(s)` : 'ask on the main thread'}, ` +
         `database ${database.description}); Ctrl-C to stop`,
     );
     // The corpus grows while the bot runs: feeds, files dropped into the folder, other processes.
