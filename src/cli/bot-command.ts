@@ -16,6 +16,7 @@ import { ConfigError, type Config } from '../config.ts';
 import { acquireBotLock } from '../db/bot-lock.ts';
 import { describeDatabaseError } from '../db/errors.ts';
 import { DatabaseHealth } from '../db/health.ts';
+import { FEEDS_LOCK, takeTurns, type Leadership } from '../db/leadership.ts';
 import { InboxStore } from '../db/inbox-store.ts';
 import { openSqlClient } from '../db/open.ts';
 import type { SqlClient } from '../db/sql.ts';
@@ -36,6 +37,9 @@ export interface RunBotOptions {
   /** Engine start-up lines (default: stderr). */
   engineLog?: (line: string) => void;
 }
+
+/** How often a replica tries to take the feeds' turn (the replica polling them died or lost the database). */
+const FEED_TURN_MS = 30_000;
 
 /** How often a replica looks for updates a dead replica left in the shared inbox (at most once a minute). */
 const orphanSweepMs = (config: Config) => Math.min(60_000, config.inboxOrphanMs);
@@ -90,6 +94,7 @@ async function runOnDatabase(config: Config, options: RunBotOptions, log: Logger
     : null;
   let stopWatching = () => {};
   let orphanSweep: NodeJS.Timeout | undefined;
+  let feedTurn: Leadership | undefined;
   try {
     await follower?.start();
     const extensions = options.extensions ? await options.extensions(engine, config, database) : [];
@@ -115,8 +120,24 @@ async function runOnDatabase(config: Config, options: RunBotOptions, log: Logger
     // The corpus grows while the bot runs: feeds, files dropped into the folder, other processes.
     stopWatching = watchCorpus(library, config, config.ingest.watchMs, (line) => log.info(line));
     if (config.ingest.feeds.length) {
-      log.info(`polling ${config.ingest.feeds.length} feed(s) every ${Number((config.ingest.feedIntervalMs / 60_000).toFixed(2))} min`);
-      feeds.poller.start();
+      const polling = `polling ${config.ingest.feeds.length} feed(s) every ${Number((config.ingest.feedIntervalMs / 60_000).toFixed(2))} min`;
+      if (!shared) {
+        log.info(polling);
+        feeds.poller.start();
+      } else {
+        // Replicas: one polls the feeds at a time (the others add what it adds, through the registry).
+        feedTurn = takeTurns(config.databaseUrl!, FEEDS_LOCK, FEED_TURN_MS, {
+          onGained: () => {
+            log.info(`${polling} (this replica's turn among the replicas)`);
+            feeds.poller.start();
+          },
+          onLost: () => {
+            log.warn('feeds: this replica lost its turn (its database connection broke); another replica polls meanwhile');
+            void feeds.poller.stop();
+          },
+          log: (line) => log.warn(line),
+        });
+      }
     }
 
     // `once`: after the first signal the listener is gone, so a second one ends the process at once.
@@ -141,6 +162,7 @@ async function runOnDatabase(config: Config, options: RunBotOptions, log: Logger
   } finally {
     stopReloading();
     clearInterval(orphanSweep);
+    await feedTurn?.stop();
     stopWatching();
     await follower?.stop();
     health.stop();
