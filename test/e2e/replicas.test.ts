@@ -15,7 +15,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { createDatabase } from '../helpers/postgres.ts';
+import { startWebServer, type WebServer } from '../helpers/web-server.ts';
+import { rssFeed } from '../ingest/helpers/feed-server.ts';
 import { freePort, startEmulator, waitFor, type Emulator } from './helpers/emulator.ts';
 import { htmlToText } from './helpers/telegram-html.ts';
 import { deliveryLog, seedSubscribers, startLoadBalancer, startReplica, stopReplicas, type LoadBalancer, type Replica } from './helpers/replicas.ts';
@@ -27,6 +30,8 @@ const PER_CHAT = FULL ? 20 : 5;
 const TOKEN = `616161616:${'Replica_test-token'.repeat(2)}`;
 const FIRST_SUBSCRIBER = 7_000_000;
 const FIRST_ASKER = 8_000_000;
+const FEED_PATH = '/rss/quoc-phong.rss';
+const BIEN_XANH_PATH = '/quoc-phong-an-ninh/dien-tap-bien-xanh-2025.html';
 
 const QUESTIONS = [
   'Việt Nam đã trao trả cho Mỹ bao nhiêu hòm hài cốt?',
@@ -55,17 +60,30 @@ describe.skipIf(!pgUrl)(`three replicas on one PostgreSQL database (issue 13)${p
   let work: string;
   let databaseUrl: string;
   let lb: LoadBalancer;
+  let web: WebServer;
   const ports: number[] = [];
   const replicas: Replica[] = [];
 
   const start = (index: number) => {
-    replicas[index] = startReplica({ index, port: ports[index], work, databaseUrl, apiRoot: emulator.apiRoot, token: TOKEN, webhookUrl: lb.url });
+    replicas[index] = startReplica({
+      index,
+      port: ports[index],
+      work,
+      databaseUrl,
+      apiRoot: emulator.apiRoot,
+      token: TOKEN,
+      webhookUrl: lb.url,
+      // Every replica has the feed; one polls it at a time.
+      env: { TRICHDAN_FEEDS: web.url(FEED_PATH), TRICHDAN_FEED_INTERVAL: '0.05', TRICHDAN_ALLOW_PRIVATE_URLS: 'true' },
+    });
     return replicas[index];
   };
   const liveReplicas = () => replicas.filter((r) => r.alive());
 
   beforeAll(async () => {
     emulator = await startEmulator({ acceptAll: true });
+    web = await startWebServer();
+    web.set(FEED_PATH, { headers: { 'content-type': 'application/rss+xml; charset=utf-8' }, body: rssFeed([], 'Quốc phòng') });
     work = mkdtempSync(path.join(tmpdir(), 'trichdan-replicas-'));
     databaseUrl = await createDatabase(pgUrl!);
     for (let i = 0; i < 3; i++) ports.push(await freePort());
@@ -80,9 +98,32 @@ describe.skipIf(!pgUrl)(`three replicas on one PostgreSQL database (issue 13)${p
     }
     await stopReplicas(replicas);
     await lb?.close();
+    await web?.close();
     await emulator?.stop();
     if (work) rmSync(work, { recursive: true, force: true });
   });
+
+  it('one replica polls the feed; the article it brings in is answered by all three, fetched once', async () => {
+    const turn = "this replica's turn among the replicas";
+    await waitFor(() => replicas.filter((r) => r.stderr().includes(turn)).length === 1 || undefined, 15_000, 'one replica to take the feeds');
+    const poller = replicas.find((r) => r.stderr().includes(turn))!;
+    web.set(BIEN_XANH_PATH, { body: readFileSync(path.join(import.meta.dirname, '../fixtures/web/live/qdnd-dien-tap-bien-xanh-2025.html'), 'utf8') });
+    web.set(FEED_PATH, {
+      headers: { 'content-type': 'application/rss+xml; charset=utf-8' },
+      body: rssFeed([{ guid: 'qdnd-851734', link: web.url(BIEN_XANH_PATH), title: 'Diễn tập Biển Xanh 2025', pubDate: 'Wed, 03 Dec 2025 08:00:00 +0700' }], 'Quốc phòng'),
+    });
+    const others = replicas.filter((r) => r !== poller);
+    await waitFor(() => others.every((r) => r.stderr().includes('file(s) from other replicas indexed')) || undefined, 30_000, 'the others to index the feed item');
+    const user = emulator.user(TOKEN, { userId: FIRST_ASKER + 600, languageCode: 'vi' });
+    for (let k = 0; k < 3; k++) {
+      const before = emulator.botMessages(TOKEN, FIRST_ASKER + 600).length;
+      await user.sendText('Diễn tập Biển Xanh 2025 ở vịnh Cam Ranh có bao nhiêu tàu chiến tham gia?');
+      await waitFor(() => emulator.botMessages(TOKEN, FIRST_ASKER + 600).length > before || undefined, 30_000, 'an answer');
+      expect(htmlToText(emulator.botMessages(TOKEN, FIRST_ASKER + 600).at(-1)!.text)).toContain('37 tàu chiến');
+    }
+    expect(web.requests.filter((r) => r.path.startsWith(BIEN_XANH_PATH))).toHaveLength(1); // fetched by the poller only
+    expect(others.every((r) => !r.stderr().includes(turn))).toBe(true);
+  }, 90_000);
 
   it(`${SUBSCRIBERS} subscribers due in the same minute get exactly ${SUBSCRIBERS} digests while one replica is killed with SIGKILL mid-broadcast`, async () => {
     const now = new Date();
@@ -211,11 +252,13 @@ describe.skipIf(!pgUrl)(`three replicas on one PostgreSQL database (issue 13)${p
       'Ngày 28/11/2026, tàu hải quân Việt Nam và tàu INS Kiltan của Ấn Độ diễn tập tìm kiếm cứu nạn trên biển trong hai ngày.',
       'Cuộc diễn tập gồm 14 tình huống, trong đó có cứu người rơi xuống biển và chữa cháy trên tàu.',
     ].join('\n');
+    const others = liveReplicas().filter((r) => r !== first);
+    const indexed = (r: Replica) => r.stderr().split('file(s) from other replicas indexed').length - 1;
+    const before = new Map(others.map((r) => [r, indexed(r)]));
     // Dropped into one replica's corpus folder (as `trichdan add` there would): that replica indexes it and publishes it.
     writeFileSync(path.join(work, `replica-${first.index}`, 'corpus', 'hai-quan-an-do.md'), article);
-    const others = liveReplicas().filter((r) => r !== first);
     const started = Date.now();
-    await waitFor(() => others.every((r) => r.stderr().includes('file(s) from other replicas indexed')) || undefined, 30_000, 'the other replicas to index the article');
+    await waitFor(() => others.every((r) => indexed(r) > before.get(r)!) || undefined, 30_000, 'the other replicas to index the article');
     process.stdout.write(`replicas: article on all replicas ${((Date.now() - started) / 1000).toFixed(1)} s after it was dropped on one\n`);
     const user = emulator.user(TOKEN, { userId: FIRST_ASKER + 500, languageCode: 'vi' });
     for (let k = 0; k < 3; k++) {
