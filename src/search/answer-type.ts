@@ -53,6 +53,11 @@ export function expectedAnswerType(question: string, language: Language): Answer
 /** A year, a day/month date, or "tháng 7", "ngày 19" (folded: "thang 7", "ngay 19"). */
 const TIME_IN_TEXT = /\b(1[0-9]{3}|20[0-9]{2})\b|\b\d{1,2}\/\d{1,2}\b|\b(thang|ngay|nam|the ky) \d|\b(january|february|march|april|may|june|july|august|september|october|november|december) \d/;
 const NUMBER_IN_TEXT = /\d/;
+/**
+ * A number written out in words ("chín quốc gia", "ba lượt", "hơn một nửa"), lower case as in
+ * running text ("Ba Lan" is a name); "một" (also "a") and "năm" (also "year") are left out.
+ */
+const NUMBER_WORD_IN_TEXT = /(?<![\p{L}\p{N}])(?:hai|ba|bốn|sáu|bảy|tám|chín|mười|mươi|chục|trăm|nghìn|ngàn|triệu|tỷ|tỉ|nửa|một nửa)(?![\p{L}\p{N}])/u;
 
 /**
  * Whether a sentence holds something of the expected type: a number for quantities, a date
@@ -64,7 +69,7 @@ export function holdsAnswerType(text: string, type: AnswerType, newName?: (word:
     case 'time':
       return TIME_IN_TEXT.test(normalizeFolded(text));
     case 'quantity':
-      return NUMBER_IN_TEXT.test(text);
+      return NUMBER_IN_TEXT.test(text) || NUMBER_WORD_IN_TEXT.test(text.normalize('NFC'));
     default:
       return newName ? holdsNewName(text, newName) : false;
   }
