@@ -4,7 +4,7 @@ import type { CoverageQuery, LexicalIndex } from '../index/lexical.ts';
 import type { AnalyzedQuery } from '../search/query-types.ts';
 import type { AnswerType } from '../search/answer-type.ts';
 import type { RankedChunk } from '../search/retriever.ts';
-import { QUOTE_BONUSES, scoreSentence } from '../search/sentence-score.ts';
+import { QUOTE_BONUSES, scoreSentence, weighWithinPassage } from '../search/sentence-score.ts';
 import { normalizeFolded, normalizeText } from '../text/normalize.ts';
 import { tokenize } from '../text/tokens.ts';
 import { citationOf } from './citation.ts';
@@ -60,6 +60,18 @@ const NEIGHBOUR_SHARE = 0.6;
  */
 const LEANS_ON_PREVIOUS = /^(ong|ba|anh ay|chi ay|co ay|ho|no|chung|dieu nay|dieu do|viec nay|viec do|day la|do la|nhu vay|khi do|luc do|theo ong|theo ba)\b/;
 
+/**
+ * A sentence that refers back within its first words, with diacritics ("Những nhánh này…",
+ * "Ngày nay, điều này được gọi là…", "Khu vực đó…", "Cả ba đều…", "Ví dụ như…"): it
+ * continues the sentence before it. Checked with diacritics, as "này" folds like "nay" (now).
+ */
+const REFERS_BACK = /^(?:[\p{L}\p{N}]+,?\s){0,3}(?:này|đó|ấy)(?![\p{L}\p{N}])|^(?:cả (?:hai|ba|bốn)|ví dụ|trong (?:số )?đó|do đó|vì vậy|vì thế)(?![\p{L}\p{N}])/u;
+
+/** Whether a sentence leans on the one before it (a pronoun or a back-reference opens it). */
+function leansOnPrevious(sentence: string): boolean {
+  return LEANS_ON_PREVIOUS.test(normalizeFolded(sentence)) || REFERS_BACK.test(normalizeText(sentence));
+}
+
 /** Whether a word is none of the query's words (a name the question does not use). */
 function notInQuery(prepared: CoverageQuery): (word: string) => boolean {
   return (word) => {
@@ -80,8 +92,11 @@ export function selectQuote(
   lexical: LexicalIndex,
   answerType: AnswerType | null = null,
 ): SentenceSpan {
-  const query = { lexical, prepared, answerType, newName: notInQuery(prepared) };
-  const scores = sentences.map((s) => scoreSentence(article.text.slice(s.start, s.end), query, QUOTE_BONUSES));
+  const texts = sentences.map((s) => article.text.slice(s.start, s.end));
+  // Words every sentence repeats (the passage's topic) do not tell its sentences apart.
+  const local = weighWithinPassage(prepared, texts.map((t) => lexical.matchedKeys(t, prepared)));
+  const query = { lexical, prepared: local, answerType, newName: notInQuery(prepared) };
+  const scores = texts.map((t) => scoreSentence(t, query, QUOTE_BONUSES));
   let best = 0;
   for (let i = 1; i < scores.length; i++) if (scores[i] > scores[best]) best = i;
   let start = best;
@@ -92,7 +107,10 @@ export function selectQuote(
     if (after >= before) end = best + 1;
     else start = best - 1;
   }
-  if (start === best && best > 0 && LEANS_ON_PREVIOUS.test(normalizeFolded(article.text.slice(sentences[best].start, sentences[best].end)))) start = best - 1;
+  // The best sentence leans on the one before (quote that too), or the next one continues it
+  // ("Ngày nay, điều này được gọi là…": often where the answer is).
+  if (start === best && best > 0 && leansOnPrevious(texts[best])) start = best - 1;
+  else if (start === best && end === best && best + 1 < texts.length && leansOnPrevious(texts[best + 1])) end = best + 1;
   return { start: sentences[start].start, end: sentences[end].end };
 }
 
