@@ -41,10 +41,15 @@ export interface SentenceQuery {
 /**
  * How well one sentence answers the question: the share of the question's (rarity-weighted)
  * words it holds (0..1), plus the answer-type bonus when it holds what the question asks for.
- * A sentence holding none of the question's words scores 0, whatever it holds.
+ * A sentence holding none of the question's words scores 0, whatever it holds. `ratio`, when
+ * given, is that share already counted by the caller.
  */
-export function scoreSentence(text: string, query: SentenceQuery, bonuses: AnswerTypeBonuses): number {
-  const { ratio } = query.lexical.coverage(text, query.prepared);
+export function scoreSentence(
+  text: string,
+  query: SentenceQuery,
+  bonuses: AnswerTypeBonuses,
+  ratio = query.lexical.coverage(text, query.prepared).ratio,
+): number {
   const type = query.answerType;
   if (ratio <= 0 || !type) return ratio;
   const bonus = type === 'person' || type === 'place' ? bonuses.name : bonuses.quantityOrTime;
