@@ -67,9 +67,17 @@ const LEANS_ON_PREVIOUS = /^(ong|ba|anh ay|chi ay|co ay|ho|no|chung|dieu nay|die
  */
 const REFERS_BACK = /^(?:[\p{L}\p{N}]+,?\s){0,3}(?:này|đó|ấy)(?![\p{L}\p{N}])|^(?:cả (?:hai|ba|bốn)|ví dụ|trong (?:số )?đó|do đó|vì vậy|vì thế)(?![\p{L}\p{N}])/u;
 
+/** A noun with "này"/"ấy" after it anywhere in a sentence ("…được điều trị sử dụng các thiết bị này"). */
+const DEMONSTRATIVE = /(?<![\p{L}\p{N}])\p{L}+ (?:này|ấy)(?![\p{L}\p{N}])/u;
+
 /** Whether a sentence leans on the one before it (a pronoun or a back-reference opens it). */
 function leansOnPrevious(sentence: string): boolean {
   return LEANS_ON_PREVIOUS.test(normalizeFolded(sentence)) || REFERS_BACK.test(normalizeText(sentence));
+}
+
+/** Whether a sentence names something of the one before it ("các thiết bị này"), wherever in it. */
+function mentionsPrevious(sentence: string): boolean {
+  return leansOnPrevious(sentence) || DEMONSTRATIVE.test(normalizeText(sentence));
 }
 
 /** Whether a word is none of the query's words (a name the question does not use). */
@@ -112,9 +120,9 @@ export function selectQuote(
     if (after >= before) end = best + 1;
     else start = best - 1;
   }
-  // The best sentence leans on the one before (quote that too), or the next one continues it
+  // The best sentence leans on (or names something of) the one before: quote that too; or the next one continues it
   // ("Ngày nay, điều này được gọi là…": often where the answer is).
-  if (start === best && best > 0 && leansOnPrevious(texts[best])) start = best - 1;
+  if (start === best && best > 0 && mentionsPrevious(texts[best])) start = best - 1;
   else if (start === best && end === best && best + 1 < texts.length && leansOnPrevious(texts[best + 1])) end = best + 1;
   return { start: sentences[start].start, end: sentences[end].end };
 }
