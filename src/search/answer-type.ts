@@ -32,7 +32,8 @@ const ENGLISH_CUES: readonly [string[], AnswerType][] = [
 
 const compiled = {
   vi: VIETNAMESE_CUES.map(([list, type]) => [phrases(list), type] as const),
-  folded: VIETNAMESE_CUES.map(([list, type]) => [phrases(list.map(foldDiacritics)), type] as const),
+  // Bare "đâu" (where) folds like "đầu" (first, head: "lần đầu tiên", "dẫn đầu"): folded, only "ở đâu", "tại đâu"… count.
+  folded: VIETNAMESE_CUES.map(([list, type]) => [phrases(list.filter((cue) => cue !== 'đâu').map(foldDiacritics)), type] as const),
   en: ENGLISH_CUES.map(([list, type]) => [phrases(list), type] as const),
 };
 
