@@ -2,7 +2,7 @@ import type { Article } from '../corpus/article.ts';
 import type { SentenceSpan } from '../text/sentences.ts';
 import type { CoverageQuery, LexicalIndex } from '../index/lexical.ts';
 import type { AnalyzedQuery } from '../search/query-types.ts';
-import type { AnswerType } from '../search/answer-type.ts';
+import { asksSomething, type AnswerType } from '../search/answer-type.ts';
 import type { RankedChunk } from '../search/retriever.ts';
 import { QUOTE_BONUSES, scoreSentence, weighWithinPassage } from '../search/sentence-score.ts';
 import { normalizeFolded, normalizeText } from '../text/normalize.ts';
@@ -113,6 +113,8 @@ export function selectQuote(
   prepared: CoverageQuery,
   lexical: LexicalIndex,
   answerType: AnswerType | null = null,
+  /** Whether the query asks something (a question, not a few keywords): only then can a sentence restate it. */
+  asks = true,
 ): SentenceSpan {
   const texts = sentences.map((s) => article.text.slice(s.start, s.end));
   // Words every sentence repeats (the passage's topic) do not tell its sentences apart.
@@ -138,7 +140,7 @@ export function selectQuote(
   // ("Ngày nay, điều này được gọi là…": often where the answer is).
   if (start === best && best > 0 && mentionsPrevious(texts[best])) start = best - 1;
   else if (start === best && end === best && best + 1 < texts.length && leansOnPrevious(texts[best + 1])) end = best + 1;
-  if (end === best && best + 1 < texts.length && restatesQuestion(texts[best], prepared)) end = best + 1;
+  if (asks && end === best && best + 1 < texts.length && restatesQuestion(texts[best], prepared)) end = best + 1;
   return { start: sentences[start].start, end: sentences[end].end };
 }
 
@@ -193,12 +195,13 @@ export function composeAnswer(input: {
   // Sentences are picked by their weighted terms; confidence counts units of meaning when the question has them.
   const forQuotes = lexical.prepareCoverage(query.terms, true);
   const forConfidence = lexical.prepareCoverage(query.terms, true, query.units);
+  const asks = asksSomething(question);
   const seenQuotes = new Set<string>();
   const seenPassages = new Set<string>();
   for (const r of ranked) {
     const article = input.article(r.chunk.articleId);
     if (!article) continue;
-    const span = selectQuote(article, r.chunk.sentences, forQuotes, lexical, query.answerType ?? null);
+    const span = selectQuote(article, r.chunk.sentences, forQuotes, lexical, query.answerType ?? null, asks);
     const quote = article.text.slice(span.start, span.end);
     const confidence = confidenceOf(r, `${article.title}\n${r.chunk.text}`, quote, forConfidence, lexical, options);
     // Every quoted passage must clear the bar, so nothing unrelated is quoted.

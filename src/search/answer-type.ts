@@ -51,6 +51,14 @@ export function expectedAnswerType(question: string, language: Language): Answer
   return null;
 }
 
+/** Words that make a text a question, folded ("gì", "nào", "sao", "ai", "đâu", "mấy", "bao nhiêu"; "what", "how"…). */
+const INTERROGATIVE = /(?<![\p{L}\p{N}])(?:gi|nao|sao|ai|dau|may|bao nhieu|bao gio|what|which|who|whom|whose|where|when|why|how)(?![\p{L}\p{N}])/u;
+
+/** Whether a text asks something (a question mark or a question word), rather than listing a few keywords. */
+export function asksSomething(text: string): boolean {
+  return /[?？]\s*$/.test(text) || INTERROGATIVE.test(normalizeFolded(text));
+}
+
 /** A year, a day/month date, or "tháng 7", "ngày 19" (folded: "thang 7", "ngay 19"). */
 const TIME_IN_TEXT = /\b(1[0-9]{3}|20[0-9]{2})\b|\b\d{1,2}\/\d{1,2}\b|\b(thang|ngay|nam|the ky) \d|\b(january|february|march|april|may|june|july|august|september|october|november|december) \d/;
 const NUMBER_IN_TEXT = /\d/;

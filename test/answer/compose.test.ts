@@ -78,8 +78,10 @@ describe('composeAnswer: the quote', () => {
       return text.slice(span.start, span.end);
     };
     expect(pick('quantity')).toBe(sentence(text, 'Giá cà phê Robusta ở Đắk Lắk lên'));
-    // Without knowing what is asked for, the first of two equal sentences is quoted.
-    expect(pick(null)).toBe(sentence(text, 'Giá cà phê Robusta ở Đắk Lắk tăng'));
+    // Without knowing what is asked for, the first of two equal sentences is quoted (with the
+    // sentence after it, as it only restates the question).
+    expect(pick(null).startsWith(sentence(text, 'Giá cà phê Robusta ở Đắk Lắk tăng'))).toBe(true);
+    expect(pick(null)).not.toContain('132.000');
   });
 
   it('quotes the sentence before one that leans on it ("Ông cho biết…")', async () => {
