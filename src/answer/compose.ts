@@ -2,7 +2,7 @@ import type { Article } from '../corpus/article.ts';
 import type { SentenceSpan } from '../text/sentences.ts';
 import type { CoverageQuery, LexicalIndex } from '../index/lexical.ts';
 import type { AnalyzedQuery } from '../search/query-types.ts';
-import { asksSomething, type AnswerType } from '../search/answer-type.ts';
+import { asksSomething, holdsAnswerType, type AnswerType } from '../search/answer-type.ts';
 import type { RankedChunk } from '../search/retriever.ts';
 import { QUOTE_BONUSES, scoreSentence, weighWithinPassage } from '../search/sentence-score.ts';
 import { normalizeFolded, normalizeText } from '../text/normalize.ts';
@@ -140,7 +140,8 @@ export function selectQuote(
   // ("Ngày nay, điều này được gọi là…": often where the answer is).
   if (start === best && best > 0 && mentionsPrevious(texts[best])) start = best - 1;
   else if (start === best && end === best && best + 1 < texts.length && leansOnPrevious(texts[best + 1])) end = best + 1;
-  if (asks && end === best && best + 1 < texts.length && restatesQuestion(texts[best], prepared)) end = best + 1;
+  const restates = asks && start === best && end === best && best + 1 < texts.length && restatesQuestion(texts[best], prepared);
+  if (restates && !(answerType && holdsAnswerType(texts[best], answerType, query.newName))) end = best + 1;
   return { start: sentences[start].start, end: sentences[end].end };
 }
 
@@ -156,7 +157,7 @@ const AMBIGUOUS_SHARE = 0.75;
 const AMBIGUOUS_ENGLISH_BAR = 0.45;
 
 /** The confidence bar of an English question: higher when another article's passage ranks nearly as high as the top one. */
-function englishBar(ranked: readonly RankedChunk[], bar: number): number {
+export function englishBar(ranked: readonly RankedChunk[], bar: number): number {
   const top = ranked[0];
   if (!top || top.score <= 0) return bar;
   const rival = ranked.find((r) => r.chunk.articleId !== top.chunk.articleId);
