@@ -181,6 +181,18 @@ export class LexicalIndex {
    */
   coverage(text: string, query: CoverageQuery | readonly QueryTerm[]): { matched: number; total: number; ratio: number } {
     const q = Array.isArray(query) ? this.prepareCoverage(query as readonly QueryTerm[]) : (query as CoverageQuery);
+    const found = this.matchedKeys(text, q);
+    let matched = 0;
+    if (q.units) {
+      for (const u of q.units) if (u.alternatives.some((a) => a.every((k) => found.has(k)))) matched += u.weight;
+    } else {
+      for (const key of found) matched += q.keys.get(key)!;
+    }
+    return { matched, total: q.total, ratio: q.total > 0 ? matched / q.total : 0 };
+  }
+
+  /** The keys of a prepared query that a text contains. */
+  matchedKeys(text: string, q: CoverageQuery): Set<string> {
     const tokens = tokenize(text);
     const found = new Set<string>();
     const look = (key: string) => {
@@ -195,13 +207,7 @@ export class LexicalIndex {
       if (q.firstSyllables.has(t.norm)) look(`E:${t.norm} ${n.norm}`);
       if (q.firstSyllables.has(t.folded)) look(`F:${t.folded} ${n.folded}`);
     }
-    let matched = 0;
-    if (q.units) {
-      for (const u of q.units) if (u.alternatives.some((a) => a.every((k) => found.has(k)))) matched += u.weight;
-    } else {
-      for (const key of found) matched += q.keys.get(key)!;
-    }
-    return { matched, total: q.total, ratio: q.total > 0 ? matched / q.total : 0 };
+    return found;
   }
 
   /** Top-`k` passages by weighted BM25; `filter` keeps only the documents it accepts. */

@@ -32,7 +32,8 @@ const ENGLISH_CUES: readonly [string[], AnswerType][] = [
 
 const compiled = {
   vi: VIETNAMESE_CUES.map(([list, type]) => [phrases(list), type] as const),
-  folded: VIETNAMESE_CUES.map(([list, type]) => [phrases(list.map(foldDiacritics)), type] as const),
+  // Bare "đâu" (where) folds like "đầu" (first, head: "lần đầu tiên", "dẫn đầu"): folded, only "ở đâu", "tại đâu"… count.
+  folded: VIETNAMESE_CUES.map(([list, type]) => [phrases(list.filter((cue) => cue !== 'đâu').map(foldDiacritics)), type] as const),
   en: ENGLISH_CUES.map(([list, type]) => [phrases(list), type] as const),
 };
 
@@ -50,9 +51,22 @@ export function expectedAnswerType(question: string, language: Language): Answer
   return null;
 }
 
+/** Words that make a text a question, folded ("gì", "nào", "sao", "ai", "đâu", "mấy", "bao nhiêu"; "what", "how"…). */
+const INTERROGATIVE = /(?<![\p{L}\p{N}])(?:gi|nao|sao|ai|dau|may|bao nhieu|bao gio|what|which|who|whom|whose|where|when|why|how)(?![\p{L}\p{N}])/u;
+
+/** Whether a text asks something (a question mark or a question word), rather than listing a few keywords. */
+export function asksSomething(text: string): boolean {
+  return /[?？]\s*$/.test(text) || INTERROGATIVE.test(normalizeFolded(text));
+}
+
 /** A year, a day/month date, or "tháng 7", "ngày 19" (folded: "thang 7", "ngay 19"). */
 const TIME_IN_TEXT = /\b(1[0-9]{3}|20[0-9]{2})\b|\b\d{1,2}\/\d{1,2}\b|\b(thang|ngay|nam|the ky) \d|\b(january|february|march|april|may|june|july|august|september|october|november|december) \d/;
 const NUMBER_IN_TEXT = /\d/;
+/**
+ * A number written out in words ("chín quốc gia", "ba lượt", "hơn một nửa"), lower case as in
+ * running text ("Ba Lan" is a name); "một" (also "a") and "năm" (also "year") are left out.
+ */
+const NUMBER_WORD_IN_TEXT = /(?<![\p{L}\p{N}])(?:hai|ba|bốn|sáu|bảy|tám|chín|mười|mươi|chục|trăm|nghìn|ngàn|triệu|tỷ|tỉ|nửa|một nửa)(?![\p{L}\p{N}])/u;
 
 /**
  * Whether a sentence holds something of the expected type: a number for quantities, a date
@@ -64,7 +78,7 @@ export function holdsAnswerType(text: string, type: AnswerType, newName?: (word:
     case 'time':
       return TIME_IN_TEXT.test(normalizeFolded(text));
     case 'quantity':
-      return NUMBER_IN_TEXT.test(text);
+      return NUMBER_IN_TEXT.test(text) || NUMBER_WORD_IN_TEXT.test(text.normalize('NFC'));
     default:
       return newName ? holdsNewName(text, newName) : false;
   }

@@ -41,12 +41,38 @@ export interface SentenceQuery {
 /**
  * How well one sentence answers the question: the share of the question's (rarity-weighted)
  * words it holds (0..1), plus the answer-type bonus when it holds what the question asks for.
- * A sentence holding none of the question's words scores 0, whatever it holds.
+ * A sentence holding none of the question's words scores 0, whatever it holds. `ratio`, when
+ * given, is that share already counted by the caller.
  */
-export function scoreSentence(text: string, query: SentenceQuery, bonuses: AnswerTypeBonuses): number {
-  const { ratio } = query.lexical.coverage(text, query.prepared);
+export function scoreSentence(
+  text: string,
+  query: SentenceQuery,
+  bonuses: AnswerTypeBonuses,
+  ratio = query.lexical.coverage(text, query.prepared).ratio,
+): number {
   const type = query.answerType;
   if (ratio <= 0 || !type) return ratio;
   const bonus = type === 'person' || type === 'place' ? bonuses.name : bonuses.quantityOrTime;
   return bonus !== 0 && holdsAnswerType(text, type, query.newName) ? ratio + bonus : ratio;
+}
+
+/**
+ * The question's term weights re-weighed for choosing among one passage's sentences: a term
+ * found in `df` of its `n` sentences keeps the share log(1 + n/df) / log(1 + n) of its weight
+ * (1 when only one sentence, or none, holds it). The passage's topic, which most sentences
+ * name ("Warsaw", "Sky+ HD"), then counts less than the words only the answering sentence
+ * shares with the question (held-out folds, quote level: vi 0.868 → 0.875).
+ */
+export function weighWithinPassage(prepared: CoverageQuery, matchedPerSentence: readonly Set<string>[]): CoverageQuery {
+  const n = matchedPerSentence.length;
+  if (n < 2) return prepared;
+  const keys = new Map<string, number>();
+  let total = 0;
+  for (const [key, weight] of prepared.keys) {
+    const df = Math.max(1, matchedPerSentence.filter((found) => found.has(key)).length);
+    const local = (weight * Math.log(1 + n / df)) / Math.log(1 + n);
+    keys.set(key, local);
+    total += local;
+  }
+  return { ...prepared, keys, total };
 }

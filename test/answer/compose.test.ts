@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { citationOf } from '../../src/answer/citation.ts';
-import { composeAnswer, confidenceOf, selectQuote, type ComposeOptions } from '../../src/answer/compose.ts';
+import { composeAnswer, confidenceOf, englishBar, selectQuote, type ComposeOptions } from '../../src/answer/compose.ts';
 import type { Answer } from '../../src/answer/types.ts';
 import { loadConfig } from '../../src/config.ts';
 import { Retriever } from '../../src/search/retriever.ts';
@@ -78,8 +78,10 @@ describe('composeAnswer: the quote', () => {
       return text.slice(span.start, span.end);
     };
     expect(pick('quantity')).toBe(sentence(text, 'Giá cà phê Robusta ở Đắk Lắk lên'));
-    // Without knowing what is asked for, the first of two equal sentences is quoted.
-    expect(pick(null)).toBe(sentence(text, 'Giá cà phê Robusta ở Đắk Lắk tăng'));
+    // Without knowing what is asked for, the first of two equal sentences is quoted (with the
+    // sentence after it, as it only restates the question).
+    expect(pick(null).startsWith(sentence(text, 'Giá cà phê Robusta ở Đắk Lắk tăng'))).toBe(true);
+    expect(pick(null)).not.toContain('132.000');
   });
 
   it('quotes the sentence before one that leans on it ("Ông cho biết…")', async () => {
@@ -98,6 +100,94 @@ describe('composeAnswer: the quote', () => {
     expect(answer.results[0].quote).toBe(
       'Đại sứ Marc Knapper đến Huế hôm thứ Hai. Ông cho biết Mỹ sẽ tài trợ thêm cho dự án tẩy độc dioxin ở sân bay Biên Hòa.',
     );
+  });
+
+  /** The quote `selectQuote` cuts from a one-passage article for a question. */
+  function quoteFor(article: TestArticle, question: string): string {
+    const lib = passageLibrary([article, ...OTHERS]);
+    const query = lib.analyze(question);
+    const prepared = lib.lexical.prepareCoverage(query.terms, true);
+    const span = selectQuote(lib.article(article.id)!, lib.chunkOf(article.id).sentences, prepared, lib.lexical, query.answerType ?? null);
+    return lib.article(article.id)!.text.slice(span.start, span.end);
+  }
+
+  it('for "how many", quotes the sentence with the number, also written in words, among several that repeat the question', () => {
+    const quote = quoteFor(
+      {
+        id: 'mekong',
+        title: 'Lưu vực sông Mê Kông',
+        body:
+          'Lưu vực sông Mê Kông rộng lớn và đông dân. ' +
+          'Các quốc gia trong lưu vực sông Mê Kông cùng khai thác nguồn nước. ' +
+          'Mùa khô kéo dài nhiều tháng. ' +
+          'Lưu vực sông Mê Kông trải qua sáu quốc gia.',
+      },
+      'Có bao nhiêu quốc gia trong lưu vực sông Mê Kông?',
+    );
+    expect(quote).toBe('Lưu vực sông Mê Kông trải qua sáu quốc gia.');
+  });
+
+  it('weighs down the words every sentence repeats (the passage topic), so the sentence with the asked-for detail is quoted', () => {
+    const quote = quoteFor(
+      {
+        id: 'san-chung-khoan',
+        title: 'Sở giao dịch chứng khoán Hà Nội',
+        body:
+          'Sở giao dịch chứng khoán Hà Nội có trụ sở ở quận Hoàn Kiếm, Hà Nội. ' +
+          'Sở giao dịch chứng khoán Hà Nội niêm yết hàng trăm công ty. ' +
+          'Sàn này tạm ngừng giao dịch vì lỗi hệ thống máy chủ. ' +
+          'Sở giao dịch chứng khoán Hà Nội dự kiến chuyển trụ sở.',
+      },
+      'Vì sao Sở giao dịch chứng khoán Hà Nội tạm ngừng giao dịch?',
+    );
+    expect(quote).toContain('tạm ngừng giao dịch vì lỗi hệ thống máy chủ');
+    expect(quote).not.toContain('Hoàn Kiếm');
+  });
+
+  it('quotes the next sentence too when it continues the best one ("Ngày nay, điều này được gọi là…")', () => {
+    const quote = quoteFor(
+      {
+        id: 'mau-xanh',
+        title: 'Màu của bầu trời',
+        body:
+          'Trời có màu xanh vì không khí tán xạ ánh sáng xanh mạnh hơn ánh sáng đỏ. ' +
+          'Ngày nay, điều này được gọi là tán xạ Rayleigh. ' +
+          'Lúc hoàng hôn, bầu trời ngả sang màu đỏ.',
+      },
+      'Việc không khí tán xạ ánh sáng xanh mạnh hơn được gọi là gì?',
+    );
+    expect(quote).toContain('tán xạ Rayleigh');
+    expect(quote).not.toContain('hoàng hôn');
+  });
+
+  it('quotes the sentence before when the best one names something of it ("các thiết bị này")', () => {
+    const quote = quoteFor(
+      {
+        id: 'buong-oxy',
+        title: 'Điều trị bằng oxy cao áp',
+        body:
+          'Bệnh viện vừa lắp đặt hai buồng oxy cao áp hiện đại. ' +
+          'Ngộ độc khí CO và bệnh giảm áp được điều trị bằng các thiết bị này. ' +
+          'Mỗi đợt điều trị kéo dài khoảng hai giờ.',
+      },
+      'Thiết bị nào dùng để điều trị ngộ độc khí CO và bệnh giảm áp?',
+    );
+    expect(quote).toBe('Bệnh viện vừa lắp đặt hai buồng oxy cao áp hiện đại. Ngộ độc khí CO và bệnh giảm áp được điều trị bằng các thiết bị này.');
+  });
+
+  it('when the best sentence only restates the question, quotes the one after it as well', () => {
+    const quote = quoteFor(
+      {
+        id: 'do-phuc-tap',
+        title: 'Các lớp độ phức tạp',
+        body:
+          'Nhiều lớp độ phức tạp được cho là khác nhau. ' +
+          'Ví dụ tiêu biểu là P và NP. ' +
+          'Người ta vẫn chưa chứng minh được điều đó.',
+      },
+      'Hai lớp độ phức tạp nào được cho là khác nhau?',
+    );
+    expect(quote).toContain('P và NP');
   });
 
   it('quotes a passage once when two articles carry the same text', async () => {
@@ -153,5 +243,21 @@ describe('composeAnswer: confidence', () => {
     expect(at(0.5)).toBe(at(null));
     expect(at(0.87)).toBeCloseTo(0.5, 5);
     expect(at(0.95)).toBe(1);
+  });
+});
+
+describe('englishBar: a translated question whose retrieval is torn between articles', () => {
+  const library = passageLibrary([REMAINS, ...OTHERS]);
+  const ranked = (...entries: [articleId: string, score: number][]) =>
+    entries.map(([articleId, score]) => ({ chunk: library.chunkOf(articleId), doc: 0, score, lexicalScore: score, denseScore: null }));
+
+  it('needs more confidence when another article ranks nearly as high as the top one', () => {
+    expect(englishBar(ranked(['hai-cot', 1], ['rong', 0.9]), minConfidenceEnglish)).toBeGreaterThan(minConfidenceEnglish);
+  });
+
+  it('keeps the usual bar when the top article stands out, or the runner-up is the same article', () => {
+    expect(englishBar(ranked(['hai-cot', 1], ['rong', 0.5]), minConfidenceEnglish)).toBe(minConfidenceEnglish);
+    expect(englishBar(ranked(['hai-cot', 1], ['hai-cot', 0.95], ['rong', 0.4]), minConfidenceEnglish)).toBe(minConfidenceEnglish);
+    expect(englishBar(ranked(['hai-cot', 1]), minConfidenceEnglish)).toBe(minConfidenceEnglish);
   });
 });

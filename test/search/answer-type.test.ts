@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectedAnswerType, holdsAnswerType } from '../../src/search/answer-type.ts';
+import { asksSomething, expectedAnswerType, holdsAnswerType } from '../../src/search/answer-type.ts';
 
 describe('expectedAnswerType', () => {
   it('reads quantity and time questions in Vietnamese, with and without diacritics', () => {
@@ -24,7 +24,32 @@ describe('expectedAnswerType', () => {
   });
 });
 
+describe('expectedAnswerType without diacritics', () => {
+  it('does not take "dau" in "lan dau tien" or "dan dau" (first, lead) for "đâu" (where)', () => {
+    expect(expectedAnswerType('Nha khoa hoc nao tim ra chat nay lan dau tien?', 'vi')).toBeNull();
+    expect(expectedAnswerType('Hoi nghi dien ra o dau?', 'vi')).toBe('place');
+    expect(expectedAnswerType('Hội nghị lần đầu tiên diễn ra đâu?', 'vi')).toBe('place');
+  });
+});
+
+describe('asksSomething', () => {
+  it('tells a question from a few keywords', () => {
+    expect(asksSomething('Mỹ tài trợ dự án gì?')).toBe(true);
+    expect(asksSomething('du an nay do ai tai tro')).toBe(true);
+    expect(asksSomething('What did the minister sign')).toBe(true);
+    expect(asksSomething('Mỹ tài trợ dự án tẩy độc dioxin ở Biên Hòa')).toBe(false);
+  });
+});
+
 describe('holdsAnswerType', () => {
+  it('counts a number written out in words as a quantity, but not a name that spells like one', () => {
+    expect(holdsAnswerType('Khu vực này bao gồm lãnh thổ thuộc chín quốc gia.', 'quantity')).toBe(true);
+    expect(holdsAnswerType('Đội bị giữ ngoài vạch trong ba lượt chơi.', 'quantity')).toBe(true);
+    expect(holdsAnswerType('Rừng chiếm hơn một nửa diện tích.', 'quantity')).toBe(true);
+    expect(holdsAnswerType('Đoàn đại biểu Ba Lan đến Hà Nội.', 'quantity')).toBe(false);
+    expect(holdsAnswerType('Một đoàn đại biểu đến Hà Nội năm ngoái.', 'quantity')).toBe(false);
+  });
+
   it('finds numbers for quantities and dates or years for times', () => {
     expect(holdsAnswerType('khoản hỗ trợ 130 triệu USD', 'quantity')).toBe(true);
     expect(holdsAnswerType('khoản hỗ trợ mới', 'quantity')).toBe(false);
