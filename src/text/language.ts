@@ -1,10 +1,11 @@
-import { foldDiacritics, hasVietnameseDiacritics } from './normalize.ts';
+import { foldDiacritics } from './normalize.ts';
 
 /**
  * Question language detection by vocabulary, not by character set.
  *
- * A question with any Vietnamese diacritic is Vietnamese. Otherwise it is plain
- * ASCII either way ("bien hoa dioxin bao nhieu tien" is Vietnamese typed without
+ * A word with Vietnamese diacritics is strong Vietnamese evidence, unless it is part of
+ * a name ("How much did the US pledge for the Biên Hòa project?" is English). Otherwise it
+ * is plain ASCII either way ("bien hoa dioxin bao nhieu tien" is Vietnamese typed without
  * diacritics; "how much for dioxin at Bien Hoa" is English), so each word votes:
  * English function and common words for English, words that cannot be a
  * Vietnamese syllable (mostly) for English, valid folded Vietnamese syllables
@@ -128,6 +129,7 @@ const WEIGHT = {
   notVietnamese: 0.75,
   vietnameseSyllable: 1,
   vietnameseFunction: 2,
+  vietnameseWithDiacritics: 3,
 };
 
 /** English and Vietnamese evidence in a question; exported for tests and diagnostics. */
@@ -160,6 +162,11 @@ export function languageScores(question: string): { en: number; vi: number } {
     // A sentence-initial capital is either a name or an ordinary word: it votes only
     // when it is a known function/common word.
     const folded = foldDiacritics(lower);
+    // A word written with Vietnamese diacritics (not a name: those returned above) is Vietnamese.
+    if (folded !== lower) {
+      vi += WEIGHT.vietnameseWithDiacritics;
+      return;
+    }
     const isStop = ENGLISH_STOPWORDS.has(lower);
     const isCommon = ENGLISH_COMMON.has(lower);
     const isViFunction = VIETNAMESE_FUNCTION_SYLLABLES.has(folded);
@@ -182,7 +189,6 @@ export type Language = 'vi' | 'en';
  * Undecided (no words, only names) is `'vi'`.
  */
 export function detectLanguage(question: string): Language {
-  if (hasVietnameseDiacritics(question)) return 'vi';
   const { en, vi } = languageScores(question);
   return en > vi ? 'en' : 'vi';
 }

@@ -2,12 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { detectLanguage, isVietnameseSyllable, languageScores } from '../../src/text/language.ts';
 
 describe('detectLanguage', () => {
-  it('calls any question with a Vietnamese diacritic Vietnamese', () => {
+  it('takes words written with Vietnamese diacritics as strong Vietnamese evidence, names aside', () => {
     expect(detectLanguage('Việt Nam đã trao trả cho Mỹ bao nhiêu hòm hài cốt?')).toBe('vi');
     expect(detectLanguage('Biên Hòa')).toBe('vi');
     expect(detectLanguage('Đà Nẵng')).toBe('vi');
-    // One marked word among English ones still means a Vietnamese reader.
-    expect(detectLanguage('what about Hà Nội')).toBe('vi');
+    // A Vietnamese name inside an English question does not make it Vietnamese (issue 11).
+    expect(detectLanguage('How much did the US pledge for the Biên Hòa dioxin project?')).toBe('en');
+    expect(detectLanguage('what about Hà Nội')).toBe('en');
+    // Vietnamese words with their marks outweigh a few English ones.
+    expect(detectLanguage('How much tiền hỗ trợ for dioxin ở Biên Hòa airport?')).toBe('vi');
+    expect(detectLanguage('dioxin ở Biên Hòa')).toBe('vi');
   });
 
   it('decides plain-ASCII questions by vocabulary, not by character set', () => {
