@@ -25,13 +25,18 @@ describe('feeds polled by one replica at a time', () => {
         }),
       );
     }
+    // Connecting takes a moment on a busy machine: wait for a holder, then check there is only one.
+    const someone = async () => {
+      for (const deadline = Date.now() + 15_000; holding.size === 0 && Date.now() < deadline; ) await sleep(50);
+      await sleep(600); // three more tries of each: still one holder
+    };
     try {
-      await sleep(800);
+      await someone();
       expect(holding.size).toBe(1);
       const [first] = [...holding];
       await turns[first].stop();
       holding.delete(first);
-      await sleep(800);
+      await someone();
       expect(holding.size).toBe(1);
       expect(holding.has(first)).toBe(false);
     } finally {
