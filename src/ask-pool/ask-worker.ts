@@ -1,19 +1,20 @@
 /**
- * One worker thread of the ask pool ({@link AskPool}): its own model, lexicon and read-only
+ * One worker process of the ask pool (src/ask-pool/ask-pool.ts): its own model, lexicon and read-only
  * snapshot of the index the main thread committed, so `ask` (CPU-bound: query analysis, BM25,
  * re-rank, quote choice) runs off the main thread. It never writes the index: a change is made by
- * the main thread, which then tells every worker to read the new snapshot ('reload').
+ * the bot's process, which then tells every worker to read the new snapshot ('reload'). The
+ * worker ends when that process does (its channel closes).
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import type { AskOptions } from '../answer/types.ts';
 import type { Config } from '../config.ts';
 import { indexSettings, loadResources, RetrievalEngine } from '../engine.ts';
 import { loadIndex } from '../index/build.ts';
 import { snapshotKey, type ToMain, type ToWorker } from './messages.ts';
 
-const port = parentPort!;
-const { config } = workerData as { config: Config };
-const send = (message: ToMain) => port.postMessage(message);
+const config = JSON.parse(process.env.TRICHDAN_ASK_WORKER_CONFIG ?? 'null') as Config;
+const send = (message: ToMain) => process.send?.(message);
+// The bot's process is gone (or stopped us): nothing more to answer.
+process.on('disconnect', () => process.exit(0));
 
 const resources = await loadResources(config, { log: () => {}, progress: false });
 
@@ -56,7 +57,7 @@ async function ask(id: number, question: string, options: AskOptions | undefined
   }
 }
 
-port.on('message', (message: ToWorker) => {
+process.on('message', (message: ToWorker) => {
   if (message.kind === 'ask') void ask(message.id, message.question, message.options);
   else if (message.kind === 'reload') reload();
 });
