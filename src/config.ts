@@ -61,7 +61,7 @@ const schema = z.object({
   TRICHDAN_WEBHOOK_SECRET: z.string().default(''),
   /** Questions a user may ask per minute before getting a "slow down" reply. */
   TRICHDAN_RATE_LIMIT_PER_MINUTE: int(1, 1000).default(20),
-  /** Worker threads the bot answers questions on (each holds its own copy of the index); 0: the main thread. */
+  /** Worker processes the bot answers questions in (each holds its own copy of the index); 0: the bot's own process. */
   TRICHDAN_ASK_WORKERS: int(0, 64).default(1),
 
   /** Read as /subscribe reads a time or a zone: `7:30` → `07:30`, `asia/ho_chi_minh` → `Asia/Ho_Chi_Minh`. */
@@ -131,7 +131,7 @@ export interface Config {
     webhookHost: string;
     webhookSecret: string;
     ratePerMinute: number;
-    /** Worker threads `ask` runs on in the bot (0: the main thread). */
+    /** Worker processes `ask` runs in, in the bot (0: the bot's own process). */
     askWorkers: number;
   };
   digest: {

@@ -81,7 +81,7 @@ async function runOnDatabase(config: Config, options: RunBotOptions, log: Logger
   const health = new DatabaseHealth(database, (line) => log.warn(line));
   if (shared) health.start();
   const library = await CorpusLibrary.open(config, options.engineLog ? { log: options.engineLog } : {});
-  // Questions are answered on worker threads (each with its own copy of the index), so this thread
+  // Questions are answered in worker processes (each with its own copy of the index), so this process
   // stays free for Telegram, the database and the inbox; they read every snapshot the library commits.
   const pool = config.telegram.askWorkers > 0
     ? new AskPool(config, library.engine, () => snapshotKey(library.current.manifest), config.telegram.askWorkers, (line) => log.warn(line))
@@ -114,7 +114,7 @@ async function runOnDatabase(config: Config, options: RunBotOptions, log: Logger
     const s = engine.status();
     log.info(
       `@${running.botInfo.username} is answering (${running.mode}, ${s.retrieval} retrieval, ` +
-        `${s.articleCount} articles, ${s.chunkCount} passages, ${pool ? `${config.telegram.askWorkers} ask worker thread(s)` : 'ask on the main thread'}, ` +
+        `${s.articleCount} articles, ${s.chunkCount} passages, ${pool ? `${config.telegram.askWorkers} ask worker process(es)` : 'ask on the main thread'}, ` +
         `database ${database.description}); Ctrl-C to stop`,
     );
     // The corpus grows while the bot runs: feeds, files dropped into the folder, other processes.
