@@ -33,14 +33,20 @@ interface PoolWorker {
   alive: boolean;
 }
 
+/** Settings and environment variables a worker has no use for and should not hold: secrets. */
+const SECRET_VARIABLES = ['TELEGRAM_BOT_TOKEN', 'TRICHDAN_WEBHOOK_SECRET', 'TRICHDAN_DATABASE_URL'];
+
 /** Starts a worker process on the TypeScript entry under tsx, as bin/trichdan.js runs the CLI. */
 function spawnWorker(config: Config): ChildProcess {
   const entry = new URL('./ask-worker.ts', import.meta.url);
+  // The worker only answers: it gets the settings without the token, the webhook secret or the database password.
+  const settings: Config = { ...config, databaseUrl: null, telegram: { ...config.telegram, token: '', webhookSecret: '' } };
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !SECRET_VARIABLES.includes(name)));
   return fork(entry, [], {
     execArgv: ['--import', 'tsx'],
     // Structured clone over the channel, as between threads (an Answer is plain data either way).
     serialization: 'advanced',
-    env: { ...process.env, TRICHDAN_ASK_WORKER_CONFIG: JSON.stringify(config) },
+    env: { ...env, TRICHDAN_ASK_WORKER_CONFIG: JSON.stringify(settings) },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
 }
