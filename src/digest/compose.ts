@@ -9,6 +9,7 @@ import { topicKey } from './store.ts';
 import { digestStrings } from './strings.ts';
 import { leadSummary } from './summary.ts';
 import { clipText } from '../text/clip.ts';
+import { systemClock, type Clock } from './clock.ts';
 
 /** How long an article registered by another replica may be missing here before it is taken as gone. */
 const CATCH_UP_MS = 10 * 60_000;
@@ -35,6 +36,8 @@ export interface DigestComposerOptions {
   summaryChars?: number;
   /** Longest topic excerpt before it is cut at a word (with "…"). Default 700. */
   quoteChars?: number;
+  /** The clock the store stamps articles with (how long ago one was registered). Default: the system clock. */
+  clock?: Clock;
 }
 
 /**
@@ -52,6 +55,7 @@ export class DigestComposer {
   private readonly latestCount: number;
   private readonly summaryChars: number;
   private readonly quoteChars: number;
+  private readonly clock: Clock;
   private readonly answers = new Map<string, Promise<AnswerResult | null>>();
   private readonly blocks = new Map<string, string>();
 
@@ -65,6 +69,7 @@ export class DigestComposer {
     this.latestCount = options.latestCount ?? 5;
     this.summaryChars = options.summaryChars ?? 320;
     this.quoteChars = options.quoteChars ?? 700;
+    this.clock = options.clock ?? systemClock;
   }
 
   /** Uses another engine from now on (after the corpus was re-indexed). */
@@ -96,7 +101,7 @@ export class DigestComposer {
       const registered = await this.store.articlesAfter(sub.seenSeq, throughSeq);
       // Another replica may have registered an article this one has not indexed yet (it follows
       // within seconds): the digest stops before it, so it is announced next time, not skipped.
-      const now = Date.now();
+      const now = this.clock.now().getTime();
       const pending = registered.find((r) => !this.engine.article(r.articleId) && now - r.firstSeenAt.getTime() < CATCH_UP_MS);
       if (pending) throughSeq = pending.seq - 1;
       const fresh = this.newestFirst(

@@ -64,7 +64,7 @@ export function createDigest(options: CreateDigestOptions): Digest {
     clock,
     ...(config.digest.leaseMs ? { leaseMs: config.digest.leaseMs } : {}),
   });
-  const composer = new DigestComposer(engine, store, options.composer);
+  const composer = new DigestComposer(engine, store, { clock, ...options.composer });
   const middleware = digestCommands<Context>({
     store,
     composer,
