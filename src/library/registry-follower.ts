@@ -14,7 +14,8 @@ import { writeFileAtomic } from '../index/atomic.ts';
 import type { LoadedIndex } from '../index/build.ts';
 import type { IndexedArticle } from '../index/segment-files.ts';
 import type { CorpusLibrary } from './library.ts';
-import { sha256Hex, type CorpusRegistry, type FileChange } from './registry.ts';
+import { sha256 } from '../index/manifest.ts';
+import type { CorpusRegistry, FileChange } from './registry.ts';
 
 export class RegistryFollower {
   /** Highest registry version applied here. */
@@ -120,7 +121,7 @@ export class RegistryFollower {
       }
       const body = await readFile(path.join(this.corpusDir, fileName(article))).catch(() => null);
       // A file changed again since this snapshot is published by the next one.
-      if (body && sha256Hex(body) === article.contentHash) changes.push({ name: fileName(article), body });
+      if (body && sha256(body) === article.contentHash) changes.push({ name: fileName(article), body });
     }
     const changed = await this.registry.publish(changes);
     if (changed.length) this.log(`registry: published ${changed.length} file(s) for the other replicas`);

@@ -4,8 +4,8 @@
  * with every change. Each replica keeps its own corpus folder and index and follows the registry
  * (src/library/registry-follower.ts), so all answer from the same articles.
  */
-import { createHash } from 'node:crypto';
 import type { SqlClient, SqlExecutor } from '../db/sql.ts';
+import { sha256 } from '../index/manifest.ts';
 
 /** One file as the registry holds it; `body` null once removed. */
 export interface RegistryFile {
@@ -31,8 +31,6 @@ interface Row {
 /** Any key would do; this one spells "corpus" in ASCII. */
 const PUBLISH_LOCK = 0x636f72707573;
 
-export const sha256Hex = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
-
 export class CorpusRegistry {
   constructor(
     private readonly sql: SqlClient,
@@ -52,7 +50,7 @@ export class CorpusRegistry {
       const changed: string[] = [];
       const now = new Date().toISOString();
       for (const change of changes) {
-        const hash = change.body ? sha256Hex(change.body) : null;
+        const hash = change.body ? sha256(change.body) : null;
         const row = await tx.get<{ content_hash: string | null }>('SELECT content_hash FROM corpus_files WHERE name = ?', [change.name]);
         if (row ? row.content_hash === hash : hash === null) continue;
         const version = await nextVersion(tx);
