@@ -7,6 +7,14 @@ import type Database from 'better-sqlite3';
 import { openDatabase } from './database.ts';
 import type { RunResult, SqlClient, SqlExecutor } from './sql.ts';
 
+/**
+ * The database a store works on: the open client it is given (shared with the other stores,
+ * closed by its owner), or an SQLite file it opens itself (and so closes).
+ */
+export function storeDatabase(database: SqlClient | string): { sql: SqlClient; owned: boolean } {
+  return typeof database === 'string' ? { sql: new SqliteClient(database), owned: true } : { sql: database, owned: false };
+}
+
 export class SqliteClient implements SqlClient {
   readonly dialect = 'sqlite' as const;
   readonly db: Database.Database;

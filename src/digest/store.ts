@@ -1,6 +1,6 @@
 import type { Article } from '../corpus/article.ts';
 import type { SqlClient, SqlExecutor } from '../db/sql.ts';
-import { SqliteClient } from '../db/sqlite-client.ts';
+import { storeDatabase } from '../db/sqlite-client.ts';
 import { normalizeText } from '../text/normalize.ts';
 import { systemClock, type Clock } from './clock.ts';
 
@@ -186,8 +186,7 @@ export class DigestStore {
     this.maxTopics = options.maxTopics ?? 10;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.replicaId = options.replicaId ?? newReplicaId();
-    this.ownsClient = typeof database === 'string';
-    this.sql = typeof database === 'string' ? new SqliteClient(database) : database;
+    ({ sql: this.sql, owned: this.ownsClient } = storeDatabase(database));
   }
 
   /** Whether several processes may share this database (PostgreSQL): then only expired claims are recovered. */

@@ -4,7 +4,7 @@
  * outcome and back-off, and every item it has handled, so no item is ingested twice.
  */
 import type { SqlClient, SqlExecutor } from '../db/sql.ts';
-import { SqliteClient } from '../db/sqlite-client.ts';
+import { storeDatabase } from '../db/sqlite-client.ts';
 import type { FeedStatus } from './types.ts';
 
 /**
@@ -85,8 +85,7 @@ export class FeedStateStore {
   /** `database`: an open client (shared with the other stores), or an SQLite file this store opens. */
   constructor(database: SqlClient | string, options: FeedStateStoreOptions = {}) {
     this.clock = options.clock ?? (() => new Date());
-    this.ownsClient = typeof database === 'string';
-    this.sql = typeof database === 'string' ? new SqliteClient(database) : database;
+    ({ sql: this.sql, owned: this.ownsClient } = storeDatabase(database));
   }
 
   async close(): Promise<void> {
