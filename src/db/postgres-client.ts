@@ -7,6 +7,7 @@
  */
 import pg from 'pg';
 import { DigestStoreError } from './database.ts';
+import { isDatabaseUnreachable } from './errors.ts';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
 import { numberedPlaceholders, type RunResult, type SqlClient, type SqlExecutor } from './sql.ts';
 
@@ -158,7 +159,7 @@ export function postgresProblem(url: string, err: unknown): string {
   const code = String((err as { code?: unknown }).code ?? '');
   const detail = ((err as Error).message ?? String(err)).split('\n')[0];
   const head = `the database ${redactedUrl(url)} (TRICHDAN_DATABASE_URL)`;
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || /timeout/i.test(detail)) {
+  if (isDatabaseUnreachable(err) || /timeout/i.test(detail)) {
     return `${head} cannot be reached (${detail}): check the host and port, and that the server runs`;
   }
   if (code === '28P01' || code === '28000') return `${head} refused the login (${detail}): check the user and password in the URL`;
