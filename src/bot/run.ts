@@ -321,7 +321,8 @@ function updateReceiver(trichdan: TrichdanBot, secret: string, notReady: () => s
     respond: (json: string) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(json),
     unauthorized: () => res.writeHead(401).end('secret token is wrong'),
   });
-  const handle = webhookCallback(bot, adapter, { secretToken: secret, onTimeout: 'return', timeoutMilliseconds: 50_000 });
+  // The receiver below checks the secret itself, before writing to the inbox; grammY need not check it again.
+  const handle = webhookCallback(bot, adapter, { onTimeout: 'return', timeoutMilliseconds: 50_000 });
   return async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const body = await readBody(req, res, WEBHOOK_MAX_BODY_BYTES);
     if (body === undefined) return services.log.warn(`webhook request over ${WEBHOOK_MAX_BODY_BYTES} bytes refused (413)`);
