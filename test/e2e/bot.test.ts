@@ -94,6 +94,19 @@ function citedArticles(html: string): string[] {
   });
 }
 
+/** The environment of a `trichdan bot` process started by a test, on its own database. */
+const botProcessEnv = (db: string): NodeJS.ProcessEnv => ({
+  ...process.env,
+  TELEGRAM_BOT_TOKEN: TOKEN_3,
+  TELEGRAM_API_ROOT: emulator.apiRoot,
+  TRICHDAN_CORPUS_DIR: path.join(ROOT, 'corpus'),
+  TRICHDAN_INDEX_DIR: indexDir,
+  TRICHDAN_MODELS_DIR: path.join(ROOT, 'models'),
+  TRICHDAN_ALLOW_REMOTE_MODELS: 'false',
+  TRICHDAN_LOG_LEVEL: 'info',
+  TRICHDAN_DB: db,
+});
+
 const doc = (prefix: string) => engine.articles().find((a) => a.id.startsWith(prefix))!.id;
 const callbackData = (m: BotMessage) => m.buttons.flat().map((b) => b.callback_data ?? '');
 
@@ -471,17 +484,7 @@ describe('`trichdan bot` (what `npm start` runs)', () => {
     const cliDb = path.join(indexDir, 'cli-bot.sqlite');
     const child = spawn(process.execPath, [path.join(ROOT, 'bin/trichdan.js'), 'bot'], {
       cwd: ROOT,
-      env: {
-        ...process.env,
-        TELEGRAM_BOT_TOKEN: TOKEN_3,
-        TELEGRAM_API_ROOT: emulator.apiRoot,
-        TRICHDAN_CORPUS_DIR: path.join(ROOT, 'corpus'),
-        TRICHDAN_INDEX_DIR: indexDir,
-        TRICHDAN_MODELS_DIR: path.join(ROOT, 'models'),
-        TRICHDAN_ALLOW_REMOTE_MODELS: 'false',
-        TRICHDAN_LOG_LEVEL: 'info',
-        TRICHDAN_DB: cliDb,
-      },
+      env: botProcessEnv(cliDb),
     });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -520,17 +523,7 @@ describe('`npm start` under a process supervisor (issue 12)', () => {
   async function npmStart(db: string) {
     const npm = spawn('npm', ['start', '--silent'], {
       cwd: ROOT,
-      env: {
-        ...process.env,
-        TELEGRAM_BOT_TOKEN: TOKEN_3,
-        TELEGRAM_API_ROOT: emulator.apiRoot,
-        TRICHDAN_CORPUS_DIR: path.join(ROOT, 'corpus'),
-        TRICHDAN_INDEX_DIR: indexDir,
-        TRICHDAN_MODELS_DIR: path.join(ROOT, 'models'),
-        TRICHDAN_ALLOW_REMOTE_MODELS: 'false',
-        TRICHDAN_LOG_LEVEL: 'info',
-        TRICHDAN_DB: db,
-      },
+      env: botProcessEnv(db),
     });
     let stderr = '';
     npm.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
