@@ -30,7 +30,7 @@ import { splitHtml, TELEGRAM_MESSAGE_LIMIT } from './split.ts';
 import { CORE_COMMANDS, replyLanguage, strings, type CommandDescription } from './strings.ts';
 import { addressedQuestion, parseCommand } from './groups.ts';
 import type { Inbox, PendingUpdate } from './inbox.ts';
-import { onAnswered } from './answered.ts';
+import { takeSlot, trackReply } from './reply-slot.ts';
 import { clipText } from '../text/clip.ts';
 
 /**
@@ -133,13 +133,20 @@ function updateTime(p: PendingUpdate): number {
   return msg ? (msg.edit_date ?? msg.date) * 1000 : p.receivedAt;
 }
 
-/** "Sorry, I was restarting: please ask again", to a question (text addressed to the bot) that is too old to answer now. */
-async function apologise(bot: Bot, update: Update): Promise<void> {
+/**
+ * "Sorry, I was restarting: please ask again", to a question (text addressed to the bot) that is
+ * too old to answer now; written into its "searching…" message when the crashed run sent one.
+ */
+async function apologise(bot: Bot, { update, replyMessageId }: PendingUpdate): Promise<void> {
   const msg = update.message ?? update.edited_message;
   if (!msg?.text) return;
   const command = parseCommand(msg.text, bot.botInfo);
   if (command ? !command.forMe : addressedQuestion(msg, bot.botInfo) === null) return;
   const lang = replyLanguage(msg.from?.language_code);
+  if (replyMessageId !== undefined) {
+    await bot.api.editMessageText(msg.chat.id, replyMessageId, strings(lang).restarted);
+    return;
+  }
   await bot.api.sendMessage(msg.chat.id, strings(lang).restarted, {
     reply_parameters: { message_id: msg.message_id, allow_sending_without_reply: true },
   });
@@ -199,6 +206,8 @@ export function createBot(options: CreateBotOptions): TrichdanBot {
   const inbox = options.inbox;
   /** Updates the inbox had already when Telegram delivered them again: handled (or being replayed) elsewhere. */
   const seenBefore = new Set<number>();
+  /** Replayed updates whose "searching…" message the crashed run had sent: update id → message id. */
+  const replaySlots = new Map<number, number>();
   if (inbox) bot.api.config.use(recordingUpdates(inbox, seenBefore));
   bot.api.config.use(fittingMessages(log));
   bot.api.config.use(logFailures(log));
@@ -217,8 +226,17 @@ export function createBot(options: CreateBotOptions): TrichdanBot {
       await inbox.done(ctx.update.update_id).catch((error: unknown) => log.warn(`inbox: marking update done failed: ${describeError(error)}`));
     };
     // Marked as soon as the reply is sent (sendReply), else once handled (errors were answered by
-    // the boundary below): either way a restart does not handle it again.
-    onAnswered(ctx, markDone);
+    // the boundary below): either way a restart does not handle it again. A replayed update
+    // brings the message its answer goes into, reserved by the run that crashed.
+    const slot = replaySlots.get(ctx.update.update_id);
+    replaySlots.delete(ctx.update.update_id);
+    trackReply(ctx, {
+      answered: markDone,
+      reserve: async (messageId) => {
+        await inbox?.reserveReply(ctx.update.update_id, messageId).catch((error: unknown) => log.warn(`inbox: recording the reply message failed: ${describeError(error)}`));
+      },
+      ...(slot !== undefined ? { slot } : {}),
+    });
     const work = next();
     inflight.add(work);
     try {
@@ -234,7 +252,9 @@ export function createBot(options: CreateBotOptions): TrichdanBot {
     const ctx = err.ctx;
     log.error(`update ${ctx.update.update_id} failed: ${describeError(err.error)}`);
     try {
+      const slot = takeSlot(ctx);
       if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: strings(userLanguage(ctx)).internalError });
+      else if (ctx.chat && slot !== undefined) await ctx.api.editMessageText(ctx.chat.id, slot, strings(userLanguage(ctx)).internalError);
       else if (ctx.chat && ctx.msg) await ctx.reply(strings(userLanguage(ctx)).internalError);
     } catch {
       // Telegram itself may be what failed; nothing more to do.
@@ -269,10 +289,11 @@ export function createBot(options: CreateBotOptions): TrichdanBot {
       const stale = pending.filter((p) => now - updateTime(p) > maxAgeMs);
       if (pending.length) log.info(`inbox: ${fresh.length} update(s) left unanswered by the previous run are answered now, ${stale.length} older get an apology`);
       // handleUpdate is called for all at once, in update order: sequentialize keeps each chat's order.
+      for (const p of fresh) if (p.replyMessageId !== undefined) replaySlots.set(p.update.update_id, p.replyMessageId);
       const handled = fresh.map((p) => bot.handleUpdate(p.update).catch((error: unknown) => log.error(`replayed update failed: ${describeError(error)}`)));
       const apologies = stale.map(async (p) => {
         try {
-          await apologise(bot, p.update);
+          await apologise(bot, p);
         } catch (error) {
           log.warn(`apology for update ${p.update.update_id} failed: ${describeError(error)}`);
         }

@@ -10,6 +10,8 @@ export interface PendingUpdate {
   update: Update;
   /** When it was received, ms since the epoch. */
   receivedAt: number;
+  /** The message its answer is written into, when one was sent before the crash (see reply-slot.ts). */
+  replyMessageId?: number;
 }
 
 /** Where updates wait until they are handled. */
@@ -22,6 +24,8 @@ export interface Inbox {
   receive(updates: readonly Update[]): Promise<Update[]>;
   /** Marks an update handled. */
   done(updateId: number): Promise<void>;
+  /** Records the message the update's answer will be written into (a "searching…" message). */
+  reserveReply(updateId: number, messageId: number): Promise<void>;
   /**
    * Takes the updates received but never marked done (an earlier process stopped first), oldest
    * first; with `minAgeMs`, only those that arrived at least that long ago (replicas: younger

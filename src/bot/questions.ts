@@ -16,7 +16,7 @@ import { addressedQuestion, isAddressedToBot, parseCommand } from './groups.ts';
 import { followUpInChat, rememberQuestion, type FollowUpContext } from './follow-up.ts';
 import { describeError } from './log.ts';
 import { renderAnswer, renderInputProblem, renderNotFound, type RenderedReply } from './render.ts';
-import { sendReply, startTyping } from './reply.ts';
+import { reserveReply, sendReply } from './reply.ts';
 import { withHeader } from './claims.ts';
 import { replyLanguage, strings } from './strings.ts';
 
@@ -55,33 +55,30 @@ export async function answerQuestion(ctx: Context, services: BotServices, questi
   if (question.trim() === '') {
     return sendReply(ctx, renderInputProblem('empty', userLanguage(ctx), 0, services.maxQuestionChars));
   }
-  const stopTyping = startTyping(ctx, log);
-  try {
-    const answer = await engine.ask(followUp?.question ?? question, { topK: topK + 1, ...(followUp ? { context: followUp.context } : {}) });
-    const lang = replyLanguage(ctx.from?.language_code, answer.language);
-    let reply: RenderedReply;
-    if (answer.inputProblem) {
-      reply = renderInputProblem(answer.inputProblem, lang, question.length, services.maxQuestionChars);
-    } else if (!answer.answered || answer.results.length === 0) {
-      reply = renderNotFound(lang, engine.articles());
-    } else {
-      const hasMore = answer.results.length > topK;
-      const shown = { ...answer, results: answer.results.slice(0, topK) };
-      // "More results" re-asks the remembered text alone, so a follow-up (asked with its context) has none.
-      const moreKey = hasMore && !followUp ? codec.rememberQuestion(question, lang) : undefined;
-      reply = renderAnswer(shown, { lang, codec, moreKey });
-    }
-    if (followUp && !answer.inputProblem) reply = withHeader(reply, followUp.understood(lang));
-    const sent = await sendReply(ctx, reply);
-    log.debug(
-      `update ${ctx.update.update_id}: ${question.length}-char ${answer.language} question, ` +
-        `${answer.answered ? answer.results.length : 0} results, ${reply.messages.length} messages, ` +
-        `${Math.round(performance.now() - started)} ms${followUp ? ', follow-up' : ''}`,
-    );
-    return sent;
-  } finally {
-    stopTyping();
+  // "Searching…" at once; the answer is then written into that message (reply-slot.ts).
+  await reserveReply(ctx, strings(userLanguage(ctx)).searching, log);
+  const answer = await engine.ask(followUp?.question ?? question, { topK: topK + 1, ...(followUp ? { context: followUp.context } : {}) });
+  const lang = replyLanguage(ctx.from?.language_code, answer.language);
+  let reply: RenderedReply;
+  if (answer.inputProblem) {
+    reply = renderInputProblem(answer.inputProblem, lang, question.length, services.maxQuestionChars);
+  } else if (!answer.answered || answer.results.length === 0) {
+    reply = renderNotFound(lang, engine.articles());
+  } else {
+    const hasMore = answer.results.length > topK;
+    const shown = { ...answer, results: answer.results.slice(0, topK) };
+    // "More results" re-asks the remembered text alone, so a follow-up (asked with its context) has none.
+    const moreKey = hasMore && !followUp ? codec.rememberQuestion(question, lang) : undefined;
+    reply = renderAnswer(shown, { lang, codec, moreKey });
   }
+  if (followUp && !answer.inputProblem) reply = withHeader(reply, followUp.understood(lang));
+  const sent = await sendReply(ctx, reply);
+  log.debug(
+    `update ${ctx.update.update_id}: ${question.length}-char ${answer.language} question, ` +
+      `${answer.answered ? answer.results.length : 0} results, ${reply.messages.length} messages, ` +
+      `${Math.round(performance.now() - started)} ms${followUp ? ', follow-up' : ''}`,
+  );
+  return sent;
 }
 
 /** Answers a new message's question, as a follow-up of the chat's previous question when it is one, and remembers it. */

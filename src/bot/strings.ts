@@ -47,6 +47,8 @@ export interface BotStrings {
   internalError: string;
   /** To a question that came while the bot was down too long ago to answer now. */
   restarted: string;
+  /** Sent at once on a question; the answer replaces it (see reply-slot.ts). */
+  searching: string;
   passageHeader: string;
   pageOf(page: number, pages: number): string;
   buttons: {
@@ -98,6 +100,7 @@ const vi: BotStrings = {
   unknownCommand: 'Tôi không biết lệnh này. Gõ /help để xem các lệnh.',
   internalError: 'Xin lỗi, có lỗi khi trả lời. Bạn thử lại sau nhé.',
   restarted: 'Xin lỗi, tôi vừa khởi động lại nên chưa trả lời được. Bạn hỏi lại nhé.',
+  searching: '🔎 Đang tìm trong các bài báo…',
   passageHeader: 'Cả đoạn văn:',
   pageOf: (page, pages) => `Trang ${page}/${pages}`,
   buttons: {
@@ -148,6 +151,7 @@ const en: BotStrings = {
   unknownCommand: "I don't know this command. Send /help for the list.",
   internalError: 'Sorry, something went wrong while answering. Please try again later.',
   restarted: 'Sorry, I was restarting and could not answer. Please ask again.',
+  searching: '🔎 Searching the articles…',
   passageHeader: 'The whole passage:',
   pageOf: (page, pages) => `Page ${page}/${pages}`,
   buttons: {

@@ -45,6 +45,10 @@ export class InboxStore implements Inbox {
     await this.sql.run('UPDATE inbox SET done_at = ? WHERE bot_id = ? AND update_id = ?', [this.now(), this.botId, updateId]);
   }
 
+  async reserveReply(updateId: number, messageId: number): Promise<void> {
+    await this.sql.run('UPDATE inbox SET reply_message_id = ? WHERE bot_id = ? AND update_id = ?', [messageId, this.botId, updateId]);
+  }
+
   /**
    * Takes the updates never marked done that arrived before `minAgeMs` ago (0: all of them, for
    * the one bot on an SQLite file). Taking is one statement that restamps them, so of replicas
@@ -52,13 +56,17 @@ export class InboxStore implements Inbox {
    */
   async pending(minAgeMs = 0): Promise<PendingUpdate[]> {
     const now = this.now();
-    const rows = await this.sql.all<{ update_id: number; payload: string }>(
-      `UPDATE inbox SET received_at = ? WHERE bot_id = ? AND done_at IS NULL AND received_at <= ? RETURNING update_id, payload`,
+    const rows = await this.sql.all<{ update_id: number; payload: string; reply_message_id: number | null }>(
+      `UPDATE inbox SET received_at = ? WHERE bot_id = ? AND done_at IS NULL AND received_at <= ? RETURNING update_id, payload, reply_message_id`,
       [now, this.botId, now - minAgeMs],
     );
     return rows
       .sort((a, b) => Number(a.update_id) - Number(b.update_id))
-      .map((r) => ({ update: JSON.parse(r.payload) as Update, receivedAt: now }));
+      .map((r) => ({
+        update: JSON.parse(r.payload) as Update,
+        receivedAt: now,
+        ...(r.reply_message_id !== null ? { replyMessageId: Number(r.reply_message_id) } : {}),
+      }));
   }
 
   private async prune(at: number): Promise<void> {

@@ -117,4 +117,9 @@ export const MIGRATIONS: readonly string[] = [
     seen_at TEXT NOT NULL                              -- ISO instant of the last heartbeat
   );
   `,
+  // 5: the message an answer is written into (issue 12): sent as "searching…" before the answer,
+  // then edited, so replaying the update after a crash edits that message instead of sending again.
+  `
+  ALTER TABLE inbox ADD COLUMN reply_message_id INTEGER;
+  `,
 ];

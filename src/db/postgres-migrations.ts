@@ -112,4 +112,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     seen_at TEXT NOT NULL
   );
   `,
+  // 2: the message an answer is written into (see the SQLite migration 5).
+  `
+  ALTER TABLE inbox ADD COLUMN reply_message_id BIGINT;
+  `,
 ];

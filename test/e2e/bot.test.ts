@@ -143,10 +143,11 @@ describe('the bot on the real engine and corpus', () => {
     expect(citedArticles(reply.text)[0]).toBe(doc('002'));
     expect(blockquoteTexts(reply.text)[0]).toContain('học tiếng Việt');
     expect(reply.text).not.toContain(en.englishHeader);
-    // Typing was attempted first and its failure (the emulator rejects it) did not matter.
-    const chatActions = emulator.callsOf('sendChatAction').filter((c) => Number(c.body.chat_id) === user.chatId);
-    expect(chatActions.length).toBeGreaterThan(0);
-    expect(chatActions[0].at).toBeLessThan(reply.at);
+    // "Searching…" came at once, and the answer was written into that message.
+    const sends = emulator.callsOf('sendMessage').filter((c) => Number(c.body.chat_id) === user.chatId);
+    expect(sends.map((c) => c.body.text)).toEqual([vi.searching]);
+    expect(reply.editedAt).toBeGreaterThan(reply.at);
+    expect(emulator.placeholders(TOKEN, user.chatId)).toEqual([]);
     expect(callbackData(reply).length).toBeGreaterThan(0);
   });
 

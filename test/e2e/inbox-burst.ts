@@ -66,6 +66,9 @@ if (existsSync(devFile)) {
   for (const line of readFileSync(devFile, 'utf8').split('\n')) if (line.trim()) candidates.push(JSON.parse(line).q as string);
 }
 
+/** When a reply reached the user: written into its "searching…" message, or sent. */
+const arrived = (m: { at: number; editedAt?: number }) => m.editedAt ?? m.at;
+
 function pct(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
@@ -161,7 +164,7 @@ async function askInNewChat(chat: number, texts: string[]): Promise<(string | un
     await waitFor(() => emulator.botMessages(TOKEN_BURST, chat).length > before, 30_000, 'a calibration reply');
     await settle(() => emulator.botMessages(TOKEN_BURST, chat).length, 300);
     const replies = emulator.botMessages(TOKEN_BURST, chat).slice(before);
-    calibrationMs.push(replies[0].at - sent.at);
+    calibrationMs.push(arrived(replies[0]) - sent.at);
     out.push(replies.length === 1 ? htmlToText(replies[0].text) : undefined);
   }
   return out;
@@ -197,10 +200,11 @@ async function sendBurst(us: EmulatedUser[]): Promise<SentUpdate[][]> {
 function replyKs(token: string, c: number, chatId: number): { k: number; at: number; text: string }[] {
   return emulator.botMessages(token, chatId).map((m) => {
     const text = htmlToText(m.text);
-    if (text === restarted) return { k: -1, at: m.at, text };
+    const at = arrived(m);
+    if (text === restarted) return { k: -1, at, text };
     const qi = replyOf.get(text);
-    if (qi === undefined) return { k: Number.NaN, at: m.at, text };
-    return { k: (((qi - c) % questions.length) + questions.length) % questions.length, at: m.at, text };
+    if (qi === undefined) return { k: Number.NaN, at, text };
+    return { k: (((qi - c) % questions.length) + questions.length) % questions.length, at, text };
   });
 }
 
@@ -217,7 +221,7 @@ function replyKs(token: string, c: number, chatId: number): { k: number; at: num
   const sentIn = now() - t0;
   const total = CHATS * PER_CHAT;
   await waitFor(() => emulator.botMessages(TOKEN_BURST).length - calibrationMs.length >= total, 300_000, 'every burst question answered');
-  const tEnd = Math.max(...emulator.botMessages(TOKEN_BURST).map((m) => m.at));
+  const tEnd = Math.max(...emulator.botMessages(TOKEN_BURST).map(arrived));
   const cpu = cpuSeconds(botA.child.pid!) - cpu0;
   const self = process.cpuUsage(self0);
   await settle(() => emulator.botMessages(TOKEN_BURST).length, 500);
@@ -235,15 +239,16 @@ function replyKs(token: string, c: number, chatId: number): { k: number; at: num
       waiting.push(Math.max(sent[c][k].at, k > 0 ? replies[k - 1].at : 0) - sent[c][k].at);
     });
   }
-  // A reply's arrival → the chat's next "typing" (its next question starts once the handler has
-  // returned, i.e. once the update is marked done): a kill -9 in this gap sends the reply twice.
+  // A reply's arrival → the chat's next "searching…" (its next question starts once the handler
+  // has returned, i.e. once the update is marked done): a kill -9 in this gap writes the answer
+  // into the same message again after the restart (an edit, not a second answer).
   const doneLag: number[] = [];
   for (let c = 0; c < CHATS; c++) {
-    const typing = emulator.calls.slice(callsBefore).filter((x) => x.method === 'sendChatAction' && Number(x.body.chat_id) === us[c].chatId);
+    const searching = emulator.calls.slice(callsBefore).filter((x) => x.method === 'sendMessage' && Number(x.body.chat_id) === us[c].chatId && x.body.text === strings('vi').searching);
     const replies = emulator.botMessages(TOKEN_BURST, us[c].chatId);
     for (let k = 0; k < replies.length - 1; k++) {
-      const next = typing.find((x) => x.at > replies[k].at);
-      if (next) doneLag.push(next.at - replies[k].at);
+      const next = searching.find((x) => x.at > arrived(replies[k]));
+      if (next) doneLag.push(next.at - arrived(replies[k]));
     }
   }
   const handlerMs = [...botA.stderr().slice(logFrom).matchAll(/update \d+: .*?, (\d+) ms/g)].map((m) => Number(m[1]));
@@ -259,7 +264,7 @@ function replyKs(token: string, c: number, chatId: number): { k: number; at: num
   console.log(`   ${summary('reply arrived → the chat’s next question starts (window for a duplicate)', doneLag, msUnit)}`);
   console.log(`   bot process CPU ${cpu.toFixed(2)} s over ${s(drain)} (${((100 * cpu) / (drain / 1000)).toFixed(0)}% of one core)`);
   console.log(`   this process (emulator + client) CPU ${((self.user + self.system) / 1e6).toFixed(2)} s`);
-  console.log(`   Bot API calls: ${calls.length} (getUpdates ${count('getUpdates')}, sendChatAction ${count('sendChatAction')}, sendMessage ${count('sendMessage')})`);
+  console.log(`   Bot API calls: ${calls.length} (getUpdates ${count('getUpdates')}, sendChatAction ${count('sendChatAction')}, sendMessage ${count('sendMessage')}, editMessageText ${count('editMessageText')})`);
   await stop(botA);
 }
 
@@ -295,7 +300,8 @@ function replyKs(token: string, c: number, chatId: number): { k: number; at: num
   await waitFor(answeredAll, 60_000, 'every question answered after the restart').catch(() => (timedOut = true));
   await settle(() => emulator.botMessages(TOKEN_KILL).length, 1500); // anything sent twice comes now
   const all = emulator.botMessages(TOKEN_KILL);
-  const drainedAt = Math.max(...all.map((m) => m.at));
+  const drainedAt = Math.max(...all.map(arrived));
+  const stale = emulator.placeholders(TOKEN_KILL).length;
 
   let answered = 0;
   let apologised = 0;
@@ -328,6 +334,7 @@ function replyKs(token: string, c: number, chatId: number): { k: number; at: num
     `${redelivered.length} handed to the killed process but not confirmed, delivered again`);
   console.log(`   restart: ready ${s(readyAt - second.spawnedAt)} after spawn; log: ${recovered ? `${recovered[1]} replayed from the inbox, ${recovered[2]} apologised` : 'no inbox line'}`);
   console.log(`   answered ${answered}/${total}${timedOut ? ' (timed out)' : ''}, restart apologies ${apologised}, answered twice ${twice}, replies not recognised ${unrecognised}`);
+  console.log(`   "searching…" messages left stale (sent, then the process died before recording them): ${stale}`);
   if (unknownSample) console.log(`     a reply not recognised: ${unknownSample.slice(0, 200)}`);
   const before = twiceWhere.filter((w) => w.includes('before kill')).length;
   if (twiceWhere.length) console.log(`     twice: ${before} of ${twiceWhere.length} were first sent before the kill, e.g. ${twiceWhere.slice(0, 3).join('; ')}`);

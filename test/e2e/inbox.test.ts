@@ -12,6 +12,8 @@ import { createDatabase } from '../helpers/postgres.ts';
 import { createBot } from '../../src/bot/create-bot.ts';
 import type { Inbox, PendingUpdate } from '../../src/bot/inbox.ts';
 import { silentLogger } from '../../src/bot/log.ts';
+import { InboxStore } from '../../src/db/inbox-store.ts';
+import { SqliteClient } from '../../src/db/sqlite-client.ts';
 import { startBot } from '../../src/bot/run.ts';
 import { strings } from '../../src/bot/strings.ts';
 import { fakeArticle, fakeEngine } from '../bot/fake-engine.ts';
@@ -136,6 +138,7 @@ describe('durable inbox: nothing lost in a crash (issue 12)', () => {
     const inbox: Inbox = {
       receive: async (updates) => updates.filter((u) => u.message?.chat.id !== 5301 && !known.has(u.update_id)),
       done: async (id) => void doneIds.push(id),
+      reserveReply: async () => {},
       pending: async () => [],
     };
     const config = testConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: emulator.apiRoot });
@@ -160,6 +163,41 @@ describe('durable inbox: nothing lost in a crash (issue 12)', () => {
     }
   });
 
+  it('a crash after the answer reached Telegram but before it was marked done: the restart writes the same message again, no second answer', async () => {
+    const token = `454545454:${'Inbox_written-token'.repeat(2)}`;
+    const sql = new SqliteClient(path.join(work, 'written.sqlite'));
+    const store = new InboxStore(sql, 454545454);
+    // The first run dies right after its reply: the update is never marked done.
+    const crashing: Inbox = { receive: (u) => store.receive(u), done: async () => {}, reserveReply: (u, m) => store.reserveReply(u, m), pending: () => store.pending() };
+    const config = testConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: emulator.apiRoot });
+    const engine = fakeEngine([fakeArticle('a1', 'Dioxin', 'Dioxin ở sân bay Biên Hòa đã được xử lý.')]);
+    const first = await startBot(createBot({ engine, config, log: silentLogger, inbox: crashing }), config, { mode: 'polling' });
+    try {
+      await emulator.user(token, { userId: 5401, languageCode: 'vi' }).sendText('dioxin ở đâu?');
+      await waitFor(() => emulator.botMessages(token, 5401)[0], 10_000, 'the answer');
+    } finally {
+      await first.stop();
+    }
+    const answer = emulator.botMessages(token, 5401)[0];
+    expect(htmlToText(answer.text)).toContain('Biên Hòa');
+
+    const restarted = createBot({ engine, config, log: silentLogger, inbox: store });
+    try {
+      await restarted.bot.init();
+      const edits = () => emulator.callsOf('editMessageText').filter((c) => c.token === token).length;
+      const editsBefore = edits();
+      const { answered, done } = await restarted.recover();
+      await done;
+      expect(answered).toBe(1);
+      // Written into the same message (Telegram: "message is not modified"), not sent again.
+      expect(edits()).toBe(editsBefore + 1);
+      expect(emulator.allBotMessages(token, 5401)).toEqual([answer]);
+      expect(await store.pending()).toEqual([]);
+    } finally {
+      await sql.close();
+    }
+  });
+
   it('a question older than a few minutes gets one short "please ask again" instead of an answer', async () => {
     const now = Math.floor(Date.now() / 1000);
     const message = (id: number, chat: number, text: string, date: number) => ({
@@ -171,7 +209,7 @@ describe('durable inbox: nothing lost in a crash (issue 12)', () => {
       { update: message(9002, 5202, 'dioxin ở đâu?', now - 10), receivedAt: Date.now() - 10_000 },
     ];
     const doneIds: number[] = [];
-    const inbox: Inbox = { receive: async (u) => [...u], done: async (id) => void doneIds.push(id), pending: async () => pending };
+    const inbox: Inbox = { receive: async (u) => [...u], done: async (id) => void doneIds.push(id), reserveReply: async () => {}, pending: async () => pending };
     const token = `434343434:${'Inbox_apology-token'.repeat(2)}`;
     const config = testConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: emulator.apiRoot });
     const engine = fakeEngine([fakeArticle('a1', 'Dioxin', 'Dioxin ở sân bay Biên Hòa đã được xử lý.')]);

@@ -24,6 +24,10 @@ import { performance } from 'node:perf_hooks';
 import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import type { Message, MessageEntity, Update } from 'grammy/types';
 import { TEXT_LIMIT, telegramHtmlProblems } from './telegram-html.ts';
+import { strings } from '../../../src/bot/strings.ts';
+
+/** The bot's "searching…" messages, which its answers replace (src/bot/reply-slot.ts). */
+const SEARCHING = new Set([strings('vi').searching, strings('en').searching]);
 
 /** A Bot API call received by the emulator. */
 export interface ApiCall {
@@ -45,6 +49,8 @@ export interface BotMessage {
   replyToMessageId?: number;
   /** `now()` when it was sent. */
   at: number;
+  /** `now()` when it was last edited, if it was. */
+  editedAt?: number;
 }
 
 /** An update a user sent, with the time it arrived at the emulator. */
@@ -117,6 +123,7 @@ interface ServerInternals {
       time: number;
       /** Set by the emulator's wrapper of addBotMessage: `now()` when the bot's message arrived. */
       at?: number;
+      editedAt?: number;
       message: Record<string, unknown>;
     }[];
   };
@@ -218,8 +225,22 @@ export class Emulator {
     return new EmulatedUser(this, token, options);
   }
 
-  /** The messages the bot has sent, optionally only to one chat, oldest first. */
+  /**
+   * The messages the bot has sent, optionally only to one chat, oldest first, as the user sees
+   * them once answered: a "searching…" message its answer has not (yet) replaced is left out
+   * (`placeholders` lists those).
+   */
   botMessages(token: string, chatId?: number): BotMessage[] {
+    return this.allBotMessages(token, chatId).filter((m) => !SEARCHING.has(m.text));
+  }
+
+  /** The bot's "searching…" messages that no answer has replaced (yet). */
+  placeholders(token: string, chatId?: number): BotMessage[] {
+    return this.allBotMessages(token, chatId).filter((m) => SEARCHING.has(m.text));
+  }
+
+  /** Every message the bot has sent, "searching…" ones included. */
+  allBotMessages(token: string, chatId?: number): BotMessage[] {
     return this.internals.storage.botMessages
       .filter((m) => m.botToken === token && (chatId === undefined || Number(m.message.chat_id) === chatId))
       .map((m) => {
@@ -233,6 +254,7 @@ export class Emulator {
           buttons: markup?.inline_keyboard ?? [],
           replyToMessageId: reply?.message_id,
           at: m.at ?? m.time,
+          ...(m.editedAt !== undefined ? { editedAt: m.editedAt } : {}),
         };
       });
   }
@@ -322,6 +344,12 @@ export class Emulator {
       res.status(400).json({ ok: false, error_code: 400, description });
       return;
     }
+    const editRefusal = method === 'editMessageText' && this.options.strict !== false ? this.editProblem(token, body) : undefined;
+    if (editRefusal) {
+      // What Telegram answers too, and what a bot must expect (not a malformed call: not in `refused`).
+      res.status(400).json({ ok: false, error_code: 400, description: `Bad Request: ${editRefusal}` });
+      return;
+    }
     if (method === 'answerInlineQuery') {
       // Not in the package: the results are read from `calls` (see `inlineAnswers`).
       res.json({ ok: true, result: true });
@@ -390,6 +418,19 @@ export class Emulator {
     });
   }
 
+  /** Why Telegram would refuse this edit: no such message of the bot's, or nothing would change. */
+  private editProblem(token: string, body: Record<string, unknown>): string | undefined {
+    const stored = this.internals.storage.botMessages.find(
+      (m) => m.botToken === token && String(m.messageId) === String(body.message_id) && String(m.message.chat_id) === String(body.chat_id),
+    );
+    if (!stored) return 'message to edit not found';
+    const markup = (value: unknown) => JSON.stringify(typeof value === 'string' ? JSON.parse(value) : (value ?? null));
+    if (String(stored.message.text ?? '') === String(body.text ?? '') && markup(stored.message.reply_markup) === markup(body.reply_markup)) {
+      return 'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message';
+    }
+    return undefined;
+  }
+
   /** Stamps each message the bot sends with a precise arrival time. */
   private timeBotMessages(): void {
     const internals = this.internals as unknown as { addBotMessage(raw: unknown, token: string): unknown };
@@ -400,6 +441,15 @@ export class Emulator {
       const stored = this.internals.storage.botMessages;
       stored[stored.length - 1].at = at;
       return result;
+    };
+    const edits = this.internals as unknown as { editMessageText(raw: { chat_id: unknown; message_id: unknown }): void };
+    const originalEdit = edits.editMessageText.bind(edits);
+    edits.editMessageText = (raw) => {
+      originalEdit(raw);
+      const edited = this.internals.storage.botMessages.find(
+        (m) => String(m.messageId) === String(raw.message_id) && String(m.message.chat_id) === String(raw.chat_id),
+      );
+      if (edited) edited.editedAt = now();
     };
   }
 
