@@ -18,9 +18,11 @@
  *    done in that gap), the bot's CPU time (/proc).
  * 2. Kill: the same burst to a fresh bot (own database), SIGKILL once `kill after` replies have
  *    arrived, restart on the same database: questions answered (or given the restart apology),
- *    answered twice, per-chat order, time to drain after the restart. The emulator marks an
- *    update read when it hands it out; Telegram keeps it until a later offset confirms it, so
- *    updates handed to the killed process but not confirmed are made unread again.
+ *    answered twice, "searching…" messages left stale, per-chat order, time to drain after the
+ *    restart. A reply arrives when its answer is written into the chat's "searching…" message.
+ *    The emulator marks an update read when it hands it out; Telegram keeps it until a later
+ *    offset confirms it, so updates handed to the killed process but not confirmed are made
+ *    unread again.
  * 3. The same burst to a bot run with --cpu-prof: its CPU samples during the burst, by where
  *    they fall (engine, Node internals, GC, grammY, src/bot, SQLite).
  * 4. engine.ask alone, in this process (createEngine on the same index), the same 1,000

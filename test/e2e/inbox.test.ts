@@ -198,6 +198,35 @@ describe('durable inbox: nothing lost in a crash (issue 12)', () => {
     }
   });
 
+  it('a replayed question whose "searching…" message is gone (deleted) is answered in a new message; an old one gets the apology in its "searching…"', async () => {
+    const token = `464646464:${'Inbox_slotgone-token'.repeat(2)}`;
+    const now = Math.floor(Date.now() / 1000);
+    // The crashed run had sent "searching…" to the old question (an earlier message in the emulator) …
+    const config = testConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: emulator.apiRoot });
+    const engine = fakeEngine([fakeArticle('a1', 'Dioxin', 'Dioxin ở sân bay Biên Hòa đã được xử lý.')]);
+    const bot = createBot({ engine, config, log: silentLogger });
+    await bot.bot.init();
+    const searching = await bot.bot.api.sendMessage(5501, strings('vi').searching, { parse_mode: 'HTML' });
+    const message = (id: number, text: string, date: number) => ({
+      update_id: id,
+      message: { message_id: id, date, text, chat: { id: 5501, type: 'private' as const, first_name: 'A' }, from: { id: 5501, is_bot: false, first_name: 'A', language_code: 'vi' } },
+    });
+    const pending: PendingUpdate[] = [
+      { update: message(9101, 'dioxin ở đâu?', now - 3600), receivedAt: Date.now(), replyMessageId: searching.message_id },
+      // … and to the young one, a message that no longer exists.
+      { update: message(9102, 'dioxin ở đâu?', now - 5), receivedAt: Date.now(), replyMessageId: 987_654 },
+    ];
+    const inbox: Inbox = { receive: async (u) => [...u], done: async () => {}, reserveReply: async () => {}, pending: async () => pending };
+    const restarted = createBot({ engine, config, log: silentLogger, inbox });
+    await restarted.bot.init();
+    const { done } = await restarted.recover();
+    await done;
+    const messages = emulator.allBotMessages(token, 5501);
+    expect(messages).toHaveLength(2);
+    expect(messages[0]).toMatchObject({ messageId: searching.message_id, text: strings('vi').restarted });
+    expect(htmlToText(messages[1].text)).toContain('Biên Hòa');
+  });
+
   it('a question older than a few minutes gets one short "please ask again" instead of an answer', async () => {
     const now = Math.floor(Date.now() / 1000);
     const message = (id: number, chat: number, text: string, date: number) => ({
