@@ -32,6 +32,12 @@ const QUESTIONS = [
 ];
 const CHATS = [5101, 5102, 5103, 5104, 5105];
 
+/** A private-chat text update as an earlier run left it in the inbox (`date` in seconds). */
+const message = (id: number, chat: number, text: string, date: number) => ({
+  update_id: id,
+  message: { message_id: id, date, text, chat: { id: chat, type: 'private' as const, first_name: 'A' }, from: { id: chat, is_bot: false, first_name: 'A', language_code: 'vi' } },
+});
+
 describe('durable inbox: nothing lost in a crash (issue 12)', () => {
   let emulator: Emulator;
   let work: string;
@@ -207,14 +213,10 @@ describe('durable inbox: nothing lost in a crash (issue 12)', () => {
     const bot = createBot({ engine, config, log: silentLogger });
     await bot.bot.init();
     const searching = await bot.bot.api.sendMessage(5501, strings('vi').searching, { parse_mode: 'HTML' });
-    const message = (id: number, text: string, date: number) => ({
-      update_id: id,
-      message: { message_id: id, date, text, chat: { id: 5501, type: 'private' as const, first_name: 'A' }, from: { id: 5501, is_bot: false, first_name: 'A', language_code: 'vi' } },
-    });
     const pending: PendingUpdate[] = [
-      { update: message(9101, 'dioxin ở đâu?', now - 3600), receivedAt: Date.now(), replyMessageId: searching.message_id },
+      { update: message(9101, 5501, 'dioxin ở đâu?', now - 3600), receivedAt: Date.now(), replyMessageId: searching.message_id },
       // … and to the young one, a message that no longer exists.
-      { update: message(9102, 'dioxin ở đâu?', now - 5), receivedAt: Date.now(), replyMessageId: 987_654 },
+      { update: message(9102, 5501, 'dioxin ở đâu?', now - 5), receivedAt: Date.now(), replyMessageId: 987_654 },
     ];
     const inbox: Inbox = { receive: async (u) => [...u], done: async () => {}, reserveReply: async () => {}, pending: async () => pending };
     const restarted = createBot({ engine, config, log: silentLogger, inbox });
@@ -229,10 +231,6 @@ describe('durable inbox: nothing lost in a crash (issue 12)', () => {
 
   it('a question older than a few minutes gets one short "please ask again" instead of an answer', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const message = (id: number, chat: number, text: string, date: number) => ({
-      update_id: id,
-      message: { message_id: id, date, text, chat: { id: chat, type: 'private' as const, first_name: 'A' }, from: { id: chat, is_bot: false, first_name: 'A', language_code: 'vi' } },
-    });
     const pending: PendingUpdate[] = [
       { update: message(9001, 5201, 'dioxin ở đâu?', now - 3600), receivedAt: Date.now() - 3600_000 },
       { update: message(9002, 5202, 'dioxin ở đâu?', now - 10), receivedAt: Date.now() - 10_000 },
