@@ -229,6 +229,24 @@ describe('durable inbox: nothing lost in a crash (issue 12)', () => {
     expect(htmlToText(messages[1].text)).toContain('Biên Hòa');
   });
 
+  it('a question whose answer fails gets the apology in its "searching…" message, not a stale "searching…" and a second message', async () => {
+    const token = `474747474:${'Inbox_failing-token'.repeat(2)}`;
+    const config = testConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: emulator.apiRoot });
+    const engine = fakeEngine([fakeArticle('a1', 'Dioxin', 'Dioxin ở sân bay Biên Hòa đã được xử lý.')]);
+    engine.ask = async () => {
+      throw new Error('disk I/O error');
+    };
+    const running = await startBot(createBot({ engine, config, log: silentLogger }), config, { mode: 'polling' });
+    try {
+      await emulator.user(token, { userId: 5601, languageCode: 'vi' }).sendText('dioxin ở đâu?');
+      const [reply] = await waitFor(() => emulator.botMessages(token, 5601).length > 0 && emulator.botMessages(token, 5601), 10_000, 'the apology');
+      expect(reply.text).toBe(strings('vi').internalError);
+      expect(emulator.allBotMessages(token, 5601)).toHaveLength(1);
+    } finally {
+      await running.stop();
+    }
+  });
+
   it('a question older than a few minutes gets one short "please ask again" instead of an answer', async () => {
     const now = Math.floor(Date.now() / 1000);
     const pending: PendingUpdate[] = [
