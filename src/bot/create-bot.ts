@@ -29,7 +29,7 @@ import { createQuestionLimiter, questionHandlers } from './questions.ts';
 import { splitHtml, TELEGRAM_MESSAGE_LIMIT } from './split.ts';
 import { CORE_COMMANDS, replyLanguage, strings, type CommandDescription } from './strings.ts';
 import { addressedQuestion, parseCommand } from './groups.ts';
-import type { Inbox, PendingUpdate } from './inbox.ts';
+import { HeldInbox, type Inbox, type PendingUpdate } from './inbox.ts';
 import { takeSlot, trackReply } from './reply-slot.ts';
 import { clipText } from '../text/clip.ts';
 
@@ -86,6 +86,8 @@ export interface TrichdanBot {
    * replica is handling it. Resolves once they are taken; `done` resolves when all are handled.
    */
   recover(options?: { maxAgeMs?: number; minAgeMs?: number }): Promise<{ answered: number; apologised: number; done: Promise<void> }>;
+  /** Restamps the updates this process holds and has not finished, so other replicas do not take them over. */
+  renewHeld(): Promise<void>;
 }
 
 /** Logs failed API calls (method and error code only) before auto-retry decides what to do. */
@@ -203,7 +205,7 @@ export function createBot(options: CreateBotOptions): TrichdanBot {
     client: { apiRoot },
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
-  const inbox = options.inbox;
+  const inbox = options.inbox ? new HeldInbox(options.inbox) : undefined;
   /** Updates the inbox had already when Telegram delivered them again: handled (or being replayed) elsewhere. */
   const seenBefore = new Set<number>();
   /** Replayed updates whose "searching…" message the crashed run had sent: update id → message id. */
@@ -301,6 +303,7 @@ export function createBot(options: CreateBotOptions): TrichdanBot {
       });
       return { answered: fresh.length, apologised: stale.length, done: Promise.all([...handled, ...apologies]).then(() => {}) };
     },
+    renewHeld: async () => inbox?.renewHeld(),
     async idle(timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       while (inflight.size > 0) {

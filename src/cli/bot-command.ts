@@ -41,8 +41,8 @@ export interface RunBotOptions {
 /** How often a replica tries to take the feeds' turn (the replica polling them died or lost the database). */
 const FEED_TURN_MS = 30_000;
 
-/** How often a replica looks for updates a dead replica left in the shared inbox (at most once a minute). */
-const orphanSweepMs = (config: Config) => Math.min(60_000, config.inboxOrphanMs);
+/** How often a replica renews the updates it holds and takes over orphans: well within the orphan age. */
+const orphanSweepMs = (config: Config) => Math.min(60_000, config.inboxOrphanMs / 3);
 
 /**
  * Runs the bot until a signal. Throws a ConfigError with one clear line when the token is
@@ -104,10 +104,14 @@ async function runOnDatabase(config: Config, options: RunBotOptions, log: Logger
       ...(shared ? { recoverMinAgeMs: config.inboxOrphanMs } : {}),
     });
     if (shared) {
-      // A replica that died leaves updates in the shared inbox: the others answer them.
+      // A replica that died leaves updates in the shared inbox: the others answer them. The ones
+      // this replica holds are renewed first, so a long queue is not mistaken for an orphan.
       orphanSweep = setInterval(() => {
         if (health.problem()) return;
-        trichdan.recover({ minAgeMs: config.inboxOrphanMs }).catch((error: unknown) => log.warn(`inbox: ${describeDatabaseError(error)}`));
+        trichdan
+          .renewHeld()
+          .then(() => trichdan.recover({ minAgeMs: config.inboxOrphanMs }))
+          .catch((error: unknown) => log.warn(`inbox: ${describeDatabaseError(error)}`));
       }, orphanSweepMs(config));
       orphanSweep.unref();
     }

@@ -9,6 +9,8 @@ import type { SqlClient } from './sql.ts';
 
 /** Done rows are kept this long, in ms. */
 const KEEP_DONE_MS = 24 * 3600_000;
+/** Update ids per statement when renewing (well under SQLite's 32,766 parameters). */
+const RENEW_BATCH = 500;
 /** A running bot deletes old done rows once per this many batches. */
 const PRUNE_EVERY_BATCHES = 1000;
 
@@ -47,6 +49,17 @@ export class InboxStore implements Inbox {
 
   async reserveReply(updateId: number, messageId: number): Promise<void> {
     await this.sql.run('UPDATE inbox SET reply_message_id = ? WHERE bot_id = ? AND update_id = ?', [messageId, this.botId, updateId]);
+  }
+
+  async renew(updateIds: readonly number[]): Promise<void> {
+    const at = this.now();
+    for (let i = 0; i < updateIds.length; i += RENEW_BATCH) {
+      const batch = updateIds.slice(i, i + RENEW_BATCH);
+      await this.sql.run(
+        `UPDATE inbox SET received_at = ? WHERE bot_id = ? AND done_at IS NULL AND update_id IN (${batch.map(() => '?').join(', ')})`,
+        [at, this.botId, ...batch],
+      );
+    }
   }
 
   /**

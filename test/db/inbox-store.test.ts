@@ -1,5 +1,6 @@
 import type { Update } from 'grammy/types';
 import { afterEach, describe, expect, it } from 'vitest';
+import { HeldInbox } from '../../src/bot/inbox.ts';
 import { InboxStore } from '../../src/db/inbox-store.ts';
 
 /** The default of TRICHDAN_INBOX_ORPHAN_SECONDS. */
@@ -60,6 +61,22 @@ describe.each(testDatabases())('InboxStore on $name', ({ name, skip, url }) => {
       [7, 3_000_000_001],
       [8, undefined],
     ]);
+  });
+
+  it.skipIf(skip)(skip ?? 'an update its replica renews is not taken over, however long it waits its turn', async () => {
+    const target = await url();
+    let now = 1_000_000;
+    const live = new HeldInbox(new InboxStore(await clients.open(name, target), 42, () => now));
+    const other = new InboxStore(await clients.open(name, target), 42, () => now);
+    await live.receive([update(1), update(2)]);
+    await live.done(1);
+    for (let sweep = 0; sweep < 5; sweep++) {
+      now += ORPHAN_AFTER_MS / 3;
+      await live.renewHeld();
+      expect(await other.pending(ORPHAN_AFTER_MS)).toEqual([]); // 2 is queued at a live replica
+    }
+    now += ORPHAN_AFTER_MS; // the live replica dies: no more renewals
+    expect((await other.pending(ORPHAN_AFTER_MS)).map((p) => p.update.update_id)).toEqual([2]);
   });
 
   it.skipIf(skip)(skip ?? 'gives an update received by two replicas at once to exactly one of them', async () => {

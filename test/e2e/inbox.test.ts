@@ -145,6 +145,7 @@ describe('durable inbox: nothing lost in a crash (issue 12)', () => {
       receive: async (updates) => updates.filter((u) => u.message?.chat.id !== 5301 && !known.has(u.update_id)),
       done: async (id) => void doneIds.push(id),
       reserveReply: async () => {},
+      renew: async () => {},
       pending: async () => [],
     };
     const config = testConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: emulator.apiRoot });
@@ -174,7 +175,7 @@ describe('durable inbox: nothing lost in a crash (issue 12)', () => {
     const sql = new SqliteClient(path.join(work, 'written.sqlite'));
     const store = new InboxStore(sql, 454545454);
     // The first run dies right after its reply: the update is never marked done.
-    const crashing: Inbox = { receive: (u) => store.receive(u), done: async () => {}, reserveReply: (u, m) => store.reserveReply(u, m), pending: () => store.pending() };
+    const crashing: Inbox = { receive: (u) => store.receive(u), done: async () => {}, reserveReply: (u, m) => store.reserveReply(u, m), renew: (ids) => store.renew(ids), pending: () => store.pending() };
     const config = testConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: emulator.apiRoot });
     const engine = fakeEngine([fakeArticle('a1', 'Dioxin', 'Dioxin ở sân bay Biên Hòa đã được xử lý.')]);
     const first = await startBot(createBot({ engine, config, log: silentLogger, inbox: crashing }), config, { mode: 'polling' });
@@ -218,7 +219,7 @@ describe('durable inbox: nothing lost in a crash (issue 12)', () => {
       // … and to the young one, a message that no longer exists.
       { update: message(9102, 5501, 'dioxin ở đâu?', now - 5), receivedAt: Date.now(), replyMessageId: 987_654 },
     ];
-    const inbox: Inbox = { receive: async (u) => [...u], done: async () => {}, reserveReply: async () => {}, pending: async () => pending };
+    const inbox: Inbox = { receive: async (u) => [...u], done: async () => {}, reserveReply: async () => {}, renew: async () => {}, pending: async () => pending };
     const restarted = createBot({ engine, config, log: silentLogger, inbox });
     await restarted.bot.init();
     const { done } = await restarted.recover();
@@ -254,7 +255,7 @@ describe('durable inbox: nothing lost in a crash (issue 12)', () => {
       { update: message(9002, 5202, 'dioxin ở đâu?', now - 10), receivedAt: Date.now() - 10_000 },
     ];
     const doneIds: number[] = [];
-    const inbox: Inbox = { receive: async (u) => [...u], done: async (id) => void doneIds.push(id), reserveReply: async () => {}, pending: async () => pending };
+    const inbox: Inbox = { receive: async (u) => [...u], done: async (id) => void doneIds.push(id), reserveReply: async () => {}, renew: async () => {}, pending: async () => pending };
     const token = `434343434:${'Inbox_apology-token'.repeat(2)}`;
     const config = testConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: emulator.apiRoot });
     const engine = fakeEngine([fakeArticle('a1', 'Dioxin', 'Dioxin ở sân bay Biên Hòa đã được xử lý.')]);
