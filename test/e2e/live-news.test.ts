@@ -101,6 +101,12 @@ function pageText(html: string): string {
 
 /** The Telegram HTML of a citation as the bot writes it: linked title — date, source. */
 const citationHtml = (a: { canonical: string; title: string; citation: string }) => `<a href="${a.canonical}">${a.title}</a> — ${a.citation}`;
+/**
+ * An answer with quotes that cites the article at `link`. Not the link alone: a "not in the
+ * corpus" reply lists the corpus's articles, the new one too when it was asked an instant before
+ * the article came and rendered an instant after.
+ */
+const quotesFrom = (reply: { text: string }, link: string) => reply.text.includes(link) && blockquoteTexts(reply.text).length > 0;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -249,7 +255,7 @@ describe('live news (e2e: runBot with feeds, folder watch and admin commands; em
     });
     const publishedAt = Date.now();
     publishFeed();
-    const { reply, at, asked } = await askUntil(user, BIEN_XANH.question, (r) => r.text.includes(BIEN_XANH.canonical), 20_000);
+    const { reply, at, asked } = await askUntil(user, BIEN_XANH.question, (r) => quotesFrom(r, BIEN_XANH.canonical), 20_000);
     const elapsed = at - publishedAt;
     console.log(
       `live news: feed item to first correct answer in ${(elapsed / 1000).toFixed(2)} s ` +
@@ -357,7 +363,7 @@ describe('live news (e2e: runBot with feeds, folder watch and admin commands; em
     expect((await send(user, DROPPED.question)).text).not.toContain(DROPPED.fact);
     const droppedAt = Date.now();
     await writeFile(path.join(corpusDir, DROPPED.file), DROPPED.text);
-    const { reply, at } = await askUntil(user, DROPPED.question, (r) => r.text.includes(DROPPED.canonical), 10_000);
+    const { reply, at } = await askUntil(user, DROPPED.question, (r) => quotesFrom(r, DROPPED.canonical), 10_000);
     const elapsed = at - droppedAt;
     console.log(`live news: file dropped into the corpus folder to first correct answer in ${(elapsed / 1000).toFixed(2)} s`);
     expect(elapsed).toBeLessThan(5000);
