@@ -70,9 +70,17 @@ const REFERS_BACK = /^(?:[\p{L}\p{N}]+,?\s){0,3}(?:này|đó|ấy)(?![\p{L}\p{N}
 /** A noun with "này"/"ấy" after it anywhere in a sentence ("…được điều trị sử dụng các thiết bị này"). */
 const DEMONSTRATIVE = /(?<![\p{L}\p{N}])\p{L}+ (?:này|ấy)(?![\p{L}\p{N}])/u;
 
+/**
+ * "Sau đó" (then, afterwards) only orders events: a sentence it opens does not need the one
+ * before to be understood (quote level, tuning folds: vi 0.878 → 0.881, no diacritics 0.878 →
+ * 0.881; held-out folds unchanged; average quote 275 → 264 characters).
+ */
+const THEN = /^sau đó(?![\p{L}\p{N}])/u;
+
 /** Whether a sentence leans on the one before it (a pronoun or a back-reference opens it). */
 function leansOnPrevious(sentence: string): boolean {
-  return LEANS_ON_PREVIOUS.test(normalizeFolded(sentence)) || REFERS_BACK.test(normalizeText(sentence));
+  const text = normalizeText(sentence);
+  return LEANS_ON_PREVIOUS.test(normalizeFolded(sentence)) || (REFERS_BACK.test(text) && !THEN.test(text));
 }
 
 /** Whether a sentence names something of the one before it ("các thiết bị này"), wherever in it. */

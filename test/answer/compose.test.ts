@@ -175,6 +175,21 @@ describe('composeAnswer: the quote', () => {
     expect(quote).toBe('Bệnh viện vừa lắp đặt hai buồng oxy cao áp hiện đại. Ngộ độc khí CO và bệnh giảm áp được điều trị bằng các thiết bị này.');
   });
 
+  it('does not quote the sentence before one that opens with "Sau đó" (then): it only orders events', () => {
+    const quote = quoteFor(
+      {
+        id: 'doi-tuyen',
+        title: 'Đội tuyển bóng chuyền nữ',
+        body:
+          'Các vận động viên rời Hà Nội vào sáng thứ Hai. ' +
+          'Sau đó, đội tuyển giành chức vô địch giải Đông Nam Á ở Bangkok. ' +
+          'Huấn luyện viên khen tinh thần của các cầu thủ.',
+      },
+      'Đội tuyển bóng chuyền nữ giành chức vô địch ở đâu?',
+    );
+    expect(quote).toBe('Sau đó, đội tuyển giành chức vô địch giải Đông Nam Á ở Bangkok.');
+  });
+
   it('when the best sentence only restates the question, quotes the one after it as well', () => {
     const quote = quoteFor(
       {
