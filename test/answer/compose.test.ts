@@ -175,6 +175,24 @@ describe('composeAnswer: the quote', () => {
     expect(quote).toBe('Bệnh viện vừa lắp đặt hai buồng oxy cao áp hiện đại. Ngộ độc khí CO và bệnh giảm áp được điều trị bằng các thiết bị này.');
   });
 
+  it('counts for a sentence opened by a pronoun ("Nó…") the words of the one before, and quotes both', () => {
+    const quote = quoteFor(
+      {
+        id: 'nha-hat',
+        title: 'Nhà hát thành phố',
+        body:
+          'Nhà hát Lớn Hải Phòng là công trình kiến trúc nổi tiếng của thành phố cảng. ' +
+          'Nó được đưa vào hoạt động trở lại vào tháng 9 năm 2019 sau hai năm trùng tu. ' +
+          'Các đoàn nghệ thuật thường biểu diễn ở đây vào cuối tuần. ' +
+          'Nhà hát Lớn Hải Phòng có khoảng 400 chỗ ngồi từ năm 2001.',
+      },
+      'Nhà hát Lớn Hải Phòng mở cửa lại khi nào?',
+    );
+    expect(quote).toBe(
+      'Nhà hát Lớn Hải Phòng là công trình kiến trúc nổi tiếng của thành phố cảng. Nó được đưa vào hoạt động trở lại vào tháng 9 năm 2019 sau hai năm trùng tu.',
+    );
+  });
+
   it('does not quote the sentence before one that opens with "Sau đó" (then): it only orders events', () => {
     const quote = quoteFor(
       {
