@@ -193,6 +193,25 @@ describe('composeAnswer: the quote', () => {
     );
   });
 
+  it('does not open a quote on a neighbour that leans on the sentence before it ("Nó…"): that one is quoted too', () => {
+    const quote = quoteFor(
+      {
+        id: 'cau-long-bien',
+        title: 'Cầu Long Biên',
+        body:
+          'Cầu Long Biên bắc qua sông Hồng ở Hà Nội. ' +
+          'Nó từng là cây cầu dài nhất Đông Dương khi hoàn thành. ' +
+          'Công trình dài nhất Đông Dương được hoàn thành vào năm 1902 sau ba năm thi công. ' +
+          'Ngày nay xe máy và tàu hỏa vẫn đi trên cầu.',
+      },
+      'Cây cầu dài nhất Đông Dương được hoàn thành năm nào?',
+    );
+    expect(quote).toBe(
+      'Cầu Long Biên bắc qua sông Hồng ở Hà Nội. Nó từng là cây cầu dài nhất Đông Dương khi hoàn thành. ' +
+        'Công trình dài nhất Đông Dương được hoàn thành vào năm 1902 sau ba năm thi công.',
+    );
+  });
+
   it('does not quote the sentence before one that opens with "Sau đó" (then): it only orders events', () => {
     const quote = quoteFor(
       {
