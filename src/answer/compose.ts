@@ -77,10 +77,22 @@ const DEMONSTRATIVE = /(?<![\p{L}\p{N}])\p{L}+ (?:này|ấy)(?![\p{L}\p{N}])/u;
  */
 const THEN = /^sau đó(?![\p{L}\p{N}])/u;
 
+/** Enough of a sentence's opening for {@link REFERS_BACK} (up to four words; normalising all of it is slow). */
+const OPENING_CHARS = 60;
+
+/** Enough of a sentence's opening for {@link LEANS_ON_PREVIOUS}, whose longest phrase has 8 characters. */
+const PRONOUN_OPENING_CHARS = 12;
+
+/** Whether a pronoun or a back-reference from {@link LEANS_ON_PREVIOUS} opens a sentence (checked for every sentence, so kept cheap). */
+function opensWithPronoun(sentence: string): boolean {
+  return LEANS_ON_PREVIOUS.test(normalizeFolded(sentence.slice(0, PRONOUN_OPENING_CHARS)));
+}
+
 /** Whether a sentence leans on the one before it (a pronoun or a back-reference opens it). */
 function leansOnPrevious(sentence: string): boolean {
-  const text = normalizeText(sentence);
-  return LEANS_ON_PREVIOUS.test(normalizeFolded(sentence)) || (REFERS_BACK.test(text) && !THEN.test(text));
+  if (opensWithPronoun(sentence)) return true;
+  const opening = normalizeText(sentence.slice(0, OPENING_CHARS));
+  return REFERS_BACK.test(opening) && !THEN.test(opening);
 }
 
 /** Whether a sentence names something of the one before it ("các thiết bị này"), wherever in it. */
@@ -111,7 +123,7 @@ function restatesQuestion(sentence: string, prepared: CoverageQuery): boolean {
  * 0.884; held-out folds: vi 0.889 (unchanged), no diacritics 0.864 → 0.868.
  */
 function withAntecedents(texts: readonly string[], found: readonly Set<string>[]): Set<string>[] {
-  return found.map((keys, i) => (i > 0 && LEANS_ON_PREVIOUS.test(normalizeFolded(texts[i])) ? new Set([...keys, ...found[i - 1]]) : keys));
+  return found.map((keys, i) => (i > 0 && opensWithPronoun(texts[i]) ? new Set([...keys, ...found[i - 1]]) : keys));
 }
 
 /** Whether a word is none of the query's words (a name the question does not use). */
