@@ -175,6 +175,58 @@ describe('composeAnswer: the quote', () => {
     expect(quote).toBe('Bệnh viện vừa lắp đặt hai buồng oxy cao áp hiện đại. Ngộ độc khí CO và bệnh giảm áp được điều trị bằng các thiết bị này.');
   });
 
+  it('counts for a sentence opened by a pronoun ("Nó…") the words of the one before, and quotes both', () => {
+    const quote = quoteFor(
+      {
+        id: 'nha-hat',
+        title: 'Nhà hát thành phố',
+        body:
+          'Nhà hát Lớn Hải Phòng là công trình kiến trúc nổi tiếng của thành phố cảng. ' +
+          'Nó được đưa vào hoạt động trở lại vào tháng 9 năm 2019 sau hai năm trùng tu. ' +
+          'Các đoàn nghệ thuật thường biểu diễn ở đây vào cuối tuần. ' +
+          'Nhà hát Lớn Hải Phòng có khoảng 400 chỗ ngồi từ năm 2001.',
+      },
+      'Nhà hát Lớn Hải Phòng mở cửa lại khi nào?',
+    );
+    expect(quote).toBe(
+      'Nhà hát Lớn Hải Phòng là công trình kiến trúc nổi tiếng của thành phố cảng. Nó được đưa vào hoạt động trở lại vào tháng 9 năm 2019 sau hai năm trùng tu.',
+    );
+  });
+
+  it('does not open a quote on a neighbour that leans on the sentence before it ("Nó…"): that one is quoted too', () => {
+    const quote = quoteFor(
+      {
+        id: 'cau-long-bien',
+        title: 'Cầu Long Biên',
+        body:
+          'Cầu Long Biên bắc qua sông Hồng ở Hà Nội. ' +
+          'Nó từng là cây cầu dài nhất Đông Dương khi hoàn thành. ' +
+          'Công trình dài nhất Đông Dương được hoàn thành vào năm 1902 sau ba năm thi công. ' +
+          'Ngày nay xe máy và tàu hỏa vẫn đi trên cầu.',
+      },
+      'Cây cầu dài nhất Đông Dương được hoàn thành năm nào?',
+    );
+    expect(quote).toBe(
+      'Cầu Long Biên bắc qua sông Hồng ở Hà Nội. Nó từng là cây cầu dài nhất Đông Dương khi hoàn thành. ' +
+        'Công trình dài nhất Đông Dương được hoàn thành vào năm 1902 sau ba năm thi công.',
+    );
+  });
+
+  it('does not quote the sentence before one that opens with "Sau đó" (then): it only orders events', () => {
+    const quote = quoteFor(
+      {
+        id: 'doi-tuyen',
+        title: 'Đội tuyển bóng chuyền nữ',
+        body:
+          'Các vận động viên rời Hà Nội vào sáng thứ Hai. ' +
+          'Sau đó, đội tuyển giành chức vô địch giải Đông Nam Á ở Bangkok. ' +
+          'Huấn luyện viên khen tinh thần của các cầu thủ.',
+      },
+      'Đội tuyển bóng chuyền nữ giành chức vô địch ở đâu?',
+    );
+    expect(quote).toBe('Sau đó, đội tuyển giành chức vô địch giải Đông Nam Á ở Bangkok.');
+  });
+
   it('when the best sentence only restates the question, quotes the one after it as well', () => {
     const quote = quoteFor(
       {
