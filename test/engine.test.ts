@@ -3,6 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type RetrievalEngine } from '../src/engine.ts';
 import type { Answer } from '../src/answer/types.ts';
+import { INDEX_FORMAT_VERSION } from '../src/index/manifest.ts';
 import { copySeedCorpus, tempDir, testConfig } from './helpers/engine.ts';
 
 /** Every quote and passage is a verbatim slice of the cleaned article it cites. */
@@ -165,7 +166,7 @@ describe('index manifest: a change updates, a mismatch rebuilds, with a message'
     const corpusDir = await copySeedCorpus();
     await createEngine(testConfig({ TRICHDAN_CORPUS_DIR: corpusDir, TRICHDAN_INDEX_DIR: indexDir }), { log: () => {}, progress: false });
     const manifest = JSON.parse(await readFile(path.join(indexDir, 'manifest.json'), 'utf8'));
-    expect(manifest).toMatchObject({ formatVersion: 4, articleCount: 5, chunkCount: 19, chunking: { maxChars: 1600, overlapSentences: 1 }, dense: null });
+    expect(manifest).toMatchObject({ formatVersion: INDEX_FORMAT_VERSION, articleCount: 5, chunkCount: 19, chunking: { maxChars: 1600, overlapSentences: 1 }, dense: null });
     expect(manifest.segments).toHaveLength(1);
     expect(manifest.segments[0].postingsSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(manifest.segments[0].textSha256).toMatch(/^[0-9a-f]{64}$/);

@@ -10,8 +10,9 @@ import { writeFileAtomic } from './atomic.ts';
  * 2: segments (articles and postings stored, read at start instead of rebuilt), tombstones.
  * 3: article texts in a UTF-16 file beside each segment's JSON.
  * 4: bidirectional controls (and every other invisible character) removed from article texts.
+ * 5: a one-letter word with marks ("châu Á.", "nước Ý.") ends a sentence; it is not an initial.
  */
-export const INDEX_FORMAT_VERSION = 4;
+export const INDEX_FORMAT_VERSION = 5;
 
 const segmentSchema = z.object({
   name: z.string(),

@@ -50,7 +50,11 @@ function isTerminator(ch: string): boolean {
 
 const WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
 const LOWER_START = /^\p{Ll}/u;
-const UPPER_LETTER = /^\p{Lu}$/u;
+/**
+ * An initial: one capital letter without tone or vowel marks ("A", "J", "Đ"). "Á" and "Ý" are
+ * words (châu Á, nước Ý), so "…ở châu Á. Tiếp…" ends a sentence.
+ */
+const INITIAL = /^[A-ZĐ]$/;
 
 /**
  * The abbreviation-like word just before `dot`: letters and inner periods,
@@ -71,7 +75,7 @@ function isNonTerminalAbbreviation(word: string): boolean {
   if (word === '') return false;
   if (TITLE_ABBREVIATIONS.has(word.toLowerCase())) return true;
   const parts = word.split('.');
-  return parts.every((p) => UPPER_LETTER.test(p));
+  return parts.every((p) => INITIAL.test(p));
 }
 
 /**

@@ -41,6 +41,7 @@ describe('splitSentences: where a sentence does not end', () => {
     ['v.v. before lower case', 'Đào tạo, quân y v.v. đều tốt. Hết.', ['Đào tạo, quân y v.v. đều tốt.', 'Hết.']],
     ['initial joined to a name', 'Thứ trưởng Elbridge A.Colby. Theo ông', ['Thứ trưởng Elbridge A.Colby.', 'Theo ông']],
     ['initial before a name', 'Theo ông Elbridge A. Colby, Mỹ cam kết. Hết.', ['Theo ông Elbridge A. Colby, Mỹ cam kết.', 'Hết.']],
+    ['a one-letter word is not an initial', 'Đoàn thăm ba nước châu Á. Sau đó đến nước Ý. Hết.', ['Đoàn thăm ba nước châu Á.', 'Sau đó đến nước Ý.', 'Hết.']],
     ['thousands separator', 'Có 1.000 người dự. Hết.', ['Có 1.000 người dự.', 'Hết.']],
     ['decimal point', 'Tăng 3.5 điểm. Hết.', ['Tăng 3.5 điểm.', 'Hết.']],
     ['amount then sentence end', 'Trị giá 130 triệu USD. Đây là dấu mốc.', ['Trị giá 130 triệu USD.', 'Đây là dấu mốc.']],
