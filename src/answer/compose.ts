@@ -7,6 +7,7 @@ import type { RankedChunk } from '../search/retriever.ts';
 import { QUOTE_BONUSES, scoreSentence, weighWithinPassage } from '../search/sentence-score.ts';
 import { normalizeFolded, normalizeText } from '../text/normalize.ts';
 import { tokenize } from '../text/tokens.ts';
+import { QUOTE_MAX_CHARS } from '../text/clip.ts';
 import { citationOf } from './citation.ts';
 import { answerHighlights } from './highlight.ts';
 import type { Answer, AnswerResult } from './types.ts';
@@ -95,6 +96,11 @@ function leansOnPrevious(sentence: string): boolean {
   return REFERS_BACK.test(opening) && !THEN.test(opening);
 }
 
+/** Characters of the sentences `from`…`to` quoted together (one separator between each). */
+function spanChars(texts: readonly string[], from: number, to: number): number {
+  return texts.slice(from, to + 1).reduce((n, t) => n + t.length + 1, -1);
+}
+
 /** Whether a sentence names something of the one before it ("các thiết bị này"), wherever in it. */
 function mentionsPrevious(sentence: string): boolean {
   return leansOnPrevious(sentence) || DEMONSTRATIVE.test(normalizeText(sentence));
@@ -165,17 +171,22 @@ export function selectQuote(
   let end = best;
   const before = best > 0 ? scores[best - 1] : -1;
   const after = best + 1 < scores.length ? scores[best + 1] : -1;
+  // A sentence is put before the best one only while the quote stays within its cap: past it the
+  // quote is cut at the end, where the best sentence is, and the user would not see the answer.
+  const fitsBefore = (from: number) => spanChars(texts, from, end) <= QUOTE_MAX_CHARS;
   if (Math.max(before, after) >= NEIGHBOUR_SHARE * scores[best] && scores[best] > 0) {
     if (after >= before) end = best + 1;
-    else start = best - 1;
+    else if (fitsBefore(best - 1)) start = best - 1;
   }
   // The best sentence leans on (or names something of) the one before: quote that too; so does a neighbour quoted
   // before it ("Nó…"), as a quote must not open on a pronoun (quote level, tuning folds: vi 0.890 → 0.893, no
   // diacritics 0.884 → 0.887; held-out folds unchanged). Or the next one continues it ("Ngày nay, điều này được
   // gọi là…": often where the answer is).
-  if (start === best && best > 0 && mentionsPrevious(texts[best])) start = best - 1;
-  else if (start === best - 1 && start > 0 && leansOnPrevious(texts[start])) start -= 1;
-  else if (start === best && end === best && best + 1 < texts.length && leansOnPrevious(texts[best + 1])) end = best + 1;
+  if (start === best && best > 0 && mentionsPrevious(texts[best])) {
+    if (fitsBefore(best - 1)) start = best - 1;
+  } else if (start === best - 1 && start > 0 && leansOnPrevious(texts[start])) {
+    start = fitsBefore(start - 1) ? start - 1 : best; // its antecedent does not fit: not the leaning neighbour either
+  } else if (start === best && end === best && best + 1 < texts.length && leansOnPrevious(texts[best + 1])) end = best + 1;
   const restates = asks && start === best && end === best && best + 1 < texts.length && restatesQuestion(texts[best], prepared);
   if (restates && !(answerType && holdsAnswerType(texts[best], answerType, query.newName))) end = best + 1;
   return { start: sentences[start].start, end: sentences[end].end };

@@ -212,6 +212,25 @@ describe('composeAnswer: the quote', () => {
     );
   });
 
+  it('puts no sentence before the answering one when the quote would pass its cap, where the answer would be cut off', () => {
+    // A long opening sentence (about 900 characters) that the neighbour "Nó…" leans on.
+    const long = `Cầu Long Biên bắc qua sông Hồng ở Hà Nội, ${'nối quận Hoàn Kiếm với quận Long Biên qua bãi giữa sông, '.repeat(16)}và là biểu tượng của thành phố.`;
+    const quote = quoteFor(
+      {
+        id: 'cau-long-bien-dai',
+        title: 'Cầu Long Biên',
+        body:
+          `${long} ` +
+          'Nó từng là cây cầu dài nhất Đông Dương khi hoàn thành. ' +
+          'Công trình dài nhất Đông Dương được hoàn thành vào năm 1902 sau ba năm thi công. ' +
+          'Ngày nay xe máy và tàu hỏa vẫn đi trên cầu.',
+      },
+      'Cây cầu dài nhất Đông Dương được hoàn thành năm nào?',
+    );
+    expect(long.length).toBeGreaterThan(900);
+    expect(quote).toBe('Công trình dài nhất Đông Dương được hoàn thành vào năm 1902 sau ba năm thi công.');
+  });
+
   it('does not quote the sentence before one that opens with "Sau đó" (then): it only orders events', () => {
     const quote = quoteFor(
       {

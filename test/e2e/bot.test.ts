@@ -89,7 +89,9 @@ function citedArticles(html: string): string[] {
     const quote = htmlToText(m[1]);
     const article = engine.articles().find((a) => formatCitationHtml(citationOf(a)) === m[2]);
     expect(article, `citation ${m[2]}`).toBeDefined();
-    expect(article!.text.includes(quote), `quote is verbatim in ${article!.id}: ${quote}`).toBe(true);
+    // A quote over the cap is cut at a word with "…" (its whole text is behind the passage button).
+    const verbatim = article!.text.includes(quote) || (quote.endsWith('…') && article!.text.includes(quote.slice(0, -1)));
+    expect(verbatim, `quote is verbatim in ${article!.id}: ${quote}`).toBe(true);
     return article!.id;
   });
 }
