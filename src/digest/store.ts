@@ -135,6 +135,9 @@ const toSubscriber = (r: SubscriberRow): Subscriber => ({
   createdAt: new Date(r.created_at),
 });
 
+/** Chat ids per statement when looking up many chats' deliveries (well under SQLite's 32,766 parameters). */
+const LOOKUP_BATCH = 500;
+
 const toDelivery = (r: DeliveryRow): Delivery => ({
   id: r.id,
   chatId: r.chat_id,
@@ -436,13 +439,23 @@ export class DigestStore {
     return row && toDelivery(row);
   }
 
-  /** The log rows of one slot for many chats at once (a tick looks up every due chat). */
+  /**
+   * The log rows of many chats' slots at once (a tick looks up every due chat), keyed
+   * `chatId|slot`. Looked up by chat ids, a batch at a time, so the UNIQUE(chat_id, slot) index
+   * serves it instead of a scan of the whole log.
+   */
   async deliveriesForSlots(keys: readonly { chatId: number; slot: string }[]): Promise<Map<string, Delivery>> {
     const found = new Map<string, Delivery>();
-    const slots = [...new Set(keys.map((k) => k.slot))];
-    for (const slot of slots) {
-      for (const row of await this.sql.all<DeliveryRow>('SELECT * FROM deliveries WHERE slot = ?', [slot])) {
-        found.set(`${row.chat_id}|${row.slot}`, toDelivery(row));
+    const chatsBySlot = new Map<string, number[]>();
+    for (const { chatId, slot } of keys) chatsBySlot.set(slot, [...(chatsBySlot.get(slot) ?? []), chatId]);
+    for (const [slot, chatIds] of chatsBySlot) {
+      for (let i = 0; i < chatIds.length; i += LOOKUP_BATCH) {
+        const batch = chatIds.slice(i, i + LOOKUP_BATCH);
+        const rows = await this.sql.all<DeliveryRow>(
+          `SELECT * FROM deliveries WHERE slot = ? AND chat_id IN (${batch.map(() => '?').join(', ')})`,
+          [slot, ...batch],
+        );
+        for (const row of rows) found.set(`${row.chat_id}|${row.slot}`, toDelivery(row));
       }
     }
     return found;
