@@ -9,7 +9,7 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { isArticleFileName } from '../corpus/scan.ts';
+import { articleIdOf, isArticleFileName } from '../corpus/scan.ts';
 import { writeFileAtomic } from '../index/atomic.ts';
 import type { LoadedIndex } from '../index/build.ts';
 import type { IndexedArticle } from '../index/segment-files.ts';
@@ -84,7 +84,7 @@ export class RegistryFollower {
         continue;
       }
       const file = path.join(this.corpusDir, change.name);
-      const local = byId.get(change.name.replace(/\.(md|txt)$/i, ''));
+      const local = byId.get(articleIdOf(change.name));
       if (change.body) {
         if (local?.contentHash === change.contentHash) continue;
         await writeFileAtomic(file, change.body);

@@ -5,6 +5,7 @@
  * (src/library/registry-follower.ts), so all answer from the same articles.
  */
 import type { SqlClient, SqlExecutor } from '../db/sql.ts';
+import { articleIdOf } from '../corpus/scan.ts';
 import { sha256 } from '../index/manifest.ts';
 
 /** One file as the registry holds it; `body` null once removed. */
@@ -62,7 +63,7 @@ export class CorpusRegistry {
         );
         // The digest's registry: a removed article is never announced (replicas do not infer removals from their own lists).
         if (!change.body) {
-          await tx.run('UPDATE articles SET removed_at = ? WHERE article_id = ? AND removed_at IS NULL', [now, change.name.replace(/\.(md|txt)$/i, '')]);
+          await tx.run('UPDATE articles SET removed_at = ? WHERE article_id = ? AND removed_at IS NULL', [now, articleIdOf(change.name)]);
         }
         changed.push(change.name);
       }
