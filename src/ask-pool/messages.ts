@@ -2,8 +2,18 @@
 import type { Answer, AskOptions } from '../answer/types.ts';
 import type { Manifest } from '../index/manifest.ts';
 
-/** Which committed snapshot of the index an engine answers from: its whole manifest (written last by every change). */
-export const snapshotKey = (manifest: Manifest): string => JSON.stringify(manifest);
+const snapshotKeys = new WeakMap<Manifest, string>();
+
+/**
+ * Which committed snapshot of the index an engine answers from: its whole manifest (written last
+ * by every change). Asked for every question, so kept per manifest object: a committed manifest
+ * is never changed in place (an update works on a copy).
+ */
+export function snapshotKey(manifest: Manifest): string {
+  let key = snapshotKeys.get(manifest);
+  if (key === undefined) snapshotKeys.set(manifest, (key = JSON.stringify(manifest)));
+  return key;
+}
 
 export type ToWorker = { kind: 'ask'; id: number; question: string; options?: AskOptions } | { kind: 'reload' };
 
