@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../src/config.ts';
 import type { Article } from '../src/corpus/article.ts';
-import { ARTICLE_EXTENSIONS } from '../src/corpus/load.ts';
+import { isArticleFileName } from '../src/corpus/scan.ts';
 import { loadCorpus } from '../src/corpus/scan.ts';
 import { createEngine, type RetrievalEngine } from '../src/engine.ts';
 import { readDevQuestions, readXquadQuestions, sharedPaths, xquadByStyle, type DevQuestion, type XquadQuestion } from '../src/evaluation/datasets.ts';
@@ -49,7 +49,7 @@ async function engineFor(config: Config, corpusDir: string, indexDir: string, ta
 
 /** Copies the first `count` articles of `fromDir` (by file name) into `toDir`. */
 async function copyFirstArticles(fromDir: string, toDir: string, count: number): Promise<void> {
-  const names = (await readdir(fromDir)).filter((n) => !n.startsWith('.') && ARTICLE_EXTENSIONS.includes(path.extname(n).toLowerCase())).sort();
+  const names = (await readdir(fromDir)).filter(isArticleFileName).sort();
   for (const name of names.slice(0, count)) await copyFile(path.join(fromDir, name), path.join(toDir, name));
 }
 
