@@ -144,7 +144,7 @@ program
     const library = await openLibrary(config);
     const feeds = connectFeeds(config, library, logger(program), database);
     try {
-      await feeds.store.load(config.ingest.feeds);
+      await feeds.loaded;
       if (opts.once) {
         for (const r of await feeds.poller.pollOnce({ force: opts.force })) {
           process.stdout.write(`${r.url}: ${r.status}${r.error ? ` (${r.error})` : ''}, ${r.newItems} new, ${r.added} added, ${r.duplicates} already there, ${r.failed} failed${r.skipped ? `, ${r.skipped} older skipped` : ''}\n`);

@@ -12,6 +12,8 @@ import type { CorpusLibrary } from './library.ts';
 export interface LibraryFeeds {
   poller: FeedPoller;
   store: FeedStateStore;
+  /** Settles once the stored state of the configured feeds has been read (rejects if it could not be). */
+  loaded: Promise<void>;
   /** Stops polling (finishing the item being added) and closes the state database. */
   close(): Promise<void>;
 }
@@ -20,7 +22,8 @@ export interface LibraryFeeds {
 export function connectFeeds(config: Config, library: CorpusLibrary, log: (line: string) => void, database?: SqlClient): LibraryFeeds {
   const store = new FeedStateStore(database ?? config.dbPath);
   // /stats and /feeds show the stored state before the first poll of this run.
-  store.load(config.ingest.feeds).catch((error: unknown) => log(`feeds: reading their state failed: ${(error as Error).message}`));
+  const loaded = store.load(config.ingest.feeds);
+  loaded.catch((error: unknown) => log(`feeds: reading their state failed: ${(error as Error).message}`));
   const poller = new FeedPoller({
     feeds: config.ingest.feeds,
     intervalMs: config.ingest.feedIntervalMs,
@@ -37,6 +40,7 @@ export function connectFeeds(config: Config, library: CorpusLibrary, log: (line:
   return {
     poller,
     store,
+    loaded,
     async close() {
       await poller.stop();
       await store.close();
