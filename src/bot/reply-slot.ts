@@ -45,11 +45,7 @@ export function hasSlot(ctx: Context): boolean {
 /** Remembers (and records in the inbox) the message reserved for the update's answer. */
 export async function reserveSlot(ctx: Context, messageId: number): Promise<void> {
   const hooks = replies.get(ctx.update);
-  if (!hooks) {
-    // No inbox (a bot built without one): the answer still replaces the message.
-    replies.set(ctx.update, { answered: async () => {}, reserve: async () => {}, slot: messageId });
-    return;
-  }
+  if (!hooks) return; // not reached: createBot's first middleware registers hooks for every update, inbox or not
   hooks.slot = messageId;
   await hooks.reserve(messageId);
 }

@@ -9,12 +9,11 @@ import { hasSlot, markAnswered, reserveSlot, takeSlot } from './reply-slot.ts';
 import { isGroupChat } from './groups.ts';
 import { describeError, type Logger } from './log.ts';
 
+/** Every message of the bot's replies: Telegram HTML, no link previews. */
+const HTML_NO_PREVIEW = { parse_mode: 'HTML', link_preview_options: { is_disabled: true } } as const;
+
 /** How a reply's messages are formatted (the same whether sent or written into a reserved message). */
-interface EditFormat {
-  parse_mode: 'HTML';
-  link_preview_options: { is_disabled: boolean };
-  reply_markup?: InlineKeyboard;
-}
+type EditFormat = typeof HTML_NO_PREVIEW & { reply_markup?: InlineKeyboard };
 
 /** Telegram shows "typing…" for about 5 seconds; it is renewed this often while working. */
 const TYPING_RENEW_MS = 4500;
@@ -60,7 +59,7 @@ export async function reserveReply(ctx: Context, text: string, log: Logger): Pro
   if (chatId === undefined || hasSlot(ctx)) return;
   let sent;
   try {
-    sent = await ctx.api.sendMessage(chatId, text, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...inThread(ctx), ...replyingToQuestion(ctx) });
+    sent = await ctx.api.sendMessage(chatId, text, { ...HTML_NO_PREVIEW, ...inThread(ctx), ...replyingToQuestion(ctx) });
   } catch (error) {
     log.debug(`the "searching" message could not be sent (the answer is sent anew): ${describeError(error)}`);
     return;
@@ -99,11 +98,7 @@ export async function sendReply(ctx: Context, reply: RenderedReply, options: { i
   const ids: number[] = [];
   for (let i = 0; i < reply.messages.length; i++) {
     const last = i === reply.messages.length - 1;
-    const format: EditFormat = {
-      parse_mode: 'HTML',
-      link_preview_options: { is_disabled: true },
-      ...(last && reply.keyboard ? { reply_markup: reply.keyboard } : {}),
-    };
+    const format: EditFormat = { ...HTML_NO_PREVIEW, ...(last && reply.keyboard ? { reply_markup: reply.keyboard } : {}) };
     if (i === 0 && slot !== undefined && (await writeInto(ctx, chatId, slot, reply.messages[0], format))) {
       ids.push(slot);
       continue;
