@@ -6,7 +6,7 @@ import { asksSomething, holdsAnswerType, type AnswerType } from '../search/answe
 import type { RankedChunk } from '../search/retriever.ts';
 import { QUOTE_BONUSES, scoreSentence, weighWithinPassage } from '../search/sentence-score.ts';
 import { normalizeFolded, normalizeText } from '../text/normalize.ts';
-import { tokenize } from '../text/tokens.ts';
+import { tokenize, type Token } from '../text/tokens.ts';
 import { QUOTE_MAX_CHARS } from '../text/clip.ts';
 import { citationOf } from './citation.ts';
 import { answerHighlights } from './highlight.ts';
@@ -114,9 +114,14 @@ function mentionsPrevious(sentence: string): boolean {
  */
 const RESTATES_SHARE = 0.6;
 
+/** Whether a token is one of the query's words, exactly or folded (the index's `e:`/`f:` keys, as in LexicalIndex.matchedKeys). */
+function isQueryWord(prepared: CoverageQuery, t: Token): boolean {
+  return prepared.keys.has(`e:${t.norm}`) || prepared.keys.has(`f:${t.folded}`);
+}
+
 function restatesQuestion(sentence: string, prepared: CoverageQuery): boolean {
   const tokens = tokenize(sentence);
-  const fromQuestion = tokens.filter((t) => prepared.keys.has(`e:${t.norm}`) || prepared.keys.has(`f:${t.folded}`)).length;
+  const fromQuestion = tokens.filter((t) => isQueryWord(prepared, t)).length;
   return tokens.length > 0 && fromQuestion >= RESTATES_SHARE * tokens.length;
 }
 
@@ -136,7 +141,7 @@ function withAntecedents(texts: readonly string[], found: readonly Set<string>[]
 function notInQuery(prepared: CoverageQuery): (word: string) => boolean {
   return (word) => {
     const t = tokenize(word)[0];
-    return !t || (!prepared.keys.has(`e:${t.norm}`) && !prepared.keys.has(`f:${t.folded}`));
+    return !t || !isQueryWord(prepared, t);
   };
 }
 
