@@ -207,8 +207,8 @@ export class FeedPoller {
    */
   private async ingestNew(feedUrl: string, items: FeedItem[], report: FeedPollReport): Promise<boolean> {
     const { store } = this.options;
-    const fresh: FeedItem[] = [];
-    for (const item of items) if (!(await store.seen(feedUrl, item.id))) fresh.push(item);
+    const seen = await store.seenAmong(feedUrl, items.map((item) => item.id));
+    const fresh = items.filter((item) => !seen.has(item.id));
     const now = fresh.slice(0, this.maxItems);
     const never = fresh.slice(this.maxItems);
     report.newItems = fresh.length;

@@ -60,6 +60,9 @@ interface FeedRow {
   items_added: number;
 }
 
+/** Item ids per statement when asking which of a feed's items are seen (well under SQLite's 32,766 parameters). */
+const LOOKUP_BATCH = 500;
+
 const toFeedState = (r: FeedRow): FeedState => ({
   url: r.url,
   etag: r.etag,
@@ -132,8 +135,21 @@ export class FeedStateStore {
 
   /** Whether the item needs no more work: handled, skipped or given up (a `failed` item with attempts left is not seen). */
   async seen(feedUrl: string, itemId: string): Promise<boolean> {
-    const row = await this.itemStatus(feedUrl, itemId);
-    return row !== undefined && row.status !== 'failed';
+    return (await this.seenAmong(feedUrl, [itemId])).has(itemId);
+  }
+
+  /** Which of a feed's items are {@link seen}: a poll's whole list in a few statements, not one per item. */
+  async seenAmong(feedUrl: string, itemIds: readonly string[]): Promise<Set<string>> {
+    const seen = new Set<string>();
+    for (let i = 0; i < itemIds.length; i += LOOKUP_BATCH) {
+      const batch = itemIds.slice(i, i + LOOKUP_BATCH);
+      const rows = await this.sql.all<{ item_id: string }>(
+        `SELECT item_id FROM feed_items WHERE feed_url = ? AND status <> 'failed' AND item_id IN (${batch.map(() => '?').join(', ')})`,
+        [feedUrl, ...batch],
+      );
+      for (const r of rows) seen.add(r.item_id);
+    }
+    return seen;
   }
 
   /** The item's status and ingest attempts, or undefined when the feed never listed it. */
