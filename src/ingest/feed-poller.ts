@@ -5,7 +5,7 @@
  */
 import { type FetchPolicy, IngestError } from './types.ts';
 import { decodeFeed, parseFeed, type FeedItem } from './feed-parse.ts';
-import type { FeedPollRecord, FeedStateStore } from './feed-state.ts';
+import type { FeedPollRecord, FeedState, FeedStateStore } from './feed-state.ts';
 import { safeFetch, type SafeResponse } from './safe-fetch.ts';
 
 /** How the poller fetches (safeFetch; tests inject their own). */
@@ -101,7 +101,8 @@ export class FeedPoller {
         const reports: FeedPollReport[] = [];
         for (const url of this.feeds) {
           if (this.stopping) break;
-          if (options.force || (await this.isDue(url))) reports.push(await this.pollFeed(url));
+          const state = await this.options.store.getFeed(url);
+          if (options.force || this.isDue(state)) reports.push(await this.pollFeed(url, state));
         }
         return reports;
       } finally {
@@ -139,16 +140,15 @@ export class FeedPoller {
     this.stopping = false; // pollOnce works again (start() restarts the timer)
   }
 
-  private async isDue(url: string): Promise<boolean> {
-    const next = (await this.options.store.getFeed(url))?.nextPollAt;
+  private isDue(state: FeedState | undefined): boolean {
+    const next = state?.nextPollAt;
     return !next || next.getTime() <= this.clock().getTime();
   }
 
-  /** One feed, isolated: every error ends up in its report and its stored state. */
-  private async pollFeed(url: string): Promise<FeedPollReport> {
+  /** One feed, isolated, from its stored state (undefined: never polled): every error ends up in its report and its stored state. */
+  private async pollFeed(url: string, state: FeedState | undefined): Promise<FeedPollReport> {
     const { store, intervalMs } = this.options;
     const report: FeedPollReport = { url, status: 'ok', newItems: 0, added: 0, duplicates: 0, failed: 0, skipped: 0 };
-    const state = await store.getFeed(url);
     try {
       const headers: Record<string, string> = {};
       if (state?.etag) headers['If-None-Match'] = state.etag;
