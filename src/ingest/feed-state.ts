@@ -110,14 +110,15 @@ export class FeedStateStore {
 
   /** Records a poll's outcome (creating the feed's row on its first poll). */
   async updateFeed(url: string, record: FeedPollRecord): Promise<void> {
-    await this.sql.transaction(async (tx) => {
+    const row = await this.sql.transaction(async (tx) => {
       const before = await this.getFeed(url, tx);
-      await tx.run(
+      return tx.get<FeedRow>(
         `INSERT INTO feeds (url, etag, last_modified, last_status, last_error, last_polled_at, next_poll_at, failures)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
            last_status = excluded.last_status, last_error = excluded.last_error, last_polled_at = excluded.last_polled_at,
-           next_poll_at = excluded.next_poll_at, failures = excluded.failures`,
+           next_poll_at = excluded.next_poll_at, failures = excluded.failures
+         RETURNING *`,
         [
           url,
           record.etag === undefined ? (before?.etag ?? null) : record.etag,
@@ -130,7 +131,8 @@ export class FeedStateStore {
         ],
       );
     });
-    await this.getFeed(url);
+    // The row as written becomes the state /stats and /feeds show.
+    if (row) this.known.set(url, toFeedState(row));
   }
 
   /** Whether the item needs no more work: handled, skipped or given up (a `failed` item with attempts left is not seen). */
