@@ -7,6 +7,9 @@ import type Database from 'better-sqlite3';
 import { openDatabase } from './database.ts';
 import type { RunResult, SqlClient, SqlExecutor } from './sql.ts';
 
+/** Prepared statements kept per connection (see SqliteClient.statement). */
+const STATEMENT_CACHE_SIZE = 256;
+
 /**
  * The database a store works on: the open client it is given (shared with the other stores,
  * closed by its owner), or an SQLite file it opens itself (and so closes).
@@ -23,17 +26,33 @@ export class SqliteClient implements SqlClient {
   /** Whether a transaction holds the connection now. */
   private inTransaction = false;
   private readonly direct: SqlExecutor;
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(readonly file: string) {
     this.db = openDatabase(file);
     this.direct = {
       dialect: 'sqlite',
-      all: async <T>(sql: string, params: readonly unknown[] = []) => this.db.prepare(sql).all(...params) as T[],
-      get: async <T>(sql: string, params: readonly unknown[] = []) => this.db.prepare(sql).get(...params) as T | undefined,
+      all: async <T>(sql: string, params: readonly unknown[] = []) => this.statement(sql).all(...params) as T[],
+      get: async <T>(sql: string, params: readonly unknown[] = []) => this.statement(sql).get(...params) as T | undefined,
       run: async (sql: string, params: readonly unknown[] = []): Promise<RunResult> => ({
-        changes: this.db.prepare(sql).run(...params).changes,
+        changes: this.statement(sql).run(...params).changes,
       }),
     };
+  }
+
+  /**
+   * The prepared statement for `sql`, compiled once and kept (the stores run the same few
+   * statements again and again). Multi-row statements vary in shape, so the cache is bounded:
+   * when full it starts over.
+   */
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      if (this.statements.size >= STATEMENT_CACHE_SIZE) this.statements.clear();
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 
   get description(): string {
