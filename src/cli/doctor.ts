@@ -26,8 +26,12 @@ async function databaseState(config: Config): Promise<string> {
   const where = `${redactedUrl(config.databaseUrl)} (PostgreSQL, shared by replicas)`;
   try {
     const client = await PostgresClient.open(config.databaseUrl, { migrate: false });
-    const version = await client.schemaVersion();
-    await client.close();
+    let version: number;
+    try {
+      version = await client.schemaVersion();
+    } finally {
+      await client.close(); // also when the version cannot be read: the pool would keep the process alive
+    }
     return `${where}: reachable, schema version ${version}${version === 0 ? ' (created at the first start)' : ''}`;
   } catch (error) {
     return `${where}: PROBLEM: ${(error as Error).message}`;
