@@ -3,16 +3,20 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type RetrievalEngine } from '../src/engine.ts';
 import type { Answer } from '../src/answer/types.ts';
+import { EXCERPT_GAP } from '../src/answer/compose.ts';
 import { INDEX_FORMAT_VERSION } from '../src/index/manifest.ts';
 import { copySeedCorpus, tempDir, testConfig } from './helpers/engine.ts';
 
-/** Every quote and passage is a verbatim slice of the cleaned article it cites. */
+/** Every quote (each excerpt of it) and passage is a verbatim slice of the cleaned article it cites. */
 function expectVerbatim(engine: RetrievalEngine, answer: Answer) {
   for (const r of answer.results) {
     const article = engine.article(r.article.id)!;
-    expect(article.text.slice(r.quoteStart, r.quoteEnd)).toBe(r.quote);
+    const excerpts = r.excerpts ?? [r.quote];
+    expect(excerpts.join(EXCERPT_GAP)).toBe(r.quote);
+    expect(article.text.slice(r.quoteStart, r.quoteEnd).startsWith(excerpts[0])).toBe(true);
+    expect(article.text.slice(r.quoteStart, r.quoteEnd).endsWith(excerpts.at(-1)!)).toBe(true);
     expect(article.text).toContain(r.passage);
-    expect(r.passage).toContain(r.quote);
+    for (const excerpt of excerpts) expect(r.passage).toContain(excerpt);
   }
 }
 

@@ -12,16 +12,21 @@ export interface Citation {
 /** One cited answer: a verbatim quote and the passage around it. */
 export interface AnswerResult {
   article: Citation;
-  /** Verbatim substring of the cleaned article text: the sentence(s) that answer. */
+  /**
+   * The sentence(s) that answer, verbatim from the cleaned article text: one excerpt, or two
+   * excerpts of the passage joined by " … " (the mark of words left out; see `excerpts`).
+   */
   quote: string;
   /** The retrieved passage (verbatim) that contains the quote. */
   passage: string;
   /** Relevance score of the passage (higher is better; comparable within one answer). */
   score: number;
   chunkId: string;
-  /** Offsets of the quote in the cleaned article text. */
+  /** Offsets of the quote in the cleaned article text (from the first excerpt's start to the last one's end). */
   quoteStart: number;
   quoteEnd: number;
+  /** When the quote joins two excerpts: each, verbatim, in text order. */
+  excerpts?: string[];
   /** Spans of the quote (offsets into `quote`) holding what the question asks for (the number, the date, the name), to show in bold. */
   highlights?: [start: number, end: number][];
 }

@@ -154,7 +154,9 @@ export async function findClaimSources(
       const sentence = article.text.slice(span.start, span.end);
       const coverage = claimCoverage(words, sentence);
       if (coverage < CLAIM_MIN_COVERAGE) continue;
-      found.push({ ...result, quote: sentence, quoteStart: span.start, quoteEnd: span.end, coverage, score: coverage });
+      // One sentence is the quote now: the answer's excerpts (if it had two) do not describe it.
+      const { excerpts: _excerpts, ...cited } = result;
+      found.push({ ...cited, quote: sentence, quoteStart: span.start, quoteEnd: span.end, coverage, score: coverage });
     }
   }
   found.sort((a, b) => b.coverage - a.coverage);

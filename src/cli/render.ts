@@ -8,7 +8,14 @@ import type { Language } from '../text/language.ts';
 export function answerToJson(answer: Answer): object {
   const json: Record<string, unknown> = {
     answered: answer.answered,
-    results: answer.results.map((r) => ({ article: r.article, quote: r.quote, passage: r.passage, score: r.score })),
+    results: answer.results.map((r) => ({
+      article: r.article,
+      quote: r.quote,
+      // A quote of two excerpts joined by " … ": each, verbatim, so a script can check them against the passage.
+      ...(r.excerpts ? { excerpts: r.excerpts } : {}),
+      passage: r.passage,
+      score: r.score,
+    })),
   };
   if (answer.inputProblem) json.problem = inputProblemMessage(answer.inputProblem, answer.language);
   return json;

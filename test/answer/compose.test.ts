@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { citationOf } from '../../src/answer/citation.ts';
-import { composeAnswer, confidenceOf, englishBar, selectQuote, type ComposeOptions } from '../../src/answer/compose.ts';
+import { composeAnswer, confidenceOf, englishBar, quoteText, selectQuote, type ComposeOptions } from '../../src/answer/compose.ts';
 import type { Answer } from '../../src/answer/types.ts';
 import { loadConfig } from '../../src/config.ts';
 import { Retriever } from '../../src/search/retriever.ts';
@@ -74,14 +74,14 @@ describe('composeAnswer: the quote', () => {
     const prepared = lib.lexical.prepareCoverage(query.terms, true);
     const chunk = lib.chunkOf('ca-phe-2');
     const pick = (type: typeof query.answerType) => {
-      const span = selectQuote(lib.article('ca-phe-2')!, chunk.sentences, prepared, lib.lexical, type);
-      return text.slice(span.start, span.end);
+      return quoteText(lib.article('ca-phe-2')!, selectQuote(lib.article('ca-phe-2')!, chunk.sentences, prepared, lib.lexical, type));
     };
     expect(pick('quantity')).toBe(sentence(text, 'Giá cà phê Robusta ở Đắk Lắk lên'));
-    // Without knowing what is asked for, the first of two equal sentences is quoted (with the
-    // sentence after it, as it only restates the question).
-    expect(pick(null).startsWith(sentence(text, 'Giá cà phê Robusta ở Đắk Lắk tăng'))).toBe(true);
-    expect(pick(null)).not.toContain('132.000');
+    // Without knowing what is asked for, the first of two equal sentences is quoted, and the other
+    // one with it, as it holds the question as well: the user sees both.
+    expect(pick(null)).toBe(
+      `${sentence(text, 'Giá cà phê Robusta ở Đắk Lắk tăng')} ${sentence(text, 'Thương lái')} ${sentence(text, 'Giá cà phê Robusta ở Đắk Lắk lên')}`,
+    );
   });
 
   it('quotes the sentence before one that leans on it ("Ông cho biết…")', async () => {
@@ -107,8 +107,17 @@ describe('composeAnswer: the quote', () => {
     const lib = passageLibrary([article, ...OTHERS]);
     const query = lib.analyze(question);
     const prepared = lib.lexical.prepareCoverage(query.terms, true);
-    const span = selectQuote(lib.article(article.id)!, lib.chunkOf(article.id).sentences, prepared, lib.lexical, query.answerType ?? null);
-    return lib.article(article.id)!.text.slice(span.start, span.end);
+    const spans = selectQuote(lib.article(article.id)!, lib.chunkOf(article.id).sentences, prepared, lib.lexical, query.answerType ?? null);
+    return quoteText(lib.article(article.id)!, spans);
+  }
+
+  /** The part of that quote chosen around its best sentence (before a runner-up is added). */
+  function coreQuoteFor(article: TestArticle, question: string): string {
+    const lib = passageLibrary([article, ...OTHERS]);
+    const query = lib.analyze(question);
+    const prepared = lib.lexical.prepareCoverage(query.terms, true);
+    const { core } = selectQuote(lib.article(article.id)!, lib.chunkOf(article.id).sentences, prepared, lib.lexical, query.answerType ?? null);
+    return lib.article(article.id)!.text.slice(core.start, core.end);
   }
 
   it('for "how many", quotes the sentence with the number, also written in words, among several that repeat the question', () => {
@@ -127,8 +136,55 @@ describe('composeAnswer: the quote', () => {
     expect(quote).toBe('Lưu vực sông Mê Kông trải qua sáu quốc gia.');
   });
 
+  it('quotes a second excerpt, after " … ", when another sentence of the passage holds the question nearly as well', async () => {
+    const lib = passageLibrary([
+      {
+        id: 'cang-bien',
+        title: 'Cảng biển miền Trung',
+        body:
+          'Cảng Chân Mây ở Thừa Thiên Huế đón tàu du lịch quốc tế lớn từ năm 2010 với nhiều du khách châu Âu. ' +
+          'Mùa mưa bão kéo dài từ tháng 9 đến tháng 12. ' +
+          'Nhiều hãng lữ hành mở thêm tuyến mới. ' +
+          'Tàu du lịch quốc tế cập cảng Chân Mây đông nhất vào mùa xuân hằng năm.',
+      },
+      ...OTHERS,
+    ]);
+    const answer = await ask(lib, 'Cảng Chân Mây đón tàu du lịch quốc tế ra sao?');
+    const top = answer.results[0];
+    expect(top.excerpts).toEqual([
+      'Cảng Chân Mây ở Thừa Thiên Huế đón tàu du lịch quốc tế lớn từ năm 2010 với nhiều du khách châu Âu.',
+      'Tàu du lịch quốc tế cập cảng Chân Mây đông nhất vào mùa xuân hằng năm.',
+    ]);
+    expect(top.quote).toBe(top.excerpts!.join(' … '));
+    expect(top.quote).not.toContain('Mùa mưa bão');
+    const text = lib.article('cang-bien')!.text;
+    for (const excerpt of top.excerpts!) expect(text).toContain(excerpt);
+    expect(text.slice(top.quoteStart, top.quoteEnd).startsWith(top.excerpts![0])).toBe(true);
+    expect(text.slice(top.quoteStart, top.quoteEnd).endsWith(top.excerpts![1])).toBe(true);
+  });
+
+  it('quotes one excerpt when no other sentence comes close to the best one', async () => {
+    const lib = passageLibrary([
+      {
+        id: 'cang-bien-2',
+        title: 'Cảng biển miền Trung',
+        body:
+          'Cảng Chân Mây đón tàu du lịch quốc tế từ năm 2010. ' +
+          'Mùa mưa bão kéo dài từ tháng 9 đến tháng 12. ' +
+          'Nhiều hãng lữ hành mở thêm tuyến mới. ' +
+          'Cảng Chân Mây có cầu cảng dài nhất miền Trung.',
+      },
+      ...OTHERS,
+    ]);
+    const top = (await ask(lib, 'Tàu du lịch quốc tế cập cảng Chân Mây từ năm nào?')).results[0];
+    expect(top.excerpts).toBeUndefined();
+    expect(top.quote).toBe('Cảng Chân Mây đón tàu du lịch quốc tế từ năm 2010.');
+  });
+
   it('weighs down the words every sentence repeats (the passage topic), so the sentence with the asked-for detail is quoted', () => {
-    const quote = quoteFor(
+    // The part chosen around the best sentence: the passage's other sentences, which hold the whole
+    // topic, may follow it as a runner-up.
+    const quote = coreQuoteFor(
       {
         id: 'san-chung-khoan',
         title: 'Sở giao dịch chứng khoán Hà Nội',
@@ -176,7 +232,8 @@ describe('composeAnswer: the quote', () => {
   });
 
   it('counts for a sentence opened by a pronoun ("Nó…") the words of the one before, and quotes both', () => {
-    const quote = quoteFor(
+    // The part chosen around the best sentence (the last one, with its year, may follow as a runner-up).
+    const quote = coreQuoteFor(
       {
         id: 'nha-hat',
         title: 'Nhà hát thành phố',
@@ -295,9 +352,9 @@ describe('composeAnswer: confidence', () => {
     const confidence = (articleId: string) => {
       const chunk = library.chunkOf(articleId);
       const article = library.article(articleId)!;
-      const span = selectQuote(article, chunk.sentences, prepared, library.lexical);
+      const { core } = selectQuote(article, chunk.sentences, prepared, library.lexical);
       const ranked = { chunk, doc: library.chunks.indexOf(chunk), score: 1, lexicalScore: 1, denseScore: null };
-      return confidenceOf(ranked, `${article.title}\n${chunk.text}`, article.text.slice(span.start, span.end), prepared, library.lexical, OPTIONS);
+      return confidenceOf(ranked, `${article.title}\n${chunk.text}`, article.text.slice(core.start, core.end), prepared, library.lexical, OPTIONS);
     };
     expect(confidence('hai-cot')).toBeGreaterThan(0.6);
     expect(confidence('rong')).toBeLessThan(minConfidence);

@@ -21,6 +21,7 @@ import { strings } from '../../src/bot/strings.ts';
 import { runBot } from '../../src/cli/bot-command.ts';
 import { freePort, startEmulator, waitFor, type BotMessage, type EmulatedUser, type Emulator, type SentUpdate } from './helpers/emulator.ts';
 import { blockquoteTexts, htmlToText, telegramHtmlProblems } from './helpers/telegram-html.ts';
+import { isVerbatimQuote } from '../helpers/quotes.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TOKEN = `123456789:${'Tr1chDan_test-token'.repeat(2)}`;
@@ -90,8 +91,7 @@ function citedArticles(html: string): string[] {
     const article = engine.articles().find((a) => formatCitationHtml(citationOf(a)) === m[2]);
     expect(article, `citation ${m[2]}`).toBeDefined();
     // A quote over the cap is cut at a word with "…" (its whole text is behind the passage button).
-    const verbatim = article!.text.includes(quote) || (quote.endsWith('…') && article!.text.includes(quote.slice(0, -1)));
-    expect(verbatim, `quote is verbatim in ${article!.id}: ${quote}`).toBe(true);
+    expect(isVerbatimQuote(article!.text, quote), `quote is verbatim in ${article!.id}: ${quote}`).toBe(true);
     return article!.id;
   });
 }

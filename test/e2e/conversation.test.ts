@@ -17,6 +17,7 @@ import { createLogger } from '../../src/bot/log.ts';
 import { ALLOWED_UPDATES, startBot, type RunningBot } from '../../src/bot/run.ts';
 import { startEmulator, waitFor, type BotMessage, type EmulatedUser, type Emulator, type SentUpdate } from './helpers/emulator.ts';
 import { blockquoteTexts, htmlToText, telegramHtmlProblems } from './helpers/telegram-html.ts';
+import { isVerbatimQuote } from '../helpers/quotes.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TOKEN = `123456789:${'Conversation_test-token'.repeat(2)}`;
@@ -56,7 +57,7 @@ function quotes(html: string): [string, string][] {
     const quote = htmlToText(m[1]);
     const article = articleByCitation(m[2]);
     expect(article, `citation ${m[2]}`).toBeDefined();
-    expect(article!.text.includes(quote), `verbatim in ${article!.id}: ${quote}`).toBe(true);
+    expect(isVerbatimQuote(article!.text, quote), `verbatim in ${article!.id}: ${quote}`).toBe(true);
     return [article!.id, quote];
   });
 }

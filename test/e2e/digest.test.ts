@@ -22,6 +22,7 @@ import type { Engine } from '../../src/engine-types.ts';
 import { copySeedCorpus, testConfig } from '../helpers/engine.ts';
 import { startEmulator, waitFor, type EmulatedUser, type Emulator } from './helpers/emulator.ts';
 import { blockquoteTexts, htmlToText, telegramHtmlProblems } from './helpers/telegram-html.ts';
+import { isVerbatimQuote } from '../helpers/quotes.ts';
 
 const TOKEN = '123456789:AAdigest-e2e-test-token-xxxxxxxxxxxxxx';
 /** 07:30 in Hanoi on 24 Nov 2026. */
@@ -235,7 +236,7 @@ describe.each(testDatabases())('daily digest (e2e: real engine, real bot, emulat
     const day1Quotes = blockquoteTexts(day1[0].text);
     const topicQuote = day1Quotes.at(-1)!;
     expect(topicQuote).toMatch(/dioxin/i);
-    expect(stack!.engine.articles().some((a) => a.text.includes(topicQuote))).toBe(true);
+    expect(stack!.engine.articles().some((a) => isVerbatimQuote(a.text, topicQuote))).toBe(true);
 
     // A restart the same morning sends nothing more.
     await stop();
