@@ -218,7 +218,9 @@ export function selectQuote(
   if (restates && !(answerType && holdsAnswerType(texts[best], answerType, query.newName))) end = best + 1;
   const span = (from: number, to: number): SentenceSpan => ({ start: sentences[from].start, end: sentences[to].end });
   const holdsType = (i: number) => answerType !== null && holdsAnswerType(texts[i], answerType, query.newName);
-  return { excerpts: withRunnerUp(texts, scores, [start, end], holdsType).map(([from, to]) => span(from, to)), core: span(start, end) };
+  // A few keywords (a digest topic, "dioxin Biên Hòa") match many sentences alike: a runner-up is for questions.
+  const runs = asks ? withRunnerUp(texts, scores, [start, end], holdsType) : [[start, end] as [number, number]];
+  return { excerpts: runs.map(([from, to]) => span(from, to)), core: span(start, end) };
 }
 
 /**

@@ -161,6 +161,9 @@ describe('composeAnswer: the quote', () => {
     for (const excerpt of top.excerpts!) expect(text).toContain(excerpt);
     expect(text.slice(top.quoteStart, top.quoteEnd).startsWith(top.excerpts![0])).toBe(true);
     expect(text.slice(top.quoteStart, top.quoteEnd).endsWith(top.excerpts![1])).toBe(true);
+    // A few keywords (a digest topic) match many sentences alike: they get one excerpt.
+    const keywords = (await ask(lib, 'cảng Chân Mây tàu du lịch quốc tế')).results[0];
+    expect(keywords.excerpts).toBeUndefined();
   });
 
   it('quotes one excerpt when no other sentence comes close to the best one', async () => {
