@@ -51,12 +51,19 @@ export function expectedAnswerType(question: string, language: Language): Answer
   return null;
 }
 
-/** Words that make a text a question, folded ("gì", "nào", "sao", "ai", "đâu", "mấy", "bao nhiêu"; "what", "how"…). */
-const INTERROGATIVE = /(?<![\p{L}\p{N}])(?:gi|nao|sao|ai|dau|may|bao nhieu|bao gio|what|which|who|whom|whose|where|when|why|how)(?![\p{L}\p{N}])/u;
+/** Words that make a text a question ("gì", "nào", "sao", "ai", "đâu", "mấy", "bao nhiêu"; "what", "how"…), in normalised form. */
+const INTERROGATIVE_WORDS = ['gì', 'nào', 'sao', 'ai', 'đâu', 'mấy', 'bao nhiêu', 'bao giờ', 'what', 'which', 'who', 'whom', 'whose', 'where', 'when', 'why', 'how'];
+const INTERROGATIVE = phrases(INTERROGATIVE_WORDS);
+/** The same, folded, for a text typed without diacritics. */
+const INTERROGATIVE_FOLDED = phrases(INTERROGATIVE_WORDS.map(foldDiacritics));
 
-/** Whether a text asks something (a question mark or a question word), rather than listing a few keywords. */
+/**
+ * Whether a text asks something (a question mark or a question word), rather than listing a few
+ * keywords. A text typed with diacritics is matched as written: folded, "Chân Mây" would hold "mấy".
+ */
 export function asksSomething(text: string): boolean {
-  return /[?？]\s*$/.test(text) || INTERROGATIVE.test(normalizeFolded(text));
+  if (/[?？]\s*$/.test(text)) return true;
+  return hasVietnameseDiacritics(text) ? INTERROGATIVE.test(normalizeText(text)) : INTERROGATIVE_FOLDED.test(normalizeFolded(text));
 }
 
 /** A year, a day/month date, or "tháng 7", "ngày 19" (folded: "thang 7", "ngay 19"). */

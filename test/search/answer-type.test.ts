@@ -38,6 +38,9 @@ describe('asksSomething', () => {
     expect(asksSomething('du an nay do ai tai tro')).toBe(true);
     expect(asksSomething('What did the minister sign')).toBe(true);
     expect(asksSomething('Mỹ tài trợ dự án tẩy độc dioxin ở Biên Hòa')).toBe(false);
+    // Typed with diacritics, a name is read as written: "Mây" (cloud) is not "mấy" (how many).
+    expect(asksSomething('tàu du lịch cập cảng Chân Mây')).toBe(false);
+    expect(asksSomething('tàu du lịch cập cảng Chân Mây mấy lần')).toBe(true);
   });
 });
 
