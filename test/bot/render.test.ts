@@ -43,6 +43,17 @@ describe('renderAnswer', () => {
     expect(blockquoteTexts(reply.messages[0])).toEqual([quote]);
   });
 
+  it('shows a quote of two excerpts as one blockquote with " … " between them, its answer in bold', async () => {
+    const answer = await engine.ask('dioxin', { topK: 1 });
+    const [first, second] = ['Mỹ cam kết xử lý dioxin <script>alert(1)</script> & tẩy độc *đất* _Biên Hòa_.', 'Đoạn hai về dioxin: 1 < 2 > 0.'];
+    const quote = `${first} … ${second}`;
+    answer.results[0] = { ...answer.results[0], quote, excerpts: [first, second], highlights: [[quote.lastIndexOf('dioxin'), quote.lastIndexOf('dioxin') + 6]] };
+    const reply = renderAnswer(answer, { lang: 'vi', codec: new CallbackCodec() });
+    valid(reply.messages);
+    expect(blockquoteTexts(reply.messages[0])).toEqual([quote]);
+    expect(reply.messages[0]).toContain('_Biên Hòa_. … Đoạn hai về <b>dioxin</b>: 1 &lt; 2 &gt; 0.');
+  });
+
   it('uses an expandable blockquote for long quotes and no number for a single result', async () => {
     const answer = await engine.ask('phần7', { topK: 1 });
     const reply = renderAnswer(answer, { lang: 'vi', codec: new CallbackCodec() });
