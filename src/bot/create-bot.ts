@@ -109,7 +109,7 @@ function logFailures(log: Logger): Transformer {
   };
 }
 
-/** Updates left by a crash are answered when at most this old (ms); older ones get an apology. */
+/** Updates left by a crash are answered when at most this old (ms), or when their "searching…" went out; others get an apology. */
 export const RECOVER_MAX_AGE_MS = 5 * 60_000;
 
 /**
@@ -137,18 +137,14 @@ function updateTime(p: PendingUpdate): number {
 
 /**
  * "Sorry, I was restarting: please ask again", to a question (text addressed to the bot) that is
- * too old to answer now; written into its "searching…" message when the crashed run sent one.
+ * too old to answer now and was never taken up (no "searching…" message went out for it).
  */
-async function apologise(bot: Bot, { update, replyMessageId }: PendingUpdate): Promise<void> {
+async function apologise(bot: Bot, { update }: PendingUpdate): Promise<void> {
   const msg = update.message ?? update.edited_message;
   if (!msg?.text) return;
   const command = parseCommand(msg.text, bot.botInfo);
   if (command ? !command.forMe : addressedQuestion(msg, bot.botInfo) === null) return;
   const lang = replyLanguage(msg.from?.language_code);
-  if (replyMessageId !== undefined) {
-    await bot.api.editMessageText(msg.chat.id, replyMessageId, strings(lang).restarted);
-    return;
-  }
   await bot.api.sendMessage(msg.chat.id, strings(lang).restarted, {
     reply_parameters: { message_id: msg.message_id, allow_sending_without_reply: true },
   });
@@ -287,8 +283,11 @@ export function createBot(options: CreateBotOptions): TrichdanBot {
     async recover({ maxAgeMs = RECOVER_MAX_AGE_MS, minAgeMs = 0 } = {}) {
       const pending = (await inbox?.pending(minAgeMs)) ?? [];
       const now = Date.now();
-      const fresh = pending.filter((p) => now - updateTime(p) <= maxAgeMs);
-      const stale = pending.filter((p) => now - updateTime(p) > maxAgeMs);
+      // A question whose "searching…" message went out is answered into it however old: the user saw the bot
+      // take it up, and the message may already hold the answer (written just before the crash).
+      const answerable = (p: PendingUpdate) => now - updateTime(p) <= maxAgeMs || p.replyMessageId !== undefined;
+      const fresh = pending.filter(answerable);
+      const stale = pending.filter((p) => !answerable(p));
       if (pending.length) log.info(`inbox: ${fresh.length} update(s) left unanswered by the previous run are answered now, ${stale.length} older get an apology`);
       // handleUpdate is called for all at once, in update order: sequentialize keeps each chat's order.
       for (const p of fresh) if (p.replyMessageId !== undefined) replaySlots.set(p.update.update_id, p.replyMessageId);

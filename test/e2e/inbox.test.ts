@@ -205,7 +205,7 @@ describe('durable inbox: nothing lost in a crash (issue 12)', () => {
     }
   });
 
-  it('a replayed question whose "searching…" message is gone (deleted) is answered in a new message; an old one gets the apology in its "searching…"', async () => {
+  it('a replayed question whose "searching…" message is gone (deleted) is answered in a new message; an old one is answered into its "searching…"', async () => {
     const token = `464646464:${'Inbox_slotgone-token'.repeat(2)}`;
     const now = Math.floor(Date.now() / 1000);
     // The crashed run had sent "searching…" to the old question (an earlier message in the emulator) …
@@ -226,7 +226,9 @@ describe('durable inbox: nothing lost in a crash (issue 12)', () => {
     await done;
     const messages = emulator.allBotMessages(token, 5501);
     expect(messages).toHaveLength(2);
-    expect(messages[0]).toMatchObject({ messageId: searching.message_id, text: strings('vi').restarted });
+    // An hour old, but the user saw "searching…" (and it may already hold the answer): it gets the answer, not the apology.
+    expect(messages[0].messageId).toBe(searching.message_id);
+    expect(htmlToText(messages[0].text)).toContain('Biên Hòa');
     expect(htmlToText(messages[1].text)).toContain('Biên Hòa');
   });
 
