@@ -30,7 +30,8 @@ import { splitHtml, TELEGRAM_MESSAGE_LIMIT } from './split.ts';
 import { CORE_COMMANDS, replyLanguage, strings, type CommandDescription } from './strings.ts';
 import { addressedQuestion, parseCommand } from './groups.ts';
 import { HeldInbox, type Inbox, type PendingUpdate } from './inbox.ts';
-import { takeSlot, trackReply } from './reply-slot.ts';
+import { trackReply } from './reply-slot.ts';
+import { replyApology } from './reply.ts';
 import { clipText } from '../text/clip.ts';
 
 /**
@@ -250,10 +251,8 @@ export function createBot(options: CreateBotOptions): TrichdanBot {
     const ctx = err.ctx;
     log.error(`update ${ctx.update.update_id} failed: ${describeError(err.error)}`);
     try {
-      const slot = takeSlot(ctx);
       if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: strings(userLanguage(ctx)).internalError });
-      else if (ctx.chat && slot !== undefined) await ctx.api.editMessageText(ctx.chat.id, slot, strings(userLanguage(ctx)).internalError);
-      else if (ctx.chat && ctx.msg) await ctx.reply(strings(userLanguage(ctx)).internalError);
+      else await replyApology(ctx, strings(userLanguage(ctx)).internalError);
     } catch {
       // Telegram itself may be what failed; nothing more to do.
     }

@@ -85,6 +85,18 @@ async function writeInto(ctx: Context, chatId: number, messageId: number, text: 
 }
 
 /**
+ * A short apology (no markup) written into the update's reserved message, or sent as a reply when
+ * it has none or that message is gone (deleted, too old to edit).
+ */
+export async function replyApology(ctx: Context, text: string): Promise<void> {
+  const chatId = ctx.chat?.id;
+  if (chatId === undefined) return;
+  const slot = takeSlot(ctx);
+  if (slot !== undefined && (await writeInto(ctx, chatId, slot, text, HTML_NO_PREVIEW))) return;
+  if (ctx.msg) await ctx.reply(text, { ...HTML_NO_PREVIEW, ...inThread(ctx) });
+}
+
+/**
  * Sends the messages of a reply in order, in HTML parse mode without link previews; the keyboard
  * goes under the last one. In groups the first message replies to the question. The first message
  * is written into the update's reserved message when it has one (reply-slot.ts); if that message

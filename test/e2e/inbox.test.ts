@@ -250,6 +250,27 @@ describe('durable inbox: nothing lost in a crash (issue 12)', () => {
     }
   });
 
+  it('a question whose answer fails after its "searching…" was deleted gets the apology as a new message', async () => {
+    const token = `484848484:${'Inbox_failgone-token'.repeat(2)}`;
+    const config = testConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: emulator.apiRoot });
+    const engine = fakeEngine([fakeArticle('a1', 'Dioxin', 'Dioxin ở sân bay Biên Hòa đã được xử lý.')]);
+    const bot = createBot({ engine, config, log: silentLogger });
+    engine.ask = async () => {
+      // The user deletes "searching…" while the engine works; then the engine fails.
+      const [searching] = emulator.placeholders(token, 5701);
+      await bot.bot.api.deleteMessage(5701, searching.messageId);
+      throw new Error('disk I/O error');
+    };
+    const running = await startBot(bot, config, { mode: 'polling' });
+    try {
+      await emulator.user(token, { userId: 5701, languageCode: 'vi' }).sendText('dioxin ở đâu?');
+      const [reply] = await waitFor(() => emulator.botMessages(token, 5701).length > 0 && emulator.botMessages(token, 5701), 10_000, 'the apology');
+      expect(reply.text).toBe(strings('vi').internalError);
+    } finally {
+      await running.stop();
+    }
+  });
+
   it('a question older than a few minutes gets one short "please ask again" instead of an answer', async () => {
     const now = Math.floor(Date.now() / 1000);
     const pending: PendingUpdate[] = [
