@@ -405,12 +405,6 @@ export class DigestStore {
     });
   }
 
-  /** Marks articles removed from the corpus (a replica's library removed them: see {@link syncArticles}). */
-  async markArticlesRemoved(ids: readonly string[]): Promise<void> {
-    const now = this.nowIso();
-    for (const id of ids) await this.sql.run('UPDATE articles SET removed_at = ? WHERE article_id = ? AND removed_at IS NULL', [now, id]);
-  }
-
   /** Highest sequence number in the registry (0 when empty). */
   async maxSeq(): Promise<number> {
     return (await this.sql.get<{ m: number }>('SELECT COALESCE(MAX(seq), 0) AS m FROM articles'))?.m ?? 0;
