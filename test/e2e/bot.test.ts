@@ -21,7 +21,7 @@ import { strings } from '../../src/bot/strings.ts';
 import { runBot } from '../../src/cli/bot-command.ts';
 import { freePort, startEmulator, waitFor, type BotMessage, type EmulatedUser, type Emulator, type SentUpdate } from './helpers/emulator.ts';
 import { blockquoteTexts, htmlToText, telegramHtmlProblems } from './helpers/telegram-html.ts';
-import { isVerbatimQuote } from '../helpers/quotes.ts';
+import { citedQuotes } from '../helpers/quotes.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TOKEN = `123456789:${'Tr1chDan_test-token'.repeat(2)}`;
@@ -79,22 +79,8 @@ function ask(user: EmulatedUser, text: string): Promise<BotMessage[]> {
   return exchange(user, () => user.sendText(text));
 }
 
-/**
- * Checks every quote of an answer: each blockquote is followed by the citation of an article
- * whose cleaned text contains the quote verbatim. Returns the cited article ids in order.
- */
-function citedArticles(html: string): string[] {
-  const blocks = [...html.matchAll(/<blockquote(?: expandable)?>([\s\S]*?)<\/blockquote>\n(?:<b>\[\d+\]<\/b> |— )([^\n]*)/g)];
-  expect(blocks.length).toBe(blockquoteTexts(html).length);
-  return blocks.map((m) => {
-    const quote = htmlToText(m[1]);
-    const article = engine.articles().find((a) => formatCitationHtml(citationOf(a)) === m[2]);
-    expect(article, `citation ${m[2]}`).toBeDefined();
-    // A quote over the cap is cut at a word with "…" (its whole text is behind the passage button).
-    expect(isVerbatimQuote(article!.text, quote), `quote is verbatim in ${article!.id}: ${quote}`).toBe(true);
-    return article!.id;
-  });
-}
+/** Checks every quote of an answer (verbatim in the article its citation names); returns the cited article ids in order. */
+const citedArticles = (html: string): string[] => citedQuotes(html, engine.articles()).map(([id]) => id);
 
 /** The environment of a `trichdan bot` process started by a test, on its own database. */
 const botProcessEnv = (db: string): NodeJS.ProcessEnv => ({

@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { citationOf, formatCitationHtml } from '../../src/answer/citation.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createEngine } from '../../src/engine.ts';
 import type { Engine } from '../../src/engine-types.ts';
@@ -16,8 +15,8 @@ import { INLINE_CACHE_SECONDS } from '../../src/bot/inline.ts';
 import { createLogger } from '../../src/bot/log.ts';
 import { ALLOWED_UPDATES, startBot, type RunningBot } from '../../src/bot/run.ts';
 import { startEmulator, waitFor, type BotMessage, type EmulatedUser, type Emulator, type SentUpdate } from './helpers/emulator.ts';
-import { blockquoteTexts, htmlToText, telegramHtmlProblems } from './helpers/telegram-html.ts';
-import { isVerbatimQuote } from '../helpers/quotes.ts';
+import { telegramHtmlProblems } from './helpers/telegram-html.ts';
+import { citedQuotes } from '../helpers/quotes.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TOKEN = `123456789:${'Conversation_test-token'.repeat(2)}`;
@@ -44,23 +43,8 @@ async function exchange(user: EmulatedUser, send: () => Promise<SentUpdate>): Pr
   return emulator.botMessages(user.token, user.chatId).filter((m) => !before.has(m.messageId));
 }
 
-/** The article whose citation (as the bot formats it) is `html`. */
-function articleByCitation(html: string) {
-  return engine.articles().find((a) => formatCitationHtml(citationOf(a)) === html);
-}
-
 /** Every quote of a reply, checked verbatim against the article its citation names; returns [articleId, quote] pairs. */
-function quotes(html: string): [string, string][] {
-  const blocks = [...html.matchAll(/<blockquote(?: expandable)?>([\s\S]*?)<\/blockquote>\n(?:<b>\[\d+\]<\/b> |— )([^\n]*)/g)];
-  expect(blocks.length).toBe(blockquoteTexts(html).length);
-  return blocks.map((m) => {
-    const quote = htmlToText(m[1]);
-    const article = articleByCitation(m[2]);
-    expect(article, `citation ${m[2]}`).toBeDefined();
-    expect(isVerbatimQuote(article!.text, quote), `verbatim in ${article!.id}: ${quote}`).toBe(true);
-    return [article!.id, quote];
-  });
-}
+const quotes = (html: string) => citedQuotes(html, engine.articles());
 
 /** Types an inline query and returns the bot's answerInlineQuery call for it. */
 async function inline(user: EmulatedUser, query: string) {
