@@ -51,6 +51,26 @@ describe('retrieval engine on the seed corpus, lexical-only', () => {
     expectVerbatim(engine, answer);
   });
 
+  it('never quotes a sentence twice in one answer, though passages overlap at their boundaries', async () => {
+    for (const question of ['Mỹ cam kết gì về dự án xử lý dioxin ở Biên Hòa?', 'Mỹ hỗ trợ Việt Nam khắc phục hậu quả chiến tranh như thế nào?', 'Đại tướng Phan Văn Giang đề nghị gì?']) {
+      const answer = await engine.ask(question, { topK: 5 });
+      expectVerbatim(engine, answer);
+      const seen: { article: string; start: number; end: number }[] = [];
+      for (const r of answer.results) {
+        const text = engine.article(r.article.id)!.text;
+        let from = r.quoteStart;
+        for (const excerpt of r.excerpts ?? [r.quote]) {
+          const start = text.indexOf(excerpt, from);
+          const end = start + excerpt.length;
+          const twice = seen.find((q) => q.article === r.article.id && q.start < end && start < q.end);
+          expect(twice, `"${question}": ${excerpt.slice(0, 60)}… quoted again`).toBeUndefined();
+          seen.push({ article: r.article.id, start, end });
+          from = end;
+        }
+      }
+    }
+  });
+
   it('answers the same question typed without diacritics', async () => {
     const answer = await engine.ask('viet nam trao tra cho my bao nhieu hom hai cot');
     expect(answer.results[0].article.id).toMatch(/^002_/);

@@ -294,7 +294,8 @@ function dedupeKey(text: string): string {
 /**
  * Turns ranked passages into the answer: for each passage that clears the confidence
  * bar, the answering sentence(s) quoted verbatim with the citation. Near-identical
- * passages and repeated quotes are dropped. No passage clears the bar → not answered.
+ * passages, repeated quotes and quotes of a sentence an earlier result already quoted are
+ * dropped. No passage clears the bar → not answered.
  */
 export function composeAnswer(input: {
   question: string;
@@ -314,10 +315,18 @@ export function composeAnswer(input: {
   const asks = asksSomething(question);
   const seenQuotes = new Set<string>();
   const seenPassages = new Set<string>();
+  // The excerpts already quoted, per article: passages overlap (a sentence is shared at each chunk
+  // boundary), and a result whose answering sentence the user has just read adds nothing.
+  const quoted = new Map<string, SentenceSpan[]>();
+  const alreadyQuoted = (articleId: string, span: SentenceSpan) =>
+    (quoted.get(articleId) ?? []).some((q) => q.start < span.end && span.start < q.end);
   for (const r of ranked) {
     const article = input.article(r.chunk.articleId);
     if (!article) continue;
-    const spans = selectQuote(article, r.chunk.sentences, forQuotes, lexical, query.answerType ?? null, asks);
+    let spans = selectQuote(article, r.chunk.sentences, forQuotes, lexical, query.answerType ?? null, asks);
+    if (alreadyQuoted(article.id, spans.core)) continue;
+    // A runner-up an earlier result already quoted is left out: the quote keeps its own sentences.
+    if (spans.excerpts.some((e) => alreadyQuoted(article.id, e))) spans = { excerpts: [spans.core], core: spans.core };
     const parts = excerptTexts(article, spans);
     const quote = parts.join(EXCERPT_GAP);
     // Confidence counts the quote as chosen before a runner-up was added, so the calibrated bars keep their meaning.
@@ -337,6 +346,7 @@ export function composeAnswer(input: {
     if (seenQuotes.has(quoteKey) || seenPassages.has(passageKey)) continue;
     seenQuotes.add(quoteKey);
     seenPassages.add(passageKey);
+    quoted.set(article.id, [...(quoted.get(article.id) ?? []), ...spans.excerpts]);
     results.push({
       article: citationOf(article),
       quote,
