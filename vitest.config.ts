@@ -21,8 +21,9 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Native modules (hnswlib-node, better-sqlite3) are happiest in forks.
     pool: 'forks',
-    // A real PostgreSQL server for the tests that run on it (each project starts its own).
-    globalSetup: ['test/setup/postgres.global.ts'],
+    // A temp folder of the run's own, removed at the end; a real PostgreSQL server for the tests
+    // that run on it (each project starts its own).
+    globalSetup: ['test/setup/tmpdir.global.ts', 'test/setup/postgres.global.ts'],
     // `npm test` runs both; one alone: `npx vitest run --project unit` (or `e2e`).
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: E2E } },
