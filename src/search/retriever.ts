@@ -3,6 +3,7 @@ import type { Embedder } from '../index/embedder.ts';
 import type { CoverageQuery, LexicalIndex } from '../index/lexical.ts';
 import type { VectorStore } from '../index/vector-store.ts';
 import type { AnalyzedQuery } from './query-types.ts';
+import { tokenize } from '../text/tokens.ts';
 import { RERANK_BONUSES, scoreSentence, weighWithinPassage, type AnswerTypeBonuses } from './sentence-score.ts';
 
 const byScore = (a: RankedChunk, b: RankedChunk) => b.score - a.score || b.lexicalScore - a.lexicalScore || a.doc - b.doc;
@@ -68,6 +69,9 @@ export const DEFAULT_RETRIEVER_OPTIONS: RetrieverOptions = {
  */
 export const ARTICLE_TOPIC_SHARE = 0.7;
 
+/** How many passages' key sets the re-weighing keeps (about a thousand keys each). */
+const KEY_CACHE_CHUNKS = 512;
+
 /** What a retrieval needs: the chunk table, the lexical index and (optionally) the dense side. */
 export interface RetrievalSources {
   /** Passages by document number; undefined where an article was removed (never returned). */
@@ -86,6 +90,8 @@ export type RetrievalMode = 'hybrid' | 'lexical' | 'dense';
  */
 export class Retriever {
   private readonly options: RetrieverOptions;
+  /** Index keys of recently re-weighed passages (most recent last): an article's passages recur across questions. */
+  private readonly keyCache = new Map<Chunk, Set<string>>();
 
   constructor(
     private readonly sources: RetrievalSources,
@@ -183,6 +189,27 @@ export class Retriever {
    * is {@link ARTICLE_TOPIC_SHARE} its weight within the article (how few of its passages hold
    * it) and the rest its corpus weight. An article's passages are consecutive documents.
    */
+  /**
+   * Every index key a passage's text holds (each syllable exact and folded, each adjacent pair
+   * likewise): a prepared query's keys found in it are those `LexicalIndex.matchedKeys` finds.
+   */
+  private keysOf(chunk: Chunk): Set<string> {
+    let keys = this.keyCache.get(chunk);
+    if (keys) this.keyCache.delete(chunk);
+    else {
+      keys = new Set<string>();
+      const tokens = tokenize(chunk.text);
+      tokens.forEach((t, i) => {
+        keys!.add(`e:${t.norm}`).add(`f:${t.folded}`);
+        const n = tokens[i + 1];
+        if (n) keys!.add(`E:${t.norm} ${n.norm}`).add(`F:${t.folded} ${n.folded}`);
+      });
+    }
+    this.keyCache.set(chunk, keys);
+    if (this.keyCache.size > KEY_CACHE_CHUNKS) this.keyCache.delete(this.keyCache.keys().next().value!);
+    return keys;
+  }
+
   private weighWithinArticle(prepared: CoverageQuery, doc: number): CoverageQuery {
     const { chunks, lexical } = this.sources;
     const articleId = chunks[doc]!.articleId;
@@ -191,7 +218,11 @@ export class Retriever {
     let last = doc;
     while (last + 1 < chunks.length && chunks[last + 1]?.articleId === articleId) last++;
     const found: Set<string>[] = [];
-    for (let d = first; d <= last; d++) found.push(lexical.matchedKeys(chunks[d]!.text, prepared));
+    const wanted = [...prepared.keys.keys()];
+    for (let d = first; d <= last; d++) {
+      const held = this.keysOf(chunks[d]!);
+      found.push(new Set(wanted.filter((key) => held.has(key))));
+    }
     const local = weighWithinPassage(prepared, found);
     const keys = new Map<string, number>();
     let total = 0;
