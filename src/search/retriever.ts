@@ -41,7 +41,21 @@ export interface RetrieverOptions {
    * "bao nhiêu"/"how many", a date for "khi nào"/"when"; see src/search/sentence-score.ts).
    */
   answerTypeBonuses: AnswerTypeBonuses;
+  /** Share of a Vietnamese question word's weight, in that re-ranking, taken within the passage's article ({@link ARTICLE_TOPIC_SHARE}). */
+  articleTopicShare: number;
 }
+
+/**
+ * Share of a question word's weight, in the re-ranking by best sentence, that follows how few of
+ * its article's passages hold it (log(1 + n/df) / log(1 + n), as {@link weighWithinPassage} does
+ * for a passage's sentences); the rest stays its corpus weight. An article's passages compete
+ * with each other for the top, and its topic, which most of them name ("sứa lược", "bệnh dịch
+ * hạch"), does not tell them apart; the words only the answering passage shares with the
+ * question do. Chosen on the tuning folds (0.3–1.0, flat from 0.6 to 0.8): see README "Retrieval".
+ * Vietnamese questions only: for an English one it changed nothing on XQuAD-vi (tuning folds) but
+ * lost a right answer of the seed set (c31).
+ */
+export const ARTICLE_TOPIC_SHARE = 0.7;
 
 /**
  * Defaults measured on XQuAD-vi dev (see README "Retrieval"). RRF discards BM25's score
@@ -55,19 +69,8 @@ export const DEFAULT_RETRIEVER_OPTIONS: RetrieverOptions = {
   rerankDepth: 20,
   sentenceWeight: 1.5,
   answerTypeBonuses: RERANK_BONUSES,
+  articleTopicShare: ARTICLE_TOPIC_SHARE,
 };
-
-/**
- * Share of a question word's weight, in the re-ranking by best sentence, that follows how few of
- * its article's passages hold it (log(1 + n/df) / log(1 + n), as {@link weighWithinPassage} does
- * for a passage's sentences); the rest stays its corpus weight. An article's passages compete
- * with each other for the top, and its topic, which most of them name ("sứa lược", "bệnh dịch
- * hạch"), does not tell them apart; the words only the answering passage shares with the
- * question do. Chosen on the tuning folds (0.3–1.0, flat from 0.6 to 0.8): see README "Retrieval".
- * Vietnamese questions only: for an English one it changed nothing on XQuAD-vi (tuning folds) but
- * lost a right answer of the seed set (c31).
- */
-export const ARTICLE_TOPIC_SHARE = 0.7;
 
 /** How many passages' key sets the re-weighing keeps (about a thousand keys each). */
 const KEY_CACHE_CHUNKS = 512;
@@ -169,7 +172,7 @@ export class Retriever {
     const prepared = lexical.prepareCoverage(query.terms, true);
     const byArticle = new Map<string, CoverageQuery>();
     // A translated question's terms are alternative translations: left as they are (seed set: an English answer lost).
-    const withinArticle = query.language !== 'en';
+    const withinArticle = query.language !== 'en' && this.options.articleTopicShare > 0;
     for (const r of head) {
       let weights = withinArticle ? byArticle.get(r.chunk.articleId) : prepared;
       if (!weights) byArticle.set(r.chunk.articleId, (weights = this.weighWithinArticle(prepared, r.doc)));
@@ -227,7 +230,8 @@ export class Retriever {
     const keys = new Map<string, number>();
     let total = 0;
     for (const [key, weight] of prepared.keys) {
-      const mixed = ARTICLE_TOPIC_SHARE * local.keys.get(key)! + (1 - ARTICLE_TOPIC_SHARE) * weight;
+      const share = this.options.articleTopicShare;
+      const mixed = share * local.keys.get(key)! + (1 - share) * weight;
       keys.set(key, mixed);
       total += mixed;
     }
