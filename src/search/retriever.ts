@@ -1,9 +1,10 @@
 import type { Chunk } from '../index/chunk-types.ts';
 import type { Embedder } from '../index/embedder.ts';
-import type { LexicalIndex } from '../index/lexical.ts';
+import type { CoverageQuery, LexicalIndex } from '../index/lexical.ts';
 import type { VectorStore } from '../index/vector-store.ts';
 import type { AnalyzedQuery } from './query-types.ts';
-import { RERANK_BONUSES, scoreSentence, type AnswerTypeBonuses } from './sentence-score.ts';
+import { tokenize } from '../text/tokens.ts';
+import { RERANK_BONUSES, scoreSentence, weighWithinPassage, type AnswerTypeBonuses } from './sentence-score.ts';
 
 const byScore = (a: RankedChunk, b: RankedChunk) => b.score - a.score || b.lexicalScore - a.lexicalScore || a.doc - b.doc;
 
@@ -40,7 +41,21 @@ export interface RetrieverOptions {
    * "bao nhiêu"/"how many", a date for "khi nào"/"when"; see src/search/sentence-score.ts).
    */
   answerTypeBonuses: AnswerTypeBonuses;
+  /** Share of a Vietnamese question word's weight, in that re-ranking, taken within the passage's article ({@link ARTICLE_TOPIC_SHARE}). */
+  articleTopicShare: number;
 }
+
+/**
+ * Share of a question word's weight, in the re-ranking by best sentence, that follows how few of
+ * its article's passages hold it (log(1 + n/df) / log(1 + n), as {@link weighWithinPassage} does
+ * for a passage's sentences); the rest stays its corpus weight. An article's passages compete
+ * with each other for the top, and its topic, which most of them name ("sứa lược", "bệnh dịch
+ * hạch"), does not tell them apart; the words only the answering passage shares with the
+ * question do. Chosen on the tuning folds (0.3–1.0, flat from 0.6 to 0.8): see README "Retrieval".
+ * Vietnamese questions only: for an English one it changed nothing on XQuAD-vi (tuning folds) but
+ * lost a right answer of the seed set (c31).
+ */
+export const ARTICLE_TOPIC_SHARE = 0.7;
 
 /**
  * Defaults measured on XQuAD-vi dev (see README "Retrieval"). RRF discards BM25's score
@@ -54,7 +69,11 @@ export const DEFAULT_RETRIEVER_OPTIONS: RetrieverOptions = {
   rerankDepth: 20,
   sentenceWeight: 1.5,
   answerTypeBonuses: RERANK_BONUSES,
+  articleTopicShare: ARTICLE_TOPIC_SHARE,
 };
+
+/** How many passages' key sets the re-weighing keeps (about a thousand keys each). */
+const KEY_CACHE_CHUNKS = 512;
 
 /** What a retrieval needs: the chunk table, the lexical index and (optionally) the dense side. */
 export interface RetrievalSources {
@@ -74,6 +93,8 @@ export type RetrievalMode = 'hybrid' | 'lexical' | 'dense';
  */
 export class Retriever {
   private readonly options: RetrieverOptions;
+  /** Index keys of recently re-weighed passages (most recent last): an article's passages recur across questions. */
+  private readonly keyCache = new Map<Chunk, Set<string>>();
 
   constructor(
     private readonly sources: RetrievalSources,
@@ -148,8 +169,14 @@ export class Retriever {
     const head = ranked.slice(0, rerankDepth);
     const top = head[0].score || 1;
     const lexical = this.sources.lexical;
-    const sentenceQuery = { lexical, prepared: lexical.prepareCoverage(query.terms, true), answerType: query.answerType ?? null };
+    const prepared = lexical.prepareCoverage(query.terms, true);
+    const byArticle = new Map<string, CoverageQuery>();
+    // A translated question's terms are alternative translations: left as they are (seed set: an English answer lost).
+    const withinArticle = query.language !== 'en' && this.options.articleTopicShare > 0;
     for (const r of head) {
+      let weights = withinArticle ? byArticle.get(r.chunk.articleId) : prepared;
+      if (!weights) byArticle.set(r.chunk.articleId, (weights = this.weighWithinArticle(prepared, r.doc)));
+      const sentenceQuery = { lexical, prepared: weights, answerType: query.answerType ?? null };
       let best = 0;
       for (const s of r.chunk.sentences) {
         const text = r.chunk.text.slice(s.start - r.chunk.start, s.end - r.chunk.start);
@@ -158,5 +185,56 @@ export class Retriever {
       r.score = r.score / top + sentenceWeight * best;
     }
     return [...head.sort(byScore), ...ranked.slice(rerankDepth)];
+  }
+
+  /**
+   * The question's weights for the passages of the article of passage `doc`: each word's weight
+   * is {@link ARTICLE_TOPIC_SHARE} its weight within the article (how few of its passages hold
+   * it) and the rest its corpus weight. An article's passages are consecutive documents.
+   */
+  /**
+   * Every index key a passage's text holds (each syllable exact and folded, each adjacent pair
+   * likewise): a prepared query's keys found in it are those `LexicalIndex.matchedKeys` finds.
+   */
+  private keysOf(chunk: Chunk): Set<string> {
+    let keys = this.keyCache.get(chunk);
+    if (keys) this.keyCache.delete(chunk);
+    else {
+      keys = new Set<string>();
+      const tokens = tokenize(chunk.text);
+      tokens.forEach((t, i) => {
+        keys!.add(`e:${t.norm}`).add(`f:${t.folded}`);
+        const n = tokens[i + 1];
+        if (n) keys!.add(`E:${t.norm} ${n.norm}`).add(`F:${t.folded} ${n.folded}`);
+      });
+    }
+    this.keyCache.set(chunk, keys);
+    if (this.keyCache.size > KEY_CACHE_CHUNKS) this.keyCache.delete(this.keyCache.keys().next().value!);
+    return keys;
+  }
+
+  private weighWithinArticle(prepared: CoverageQuery, doc: number): CoverageQuery {
+    const { chunks, lexical } = this.sources;
+    const articleId = chunks[doc]!.articleId;
+    let first = doc;
+    while (first > 0 && chunks[first - 1]?.articleId === articleId) first--;
+    let last = doc;
+    while (last + 1 < chunks.length && chunks[last + 1]?.articleId === articleId) last++;
+    const found: Set<string>[] = [];
+    const wanted = [...prepared.keys.keys()];
+    for (let d = first; d <= last; d++) {
+      const held = this.keysOf(chunks[d]!);
+      found.push(new Set(wanted.filter((key) => held.has(key))));
+    }
+    const local = weighWithinPassage(prepared, found);
+    const keys = new Map<string, number>();
+    let total = 0;
+    for (const [key, weight] of prepared.keys) {
+      const share = this.options.articleTopicShare;
+      const mixed = share * local.keys.get(key)! + (1 - share) * weight;
+      keys.set(key, mixed);
+      total += mixed;
+    }
+    return { ...prepared, keys, total };
   }
 }

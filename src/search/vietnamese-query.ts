@@ -14,7 +14,7 @@ export const VIETNAMESE_QUESTION_WORDS: ReadonlySet<string> = new Set(
     // question words
     'gì nào bao nhiêu ai đâu sao như thế nào không chưa hả vậy ' +
     // function words
-    'là của có các những một được bị thì mà và với cho về đã đang sẽ này đó ấy'
+    'là của có các những một được bị thì mà và với cho về đã đang sẽ này đó ấy vào để'
   ).split(' '),
 );
 
