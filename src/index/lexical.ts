@@ -191,6 +191,21 @@ export class LexicalIndex {
     return { matched, total: q.total, ratio: q.total > 0 ? matched / q.total : 0 };
   }
 
+  /**
+   * Every index key a text holds, whatever the query: each syllable exact and folded, each adjacent
+   * pair likewise (`matchedKeys` of any query is the part of these that the query has).
+   */
+  textKeys(text: string): Set<string> {
+    const keys = new Set<string>();
+    const tokens = tokenize(text);
+    tokens.forEach((t, i) => {
+      keys.add(`e:${t.norm}`).add(`f:${t.folded}`);
+      const n = tokens[i + 1];
+      if (n) keys.add(`E:${t.norm} ${n.norm}`).add(`F:${t.folded} ${n.folded}`);
+    });
+    return keys;
+  }
+
   /** The keys of a prepared query that a text contains. */
   matchedKeys(text: string, q: CoverageQuery): Set<string> {
     const tokens = tokenize(text);

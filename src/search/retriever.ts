@@ -3,7 +3,6 @@ import type { Embedder } from '../index/embedder.ts';
 import type { CoverageQuery, LexicalIndex } from '../index/lexical.ts';
 import type { VectorStore } from '../index/vector-store.ts';
 import type { AnalyzedQuery } from './query-types.ts';
-import { tokenize } from '../text/tokens.ts';
 import { RERANK_BONUSES, scoreSentence, weighWithinPassage, type AnswerTypeBonuses } from './sentence-score.ts';
 
 const byScore = (a: RankedChunk, b: RankedChunk) => b.score - a.score || b.lexicalScore - a.lexicalScore || a.doc - b.doc;
@@ -187,34 +186,23 @@ export class Retriever {
     return [...head.sort(byScore), ...ranked.slice(rerankDepth)];
   }
 
-  /**
-   * The question's weights for the passages of the article of passage `doc`: each word's weight
-   * is {@link ARTICLE_TOPIC_SHARE} its weight within the article (how few of its passages hold
-   * it) and the rest its corpus weight. An article's passages are consecutive documents.
-   */
-  /**
-   * Every index key a passage's text holds (each syllable exact and folded, each adjacent pair
-   * likewise): a prepared query's keys found in it are those `LexicalIndex.matchedKeys` finds.
-   */
+  /** Every index key a passage holds (`LexicalIndex.textKeys`), kept for the most recent passages. */
   private keysOf(chunk: Chunk): Set<string> {
     let keys = this.keyCache.get(chunk);
-    if (keys) this.keyCache.delete(chunk);
-    else {
-      keys = new Set<string>();
-      const tokens = tokenize(chunk.text);
-      tokens.forEach((t, i) => {
-        keys!.add(`e:${t.norm}`).add(`f:${t.folded}`);
-        const n = tokens[i + 1];
-        if (n) keys!.add(`E:${t.norm} ${n.norm}`).add(`F:${t.folded} ${n.folded}`);
-      });
-    }
+    if (keys) this.keyCache.delete(chunk); // re-inserted below: most recent last
+    else keys = this.sources.lexical.textKeys(chunk.text);
     this.keyCache.set(chunk, keys);
     if (this.keyCache.size > KEY_CACHE_CHUNKS) this.keyCache.delete(this.keyCache.keys().next().value!);
     return keys;
   }
 
+  /**
+   * The question's weights for the passages of the article of passage `doc`: each word's weight
+   * is {@link ARTICLE_TOPIC_SHARE} its weight within the article (how few of its passages hold
+   * it) and the rest its corpus weight. An article's passages are consecutive documents.
+   */
   private weighWithinArticle(prepared: CoverageQuery, doc: number): CoverageQuery {
-    const { chunks, lexical } = this.sources;
+    const { chunks } = this.sources;
     const articleId = chunks[doc]!.articleId;
     let first = doc;
     while (first > 0 && chunks[first - 1]?.articleId === articleId) first--;
