@@ -187,11 +187,7 @@ export function selectQuote(
   const local = weighWithinPassage(prepared, found);
   const query = { lexical, prepared: local, answerType, newName: notInQuery(prepared) };
   const counted = withAntecedents(texts, found);
-  const scores = texts.map((t, i) => {
-    let matched = 0;
-    for (const key of counted[i]) matched += local.keys.get(key)!;
-    return scoreSentence(t, query, QUOTE_BONUSES, local.total > 0 ? matched / local.total : 0);
-  });
+  const scores = texts.map((t, i) => scoreSentence(t, query, QUOTE_BONUSES, lexical.coverageOfKeys(counted[i], local).ratio));
   let best = 0;
   for (let i = 1; i < scores.length; i++) if (scores[i] > scores[best]) best = i;
   let start = best;

@@ -181,7 +181,11 @@ export class LexicalIndex {
    */
   coverage(text: string, query: CoverageQuery | readonly QueryTerm[]): { matched: number; total: number; ratio: number } {
     const q = Array.isArray(query) ? this.prepareCoverage(query as readonly QueryTerm[]) : (query as CoverageQuery);
-    const found = this.matchedKeys(text, q);
+    return this.coverageOfKeys(this.matchedKeys(text, q), q);
+  }
+
+  /** {@link coverage} of a text whose matched keys are known (`matchedKeys`, or a set built from them). */
+  coverageOfKeys(found: ReadonlySet<string>, q: CoverageQuery): { matched: number; total: number; ratio: number } {
     let matched = 0;
     if (q.units) {
       for (const u of q.units) if (u.alternatives.some((a) => a.every((k) => found.has(k)))) matched += u.weight;
