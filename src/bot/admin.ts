@@ -15,7 +15,7 @@ import { IngestError } from '../ingest/types.ts';
 import type { Library, LibraryStats } from '../library/types.ts';
 import { renderAddOutcome, renderFeeds, renderRefresh, renderRemoved, renderStats } from './admin-render.ts';
 import { adminStrings } from './admin-strings.ts';
-import { LruMap } from './callbacks.ts';
+import { LruMap } from '../lru-map.ts';
 import { ChatAdmins, groupAdminOnly } from './permissions.ts';
 import { userLanguage, type BotServices } from './context.ts';
 import { describeError } from './log.ts';

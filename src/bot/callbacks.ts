@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Language } from '../text/language.ts';
+import { LruMap } from '../lru-map.ts';
 
 /** Telegram's limit on `callback_data`, in bytes. */
 export const CALLBACK_DATA_LIMIT = 64;
@@ -17,34 +18,6 @@ export type CallbackAction =
 export interface RememberedQuestion {
   question: string;
   lang: Language;
-}
-
-/** A small least-recently-used map: the oldest entry goes when it is full. */
-export class LruMap<K, V> {
-  private readonly map = new Map<K, V>();
-
-  constructor(readonly capacity: number) {
-    if (capacity < 1) throw new RangeError('LruMap capacity must be at least 1');
-  }
-
-  get(key: K): V | undefined {
-    const value = this.map.get(key);
-    if (value !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, value);
-    }
-    return value;
-  }
-
-  set(key: K, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    while (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as K);
-  }
-
-  get size(): number {
-    return this.map.size;
-  }
 }
 
 const byteLength = (s: string) => Buffer.byteLength(s, 'utf8');

@@ -3,6 +3,7 @@ import type { Embedder } from '../index/embedder.ts';
 import type { CoverageQuery, LexicalIndex } from '../index/lexical.ts';
 import type { VectorStore } from '../index/vector-store.ts';
 import type { AnalyzedQuery } from './query-types.ts';
+import { LruMap } from '../lru-map.ts';
 import { RERANK_BONUSES, scoreSentence, weighWithinPassage, type AnswerTypeBonuses } from './sentence-score.ts';
 
 const byScore = (a: RankedChunk, b: RankedChunk) => b.score - a.score || b.lexicalScore - a.lexicalScore || a.doc - b.doc;
@@ -92,8 +93,8 @@ export type RetrievalMode = 'hybrid' | 'lexical' | 'dense';
  */
 export class Retriever {
   private readonly options: RetrieverOptions;
-  /** Index keys of recently re-weighed passages (most recent last): an article's passages recur across questions. */
-  private readonly keyCache = new Map<Chunk, Set<string>>();
+  /** Index keys of recently re-weighed passages: an article's passages recur across questions. */
+  private readonly keyCache = new LruMap<Chunk, Set<string>>(KEY_CACHE_CHUNKS);
 
   constructor(
     private readonly sources: RetrievalSources,
@@ -189,10 +190,7 @@ export class Retriever {
   /** Every index key a passage holds (`LexicalIndex.textKeys`), kept for the most recent passages. */
   private keysOf(chunk: Chunk): Set<string> {
     let keys = this.keyCache.get(chunk);
-    if (keys) this.keyCache.delete(chunk); // re-inserted below: most recent last
-    else keys = this.sources.lexical.textKeys(chunk.text);
-    this.keyCache.set(chunk, keys);
-    if (this.keyCache.size > KEY_CACHE_CHUNKS) this.keyCache.delete(this.keyCache.keys().next().value!);
+    if (!keys) this.keyCache.set(chunk, (keys = this.sources.lexical.textKeys(chunk.text)));
     return keys;
   }
 
@@ -217,8 +215,8 @@ export class Retriever {
     const local = weighWithinPassage(prepared, found);
     const keys = new Map<string, number>();
     let total = 0;
+    const share = this.options.articleTopicShare;
     for (const [key, weight] of prepared.keys) {
-      const share = this.options.articleTopicShare;
       const mixed = share * local.keys.get(key)! + (1 - share) * weight;
       keys.set(key, mixed);
       total += mixed;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CALLBACK_DATA_LIMIT, CallbackCodec, LruMap, type CallbackAction } from '../../src/bot/callbacks.ts';
+import { CALLBACK_DATA_LIMIT, CallbackCodec, type CallbackAction } from '../../src/bot/callbacks.ts';
+import { LruMap } from '../../src/lru-map.ts';
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
