@@ -5,12 +5,10 @@
  */
 import type { Update } from 'grammy/types';
 import type { Inbox, PendingUpdate } from '../bot/inbox.ts';
-import type { SqlClient } from './sql.ts';
+import { inListBatches, type SqlClient } from './sql.ts';
 
 /** Done rows are kept this long, in ms. */
 const KEEP_DONE_MS = 24 * 3600_000;
-/** Update ids per statement when renewing (well under SQLite's 32,766 parameters). */
-const RENEW_BATCH = 500;
 /** A running bot deletes old done rows once per this many batches. */
 const PRUNE_EVERY_BATCHES = 1000;
 
@@ -53,10 +51,9 @@ export class InboxStore implements Inbox {
 
   async renew(updateIds: readonly number[]): Promise<void> {
     const at = this.now();
-    for (let i = 0; i < updateIds.length; i += RENEW_BATCH) {
-      const batch = updateIds.slice(i, i + RENEW_BATCH);
+    for (const { batch, placeholders } of inListBatches(updateIds)) {
       await this.sql.run(
-        `UPDATE inbox SET received_at = ? WHERE bot_id = ? AND done_at IS NULL AND update_id IN (${batch.map(() => '?').join(', ')})`,
+        `UPDATE inbox SET received_at = ? WHERE bot_id = ? AND done_at IS NULL AND update_id IN (${placeholders})`,
         [at, this.botId, ...batch],
       );
     }

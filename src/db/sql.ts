@@ -43,3 +43,17 @@ export function numberedPlaceholders(sql: string): string {
   let n = 0;
   return sql.replace(/\?/g, () => `$${++n}`);
 }
+
+/** Values per `IN (…)` list in one statement: well under SQLite's 32,766 parameters. */
+const IN_LIST_BATCH = 500;
+
+/**
+ * `values` a batch at a time for statements that look many of them up with `IN (…)`, each batch
+ * with its placeholders ("?, ?, ?").
+ */
+export function* inListBatches<T>(values: readonly T[]): Generator<{ batch: T[]; placeholders: string }> {
+  for (let i = 0; i < values.length; i += IN_LIST_BATCH) {
+    const batch = values.slice(i, i + IN_LIST_BATCH);
+    yield { batch, placeholders: batch.map(() => '?').join(', ') };
+  }
+}

@@ -1,5 +1,5 @@
 import type { Article } from '../corpus/article.ts';
-import type { SqlClient, SqlExecutor } from '../db/sql.ts';
+import { inListBatches, type SqlClient, type SqlExecutor } from '../db/sql.ts';
 import { storeDatabase } from '../db/sqlite-client.ts';
 import { normalizeText } from '../text/normalize.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -134,9 +134,6 @@ const toSubscriber = (r: SubscriberRow): Subscriber => ({
   deactivatedReason: r.deactivated_reason,
   createdAt: new Date(r.created_at),
 });
-
-/** Chat ids per statement when looking up many chats' deliveries (well under SQLite's 32,766 parameters). */
-const LOOKUP_BATCH = 500;
 
 const toDelivery = (r: DeliveryRow): Delivery => ({
   id: r.id,
@@ -443,10 +440,9 @@ export class DigestStore {
     const chatsBySlot = new Map<string, number[]>();
     for (const { chatId, slot } of keys) chatsBySlot.set(slot, [...(chatsBySlot.get(slot) ?? []), chatId]);
     for (const [slot, chatIds] of chatsBySlot) {
-      for (let i = 0; i < chatIds.length; i += LOOKUP_BATCH) {
-        const batch = chatIds.slice(i, i + LOOKUP_BATCH);
+      for (const { batch, placeholders } of inListBatches(chatIds)) {
         const rows = await this.sql.all<DeliveryRow>(
-          `SELECT * FROM deliveries WHERE slot = ? AND chat_id IN (${batch.map(() => '?').join(', ')})`,
+          `SELECT * FROM deliveries WHERE slot = ? AND chat_id IN (${placeholders})`,
           [slot, ...batch],
         );
         for (const row of rows) found.set(`${row.chat_id}|${row.slot}`, toDelivery(row));

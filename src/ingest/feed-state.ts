@@ -3,7 +3,7 @@
  * `feeds` and `feed_items`, migration 2): each feed's validators (ETag, Last-Modified), last
  * outcome and back-off, and every item it has handled, so no item is ingested twice.
  */
-import type { SqlClient, SqlExecutor } from '../db/sql.ts';
+import { inListBatches, type SqlClient, type SqlExecutor } from '../db/sql.ts';
 import { storeDatabase } from '../db/sqlite-client.ts';
 import type { FeedStatus } from './types.ts';
 
@@ -59,9 +59,6 @@ interface FeedRow {
   failures: number;
   items_added: number;
 }
-
-/** Item ids per statement when asking which of a feed's items are seen (well under SQLite's 32,766 parameters). */
-const LOOKUP_BATCH = 500;
 
 const toFeedState = (r: FeedRow): FeedState => ({
   url: r.url,
@@ -143,10 +140,9 @@ export class FeedStateStore {
   /** Which of a feed's items are {@link seen}: a poll's whole list in a few statements, not one per item. */
   async seenAmong(feedUrl: string, itemIds: readonly string[]): Promise<Set<string>> {
     const seen = new Set<string>();
-    for (let i = 0; i < itemIds.length; i += LOOKUP_BATCH) {
-      const batch = itemIds.slice(i, i + LOOKUP_BATCH);
+    for (const { batch, placeholders } of inListBatches(itemIds)) {
       const rows = await this.sql.all<{ item_id: string }>(
-        `SELECT item_id FROM feed_items WHERE feed_url = ? AND status <> 'failed' AND item_id IN (${batch.map(() => '?').join(', ')})`,
+        `SELECT item_id FROM feed_items WHERE feed_url = ? AND status <> 'failed' AND item_id IN (${placeholders})`,
         [feedUrl, ...batch],
       );
       for (const r of rows) seen.add(r.item_id);

@@ -3,11 +3,23 @@
  * commit and roll back, and statements issued while another caller's transaction is open.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { numberedPlaceholders } from '../../src/db/sql.ts';
+import { inListBatches, numberedPlaceholders } from '../../src/db/sql.ts';
 import { testDatabases } from '../helpers/database-backends.ts';
 import { sqlClients } from './helpers/sql-clients.ts';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 10));
+
+describe('inListBatches', () => {
+  it('splits many values into IN (…) lists of at most 500, each with its placeholders', () => {
+    const values = Array.from({ length: 1001 }, (_, i) => i);
+    const batches = [...inListBatches(values)];
+    expect(batches.map((b) => b.batch.length)).toEqual([500, 500, 1]);
+    expect(batches.flatMap((b) => b.batch)).toEqual(values);
+    expect(batches[2].placeholders).toBe('?');
+    expect(batches[0].placeholders.split(', ')).toHaveLength(500);
+    expect([...inListBatches([])]).toEqual([]);
+  });
+});
 
 describe('numberedPlaceholders', () => {
   it('numbers ? placeholders for PostgreSQL', () => {
