@@ -210,7 +210,11 @@ export function selectQuote(
   } else if (start === best - 1 && start > 0 && leansOnPrevious(texts[start])) {
     start = fitsBefore(start - 1) ? start - 1 : best; // its antecedent does not fit: not the leaning neighbour either
   } else if (start === best && end === best && best + 1 < texts.length && leansOnPrevious(texts[best + 1])) end = best + 1;
-  const restates = asks && start === best && end === best && best + 1 < texts.length && restatesQuestion(texts[best], prepared);
+  // A best sentence opened by a pronoun, quoted with the sentence it leans on, restates the question all the same:
+  // "Anh ấy cũng là thủ quân lớn tuổi nhất…" is "Manning…" (tuning folds: vi 319 → 320, no diacritics 318 → 319). A
+  // back-reference further in ("…bằng các thiết bị này") may stand for the answer, which is then in the sentence before.
+  const leadIn = start === best || (start === best - 1 && opensWithPronoun(texts[best]));
+  const restates = asks && leadIn && end === best && best + 1 < texts.length && restatesQuestion(texts[best], prepared);
   if (restates && !(answerType && holdsAnswerType(texts[best], answerType, query.newName))) end = best + 1;
   const span = (from: number, to: number): SentenceSpan => ({ start: sentences[from].start, end: sentences[to].end });
   const holdsType = (i: number) => answerType !== null && holdsAnswerType(texts[i], answerType, query.newName);

@@ -321,6 +321,23 @@ describe('composeAnswer: the quote', () => {
     expect(quote).toContain('P và NP');
   });
 
+  it('quotes the one after a restating sentence also when that sentence leans on the one before', () => {
+    const quote = quoteFor(
+      {
+        id: 'thu-quan',
+        title: 'Thủ quân lớn tuổi nhất',
+        body:
+          'Peyton Manning dẫn dắt Broncos giành chiến thắng. ' +
+          'Anh ấy cũng là thủ quân lớn tuổi nhất từng chơi trong trận chung kết. ' +
+          'Kỷ lục trong quá khứ do John Elway nắm giữ. ' +
+          'Đội bóng trở về Denver vào ngày hôm sau.',
+      },
+      'Trước Manning, ai là thủ quân lớn tuổi nhất từng chơi trong trận chung kết?',
+    );
+    expect(quote).toContain('Anh ấy cũng là thủ quân');
+    expect(quote).toContain('John Elway');
+  });
+
   it('quotes a passage once when two articles carry the same text', async () => {
     const lib = passageLibrary([REMAINS, { ...REMAINS, id: 'hai-cot-dang-lai' }, ...OTHERS]);
     const answer = await ask(lib, 'Việt Nam trao trả bao nhiêu hòm hài cốt cho Mỹ?');
