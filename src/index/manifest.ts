@@ -11,8 +11,9 @@ import { writeFileAtomic } from './atomic.ts';
  * 3: article texts in a UTF-16 file beside each segment's JSON.
  * 4: bidirectional controls (and every other invisible character) removed from article texts.
  * 5: a one-letter word with marks ("châu Á.", "nước Ý.") ends a sentence; it is not an initial.
+ * 6: the sentences of a short quotation stay one sentence.
  */
-export const INDEX_FORMAT_VERSION = 5;
+export const INDEX_FORMAT_VERSION = 6;
 
 const segmentSchema = z.object({
   name: z.string(),

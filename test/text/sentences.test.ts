@@ -72,6 +72,24 @@ describe('splitSentences: quotes and brackets', () => {
     ]);
   });
 
+  it('keeps the sentences of a short quotation together, so a quote never tears a speaker\'s words apart', () => {
+    expect(sentences('Ông nói: “Tất nhiên! Giá sẽ tăng. Ví dụ như mười lần.” Bà im lặng.')).toEqual([
+      'Ông nói: “Tất nhiên! Giá sẽ tăng. Ví dụ như mười lần.”',
+      'Bà im lặng.',
+    ]);
+    expect(sentences('Ông nói: "Tất nhiên... Ví dụ như mười lần." Bà im lặng.')).toEqual([
+      'Ông nói: "Tất nhiên... Ví dụ như mười lần."',
+      'Bà im lặng.',
+    ]);
+  });
+
+  it('an unclosed quotation holds sentences together only for a while, and never past the line', () => {
+    const long = 'Câu dài có nhiều chữ. '.repeat(40);
+    const split = sentences(`Ông nói: “${long}`);
+    expect(split.length).toBeGreaterThan(10);
+    expect(sentences('Ông nói: “Một câu.\nHai câu. Ba câu.')).toEqual(['Ông nói: “Một câu.', 'Hai câu.', 'Ba câu.']);
+  });
+
   it('an opening quote before a lower-case word does not start a sentence', () => {
     expect(sentences('Chủ trương. “làm sâu sắc” quan hệ. Hết')).toEqual(['Chủ trương. “làm sâu sắc” quan hệ.', 'Hết']);
   });
