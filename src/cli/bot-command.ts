@@ -180,6 +180,12 @@ async function runOnDatabase(config: Config, options: RunBotOptions, log: Logger
 const PARENT_CHECK_MS = 1000;
 
 /**
+ * The process that started this one, read when the CLI loads: read only once the bot is up, it
+ * could already be the process that adopted the bot, had npm been killed during start-up.
+ */
+const STARTING_PARENT = process.ppid;
+
+/**
  * Under `npm start` (npm sets `npm_lifecycle_event`), calls `onOrphaned` once npm is gone (the
  * bot was re-parented: npm was killed without passing a signal on), so no bot runs on
  * orphaned. Run directly (`trichdan bot`, systemd, Docker) nothing is watched: a shell that
@@ -187,9 +193,8 @@ const PARENT_CHECK_MS = 1000;
  */
 function watchParent(onOrphaned: () => void): () => void {
   if (!process.env.npm_lifecycle_event) return () => {};
-  const parent = process.ppid;
   const timer = setInterval(() => {
-    if (process.ppid !== parent) {
+    if (process.ppid !== STARTING_PARENT) {
       clearInterval(timer);
       onOrphaned();
     }

@@ -559,6 +559,22 @@ describe('`npm start` under a process supervisor (issue 12)', () => {
       if (running(botPid)) process.kill(botPid, 'SIGKILL');
     }
   });
+
+  it('a bot whose npm was killed while it was still starting stops once it is up', async () => {
+    const db = path.join(indexDir, 'npm-kill-early.sqlite');
+    const npm = spawn('npm', ['start', '--silent'], { cwd: ROOT, env: botProcessEnv(db) });
+    let stderr = '';
+    npm.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // The lock file is written first thing, long before the bot is up.
+    const botPid = await waitFor(() => existsSync(`${db}.bot.lock`) && Number.parseInt(readFileSync(`${db}.bot.lock`, 'utf8'), 10), 30_000, 'the bot to take its lock');
+    try {
+      npm.kill('SIGKILL');
+      await waitFor(() => !running(botPid), 30_000, 'the orphaned bot to stop');
+      expect(existsSync(`${db}.bot.lock`)).toBe(false);
+    } finally {
+      if (running(botPid)) process.kill(botPid, 'SIGKILL');
+    }
+  });
 });
 
 describe('token problems: one clear line', () => {
