@@ -28,8 +28,11 @@ import { snapshotKey } from '../ask-pool/messages.ts';
 
 /** Options for `runBot` (the CLI passes none). */
 export interface RunBotOptions {
-  /** Features plugged into the bot (the daily digest), made once the engine is loaded; they share the bot's database. */
-  extensions?: (engine: Engine, config: Config, database: SqlClient) => readonly BotExtension[] | Promise<readonly BotExtension[]>;
+  /**
+   * Features plugged into the bot (the daily digest), made once the engine is loaded; they share the bot's
+   * database, and its id among the replicas.
+   */
+  extensions?: (engine: Engine, config: Config, database: SqlClient, replicaId: string) => readonly BotExtension[] | Promise<readonly BotExtension[]>;
   /** Default: stderr at `config.logLevel`. */
   log?: Logger;
   /** Stops the bot when aborted (tests); SIGINT and SIGTERM always do. */
@@ -64,7 +67,7 @@ export async function runBot(config: Config, options: RunBotOptions = {}): Promi
   try {
     const database = await openSqlClient(config, (line) => log.warn(line));
     try {
-      await runOnDatabase(config, options, log, database);
+      await runOnDatabase(config, options, log, database, shared);
     } finally {
       await database.close();
     }
@@ -73,9 +76,8 @@ export async function runBot(config: Config, options: RunBotOptions = {}): Promi
   }
 }
 
-/** `runBot` once the database is open. */
-async function runOnDatabase(config: Config, options: RunBotOptions, log: Logger, database: SqlClient): Promise<void> {
-  const shared = database.dialect === 'postgres';
+/** `runBot` once the database is open; `shared`: it is PostgreSQL, shared with other replicas. */
+async function runOnDatabase(config: Config, options: RunBotOptions, log: Logger, database: SqlClient, shared: boolean): Promise<void> {
   // Every update is written here before Telegram is told it arrived: a crash loses no question.
   const inbox = new InboxStore(database, Number(config.telegram.token.split(':')[0]));
   const health = new DatabaseHealth(database, (line) => log.warn(line));
@@ -89,15 +91,17 @@ async function runOnDatabase(config: Config, options: RunBotOptions, log: Logger
   const stopReloading = library.onChange(() => pool?.reload());
   const engine: Engine = pool ?? library.engine;
   const feeds = connectFeeds(config, library, (line) => log.info(line), database);
+  // One id for this process among the replicas: the registry's changes and the digest's leases say who made them.
+  const replicaId = newReplicaId();
   const follower = shared
-    ? new RegistryFollower(library, new CorpusRegistry(database, newReplicaId()), config.corpusDir, config.registrySyncMs, (line) => log.info(line))
+    ? new RegistryFollower(library, new CorpusRegistry(database, replicaId), config.corpusDir, config.registrySyncMs, (line) => log.info(line))
     : null;
   let stopWatching = () => {};
   let orphanSweep: NodeJS.Timeout | undefined;
   let feedTurn: Leadership | undefined;
   try {
     await follower?.start();
-    const extensions = options.extensions ? await options.extensions(engine, config, database) : [];
+    const extensions = options.extensions ? await options.extensions(engine, config, database, replicaId) : [];
     const trichdan = createBot({ engine, config, log, extensions, library, inbox });
     const running = await startBot(trichdan, config, {
       notReady: () => health.problem(),

@@ -25,6 +25,8 @@ export interface CreateDigestOptions {
   dbPath?: string;
   /** An open database (SQLite or PostgreSQL) shared with the bot's other stores; default: its own connection to `dbPath`. */
   database?: SqlClient;
+  /** This process's id among the replicas (default: a new one). */
+  replicaId?: string;
   log?: (line: string) => void;
   composer?: DigestComposerOptions;
   scheduler?: Pick<DigestSchedulerOptions, 'tickMs' | 'concurrency' | 'maxAttempts' | 'retryDelayMs'>;
@@ -63,6 +65,7 @@ export function createDigest(options: CreateDigestOptions): Digest {
   const store = new DigestStore(options.database ?? options.dbPath ?? config.dbPath, {
     clock,
     ...(config.digest.leaseMs ? { leaseMs: config.digest.leaseMs } : {}),
+    ...(options.replicaId ? { replicaId: options.replicaId } : {}),
   });
   const composer = new DigestComposer(engine, store, { clock, ...options.composer });
   const middleware = digestCommands<Context>({
@@ -124,6 +127,6 @@ export function createDigest(options: CreateDigestOptions): Digest {
  * The digest as `runBot`'s `extensions` option wants it (src/cli/bot-command.ts):
  * `runBot(config, { extensions: digestExtensions })`.
  */
-export function digestExtensions(engine: Engine, config: Config, database?: SqlClient): BotExtension[] {
-  return [createDigest({ config, engine, ...(database ? { database } : {}) }).extension];
+export function digestExtensions(engine: Engine, config: Config, database?: SqlClient, replicaId?: string): BotExtension[] {
+  return [createDigest({ config, engine, ...(database ? { database } : {}), ...(replicaId ? { replicaId } : {}) }).extension];
 }

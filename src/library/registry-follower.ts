@@ -121,7 +121,7 @@ export class RegistryFollower {
       }
       const body = await readFile(path.join(this.corpusDir, fileName(article))).catch(() => null);
       // A file changed again since this snapshot is published by the next one.
-      if (body && sha256(body) === article.contentHash) changes.push({ name: fileName(article), body });
+      if (body && sha256(body) === article.contentHash) changes.push({ name: fileName(article), body, contentHash: article.contentHash });
     }
     const changed = await this.registry.publish(changes);
     if (changed.length) this.log(`registry: published ${changed.length} file(s) for the other replicas`);

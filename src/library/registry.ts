@@ -20,6 +20,8 @@ export interface RegistryFile {
 export interface FileChange {
   name: string;
   body: Buffer | null;
+  /** The body's sha256, when the caller has already computed it. */
+  contentHash?: string;
 }
 
 interface Row {
@@ -51,7 +53,7 @@ export class CorpusRegistry {
       const changed: string[] = [];
       const now = new Date().toISOString();
       for (const change of changes) {
-        const hash = change.body ? sha256(change.body) : null;
+        const hash = change.body ? (change.contentHash ?? sha256(change.body)) : null;
         const row = await tx.get<{ content_hash: string | null }>('SELECT content_hash FROM corpus_files WHERE name = ?', [change.name]);
         if (row ? row.content_hash === hash : hash === null) continue;
         const version = await nextVersion(tx);
