@@ -99,7 +99,8 @@ function endsSentence(text: string, from: number, to: number, next: number, line
  * characters before, a terminator does not end the sentence ("…trả lời phỏng vấn: "Tất nhiên!
  * Và như thế nào!… Ví dụ như mười lần.""), so a quote never tears a speaker's words apart. Past
  * it (or at a line break) the quotation is taken as unclosed. Tuning folds (XQuAD-vi, 300–1,000):
- * quote level vi 320 → 321, no diacritics 319 → 320 at 450–600.
+ * quote level vi 320 → 321, no diacritics 319 → 320 at 450–600; held-out folds vi 258 → 259,
+ * no diacritics 255 → 256.
  */
 const MAX_QUOTATION_CHARS = 500;
 
