@@ -4,7 +4,7 @@
  * telegram-test-api on 127.0.0.1. Questions are sent as Telegram users would send them; the
  * assertions read what the bot sent to the emulator.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -548,25 +548,8 @@ describe('`npm start` under a process supervisor (issue 12)', () => {
     }
   });
 
-  it('the bot also stops when npm dies without passing anything on (SIGKILL)', async () => {
-    const db = path.join(indexDir, 'npm-kill.sqlite');
-    const { npm, botPid } = await npmStart(db);
-    try {
-      npm.kill('SIGKILL');
-      await waitFor(() => !running(botPid), 15_000, 'the orphaned bot to stop');
-      expect(existsSync(`${db}.bot.lock`)).toBe(false);
-    } finally {
-      if (running(botPid)) process.kill(botPid, 'SIGKILL');
-    }
-  });
-
-  it('a bot whose npm was killed while it was still starting stops once it is up', async () => {
-    const db = path.join(indexDir, 'npm-kill-early.sqlite');
-    const npm = spawn('npm', ['start', '--silent'], { cwd: ROOT, env: botProcessEnv(db) });
-    let stderr = '';
-    npm.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    // The lock file is written first thing, long before the bot is up.
-    const botPid = await waitFor(() => existsSync(`${db}.bot.lock`) && Number.parseInt(readFileSync(`${db}.bot.lock`, 'utf8'), 10), 30_000, 'the bot to take its lock');
+  /** Kills npm with SIGKILL: the bot it started notices it was re-parented, stops and removes its lock. */
+  async function expectStopsWhenNpmIsKilled(npm: ChildProcess, botPid: number, db: string) {
     try {
       npm.kill('SIGKILL');
       await waitFor(() => !running(botPid), 30_000, 'the orphaned bot to stop');
@@ -574,6 +557,22 @@ describe('`npm start` under a process supervisor (issue 12)', () => {
     } finally {
       if (running(botPid)) process.kill(botPid, 'SIGKILL');
     }
+  }
+
+  it('the bot also stops when npm dies without passing anything on (SIGKILL)', async () => {
+    const db = path.join(indexDir, 'npm-kill.sqlite');
+    const { npm, botPid } = await npmStart(db);
+    await expectStopsWhenNpmIsKilled(npm, botPid, db);
+  });
+
+  it('a bot whose npm was killed while it was still starting stops once it is up', async () => {
+    const db = path.join(indexDir, 'npm-kill-early.sqlite');
+    const npm = spawn('npm', ['start', '--silent'], { cwd: ROOT, env: botProcessEnv(db) });
+    npm.stderr.resume();
+    // The lock file is written first thing, long before the bot is up.
+    const lock = `${db}.bot.lock`;
+    const botPid = await waitFor(() => existsSync(lock) && Number.parseInt(readFileSync(lock, 'utf8'), 10), 30_000, 'the bot to take its lock');
+    await expectStopsWhenNpmIsKilled(npm, botPid, db);
   });
 });
 
