@@ -213,13 +213,13 @@ export function selectQuote(
   // A best sentence opened by a pronoun, quoted with the sentence it leans on, restates the question all the same:
   // "Anh ấy cũng là thủ quân lớn tuổi nhất…" is "Manning…" (tuning folds: vi 319 → 320, no diacritics 318 → 319). A
   // back-reference further in ("…bằng các thiết bị này") may stand for the answer, which is then in the sentence before.
+  const holdsType = (i: number) => answerType !== null && holdsAnswerType(texts[i], answerType, query.newName);
   const leadIn = start === best || (start === best - 1 && opensWithPronoun(texts[best]));
   const restates = asks && leadIn && end === best && best + 1 < texts.length && restatesQuestion(texts[best], prepared);
-  if (restates && !(answerType && holdsAnswerType(texts[best], answerType, query.newName))) end = best + 1;
+  if (restates && !holdsType(best)) end = best + 1;
   const span = (from: number, to: number): SentenceSpan => ({ start: sentences[from].start, end: sentences[to].end });
-  const holdsType = (i: number) => answerType !== null && holdsAnswerType(texts[i], answerType, query.newName);
   // A few keywords (a digest topic, "dioxin Biên Hòa") match many sentences alike: a runner-up is for questions.
-  const runs = asks ? withRunnerUp(texts, scores, [start, end], holdsType) : [[start, end] as [number, number]];
+  const runs = asks ? withRunnerUp(texts, scores, best, [start, end], holdsType) : [[start, end] as [number, number]];
   return { excerpts: runs.map(([from, to]) => span(from, to)), core: span(start, end) };
 }
 
@@ -236,15 +236,20 @@ const RUNNER_UP_SHARE = 0.7;
 
 /**
  * The quote's runs of sentences (first and last index, in text order) once the best sentence
- * outside `quoted` is added when it scores nearly as well ({@link RUNNER_UP_SHARE}): next to the
- * quote it extends it; apart from it, it is a second excerpt (with the sentence before it when it
- * leans on that one). Nothing is added when only the best sentence holds what the question asks
- * for (tuning folds: the same for Vietnamese, shorter quotes), nor past the quote's character cap.
+ * outside `quoted` (which holds the passage's best one, `best`) is added when it scores nearly as
+ * well ({@link RUNNER_UP_SHARE}): next to the quote it extends it; apart from it, it is a second
+ * excerpt (with the sentence before it when it leans on that one). Nothing is added when only the
+ * best sentence holds what the question asks for (tuning folds: the same for Vietnamese, shorter
+ * quotes), nor past the quote's character cap.
  */
-function withRunnerUp(texts: readonly string[], scores: readonly number[], quoted: [number, number], holdsType: (i: number) => boolean): [number, number][] {
+function withRunnerUp(
+  texts: readonly string[],
+  scores: readonly number[],
+  best: number,
+  quoted: [number, number],
+  holdsType: (i: number) => boolean,
+): [number, number][] {
   const [start, end] = quoted;
-  let best = start;
-  for (let i = start; i <= end; i++) if (scores[i] > scores[best]) best = i;
   let second = -1;
   for (let i = 0; i < scores.length; i++) if ((i < start || i > end) && (second < 0 || scores[i] > scores[second])) second = i;
   if (second < 0 || scores[best] <= 0 || scores[second] < RUNNER_UP_SHARE * scores[best]) return [quoted];
