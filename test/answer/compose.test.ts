@@ -102,22 +102,25 @@ describe('composeAnswer: the quote', () => {
     );
   });
 
-  /** The quote `selectQuote` cuts from a one-passage article for a question. */
-  function quoteFor(article: TestArticle, question: string): string {
+  /** What `selectQuote` picks in a one-passage article for a question, with that article as indexed. */
+  function selectFor(article: TestArticle, question: string) {
     const lib = passageLibrary([article, ...OTHERS]);
     const query = lib.analyze(question);
     const prepared = lib.lexical.prepareCoverage(query.terms, true);
-    const spans = selectQuote(lib.article(article.id)!, lib.chunkOf(article.id).sentences, prepared, lib.lexical, query.answerType ?? null);
-    return quoteText(lib.article(article.id)!, spans);
+    const indexed = lib.article(article.id)!;
+    return { indexed, spans: selectQuote(indexed, lib.chunkOf(article.id).sentences, prepared, lib.lexical, query.answerType ?? null) };
+  }
+
+  /** The quote `selectQuote` cuts from a one-passage article for a question. */
+  function quoteFor(article: TestArticle, question: string): string {
+    const { indexed, spans } = selectFor(article, question);
+    return quoteText(indexed, spans);
   }
 
   /** The part of that quote chosen around its best sentence (before a runner-up is added). */
   function coreQuoteFor(article: TestArticle, question: string): string {
-    const lib = passageLibrary([article, ...OTHERS]);
-    const query = lib.analyze(question);
-    const prepared = lib.lexical.prepareCoverage(query.terms, true);
-    const { core } = selectQuote(lib.article(article.id)!, lib.chunkOf(article.id).sentences, prepared, lib.lexical, query.answerType ?? null);
-    return lib.article(article.id)!.text.slice(core.start, core.end);
+    const { indexed, spans } = selectFor(article, question);
+    return indexed.text.slice(spans.core.start, spans.core.end);
   }
 
   it('for "how many", quotes the sentence with the number, also written in words, among several that repeat the question', () => {
